@@ -1,0 +1,37 @@
+// One server for the whole run, on a fresh database, with a user and token per role.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { buildIfNeeded } from "../../scripts/build-if-needed";
+import { createTestDatabase } from "./database";
+import { ROOT, fedctl, startServer } from "./server";
+
+export const ROLE_USERS = { admin: "admin@e2e.test", operator: "operator@e2e.test", viewer: "viewer@e2e.test" } as const;
+
+export default async function globalSetup() {
+  buildIfNeeded(ROOT, (m) => console.log(m));
+  const db = await createTestDatabase();
+  console.log(`e2e: ${db.describe}`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-e2e-data-"));
+  const env = { DATABASE_URL: db.url, FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off", FEDCONSOLE_SERVER_NAME: "e2e.test" };
+  const server = await startServer(env);
+
+  const tokens: Record<string, string> = {};
+  for (const [role, email] of Object.entries(ROLE_USERS)) {
+    const add = await fedctl(["users", "add", email, "--role", role, "--password", `${role}-password-1`], env);
+    if (add.code !== 0) throw new Error(`fedctl users add failed: ${add.stderr}`);
+    const tok = await fedctl(["tokens", "create", email, "--name", `e2e ${role}`], env);
+    if (tok.code !== 0) throw new Error(`fedctl tokens create failed: ${tok.stderr}`);
+    tokens[role] = tok.stdout.trim();
+  }
+  process.env.E2E_BASE_URL = server.url;
+  process.env.E2E_DATABASE_URL = db.url;
+  process.env.E2E_DATA_DIR = dataDir;
+  process.env.E2E_TOKENS = JSON.stringify(tokens);
+
+  return async () => {
+    await server.stop();
+    await db.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+}

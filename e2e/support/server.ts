@@ -1,0 +1,67 @@
+// Starts the real server (scripts/start.ts) as a child process and waits for /health.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export type RunningServer = { url: string; port: number; proc: ChildProcess; output: () => string; stop: () => Promise<void> };
+
+export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<RunningServer> {
+  const port = await freePort();
+  let out = "";
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOSTNAME: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout!.on("data", (d) => (out += d));
+  proc.stderr!.on("data", (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${out}`);
+    try {
+      const r = await fetch(url + "/health");
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) { proc.kill("SIGKILL"); throw new Error(`server did not become healthy:\n${out}`); }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      proc.once("exit", () => { clearTimeout(t); resolve(); });
+      proc.kill("SIGTERM");
+    });
+  return { url, port, proc, output: () => out, stop };
+}
+
+/** Runs fedctl against the given environment; resolves with stdout, rejects on non-zero exit. */
+export function fedctl(args: string[], env: Record<string, string>, stdin?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib", "cli", "fedctl.ts"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    p.stdin.end(stdin ?? "");
+    p.on("exit", (code) => resolve({ stdout, stderr, code: code ?? -1 }));
+  });
+}

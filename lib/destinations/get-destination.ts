@@ -1,0 +1,16 @@
+import type pg from "pg";
+import type { Principal } from "../auth/principal";
+import { AppError } from "../errors";
+import { TIMINGS_COLUMNS, toTimings, type TimingsSqlRow } from "./rows";
+import type { DestinationTimings } from "./types";
+
+export async function getDestination(pool: pg.Pool, _actor: Principal, destination: string): Promise<DestinationTimings> {
+  const r = await pool.query<TimingsSqlRow>(`SELECT ${TIMINGS_COLUMNS} FROM destinations WHERE destination = $1`, [destination]);
+  if (r.rowCount === 0) throw new AppError("not_found", "Unknown destination");
+  return toTimings(r.rows[0]);
+}
+
+export async function assertDestinationExists(pool: pg.Pool, destination: string): Promise<void> {
+  const r = await pool.query("SELECT 1 FROM destinations WHERE destination = $1", [destination]);
+  if (r.rowCount === 0) throw new AppError("not_found", "Unknown destination");
+}

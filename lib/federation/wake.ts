@@ -1,0 +1,4 @@
+// How a reset reaches the scheduler at once: a PostgreSQL NOTIFY on this channel, sent inside
+// the reset's transaction so it is delivered exactly when the reset commits, to every
+// scheduler process listening on the same database (the in-process one included).
+export const WAKE_CHANNEL = "fedconsole_wake";

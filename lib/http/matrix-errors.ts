@@ -1,0 +1,39 @@
+// The single mapping from domain errors to Matrix error responses ({errcode, error}).
+import { AppError, type ErrorCode } from "../errors";
+
+export type MatrixError = { status: number; errcode: string };
+
+const TABLE: Record<ErrorCode, MatrixError> = {
+  missing_token: { status: 401, errcode: "M_MISSING_TOKEN" },
+  unknown_token: { status: 401, errcode: "M_UNKNOWN_TOKEN" },
+  forbidden: { status: 403, errcode: "M_FORBIDDEN" },
+  not_found: { status: 404, errcode: "M_NOT_FOUND" },
+  invalid_param: { status: 400, errcode: "M_INVALID_PARAM" },
+  // Synapse answers "reset not needed" and other plain SynapseErrors with M_UNKNOWN.
+  bad_request: { status: 400, errcode: "M_UNKNOWN" },
+  unrecognized: { status: 404, errcode: "M_UNRECOGNIZED" },
+  method_not_allowed: { status: 405, errcode: "M_UNRECOGNIZED" },
+  conflict: { status: 409, errcode: "M_UNKNOWN" },
+  unavailable: { status: 503, errcode: "M_UNKNOWN" },
+};
+
+export type MatrixErrorBody = { status: number; body: Record<string, unknown> };
+
+export function toMatrixError(e: unknown, log: (msg: string) => void = console.error): MatrixErrorBody {
+  if (e instanceof AppError) {
+    const m = TABLE[e.code];
+    return { status: m.status, body: { errcode: m.errcode, error: e.message, ...e.extra } };
+  }
+  if (isDatabaseDown(e)) {
+    return { status: 503, body: { errcode: "M_UNKNOWN", error: "The database is unavailable; try again shortly." } };
+  }
+  log(`unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  return { status: 500, body: { errcode: "M_UNKNOWN", error: "Internal server error" } };
+}
+
+function isDatabaseDown(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code ?? "";
+  const msg = e instanceof Error ? e.message : "";
+  return ["ECONNREFUSED", "ECONNRESET", "57P01", "57P03", "08006", "08001", "08003"].includes(code) ||
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(msg);
+}

@@ -1,0 +1,33 @@
+// Synapse-compatible query parameter parsing (synapse/http/servlet.py): the first value of a
+// repeated parameter wins, integers as Python's int() reads them, allowlisted strings.
+import { AppError } from "../errors";
+
+export type Query = URLSearchParams;
+
+const INT = /^\s*[+-]?\d+\s*$/;
+const MAX_INT64 = 9223372036854775807n;
+
+/** A non-negative integer parameter; values beyond 64 bits are clamped (they page past any table). */
+export function parseNonNegativeInteger(q: Query, name: string, fallback: bigint): bigint {
+  const raw = q.get(name);
+  if (raw === null) return fallback;
+  if (!INT.test(raw)) {
+    throw new AppError("invalid_param", `Query parameter ${name} must be an integer`);
+  }
+  const n = BigInt(raw.trim());
+  if (n < 0n) throw new AppError("invalid_param", `Query parameter ${name} must be a positive integer.`);
+  return n > MAX_INT64 ? MAX_INT64 : n;
+}
+
+export function parseChoice<T extends string>(q: Query, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = q.get(name);
+  if (raw === null) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    const list = "[" + [...allowed].map((a) => `'${a}'`).join(", ") + "]";
+    throw new AppError("invalid_param", `Query parameter '${name}' must be one of ${list}`);
+  }
+  return raw as T;
+}
+
+export type Direction = "f" | "b";
+export const parseDirection = (q: Query): Direction => parseChoice(q, "dir", ["b", "f"] as const, "f");

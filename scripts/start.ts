@@ -1,0 +1,55 @@
+// `npm start`: build if needed, open the database (embedded unless DATABASE_URL is set),
+// apply migrations, serve the console and API, run the retry scheduler in-process.
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { loadConfig } from "../lib/config";
+import { getDb, closeDb } from "../lib/db";
+import { ensureFirstAdmin } from "../lib/first-admin";
+import { buildIfNeeded } from "./build-if-needed";
+
+const log = (m: string) => console.log(`[fedconsole] ${m}`);
+
+async function main() {
+  const cfg = loadConfig();
+  const root = path.resolve(import.meta.dirname, "..");
+  process.chdir(root);
+  buildIfNeeded(root, log);
+  const db = await getDb({ log });
+  process.env.DATABASE_URL = db.url; // the server's bundles connect to the same database
+  await ensureFirstAdmin(db.prisma, log);
+
+  const app = next({ dev: false, dir: root, hostname: cfg.hostname, port: cfg.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      console.error(e);
+      if (!res.headersSent) { res.statusCode = 500; res.end(); }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(cfg.port, cfg.hostname, resolve);
+  });
+  log(`Serving the console and API on http://${cfg.hostname}:${cfg.port}`);
+  log(cfg.schedulerEnabled ? "Retry scheduler: on (in-process)" : "Retry scheduler: off (FEDERATION_SCHEDULER=off)");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    server.close();
+    server.closeIdleConnections();
+    await closeDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  console.error(`[fedconsole] failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  void closeDb().finally(() => process.exit(1));
+});
