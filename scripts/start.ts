@@ -7,6 +7,9 @@ import { loadConfig } from "../lib/config";
 import { getDb, closeDb } from "../lib/db";
 import { ensureFirstAdmin } from "../lib/first-admin";
 import { buildIfNeeded } from "./build-if-needed";
+import { handleApiRequest } from "../lib/http/api-router";
+import { healthResponse } from "../lib/health";
+import { serveFetchHandler } from "../lib/http/node-adapter";
 
 const log = (m: string) => console.log(`[fedconsole] ${m}`);
 
@@ -23,7 +26,14 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
+    // The API is answered by lib/ directly (same code as the Next route handlers in app/,
+    // without Next's routing cost); everything else is the Next console.
+    const path = req.url ?? "/";
+    const direct = path.startsWith("/_synapse/") || path === "/_synapse" || path.startsWith("/_matrix/")
+      ? handleApiRequest
+      : path === "/health" || path.startsWith("/health?") ? healthResponse : undefined;
+    const work = direct ? serveFetchHandler(direct, req, res) : handle(req, res);
+    work.catch((e: unknown) => {
       console.error(e);
       if (!res.headersSent) { res.statusCode = 500; res.end(); }
     });

@@ -17,6 +17,8 @@ export type ListDestinationsQuery = {
 };
 
 export async function listDestinations(pool: pg.Pool, _actor: Principal, q: ListDestinationsQuery): Promise<Page<DestinationTimings>> {
+  // No stored name contains NUL (PostgreSQL text cannot hold it).
+  if (q.search?.includes("\0")) return { items: [], total: 0n, nextToken: null };
   const where = q.search ? "WHERE destination ILIKE $3" : "";
   const args: unknown[] = [q.limit.toString(), q.from.toString()];
   if (q.search) args.push(containsPattern(q.search));

@@ -3,6 +3,7 @@ import type pg from "pg";
 import { AppError } from "../errors";
 import { type Principal, requireRole } from "../auth/principal";
 import { WAKE_CHANNEL } from "../federation/wake";
+import { assertStorableName } from "./get-destination";
 
 export const RESET_NOT_NEEDED = "The retry timing does not need to be reset for this destination.";
 
@@ -12,6 +13,7 @@ export const RESET_NOT_NEEDED = "The retry timing does not need to be reset for 
  */
 export async function resetConnection(pool: pg.Pool, actor: Principal, destination: string): Promise<void> {
   requireRole(actor, "operator", "reset connections");
+  assertStorableName(destination);
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
