@@ -1,0 +1,51 @@
+// `npm start`'s own path: no DATABASE_URL, so the server starts the embedded PostgreSQL in
+// FEDCONSOLE_DATA_DIR, migrates, creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test, expect } from "./support/fixtures";
+import { fedctl, startServer } from "./support/server";
+
+function freshDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-start-"));
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+test("start on the embedded database: health, first admin, fedctl alongside, clean stop", async () => {
+  const dataDir = freshDataDir();
+  const env = { DATABASE_URL: "", FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off", ADMIN_EMAIL: "first@example.org", ADMIN_PASSWORD: "first-admin-pw" };
+  const server = await startServer(env);
+  try {
+    expect(await (await fetch(server.url + "/health")).json()).toEqual({ status: "ok" });
+    expect(server.output()).toContain("Created the first admin first@example.org");
+    // fedctl connects to the running embedded server instead of starting another.
+    const users = await fedctl(["users", "list"], env);
+    expect(users.code).toBe(0);
+    expect(users.stdout).toMatch(/^first@example\.org\tadmin\t/m);
+    const token = (await fedctl(["tokens", "create", "first@example.org"], env)).stdout.trim();
+    const res = await fetch(server.url + "/_synapse/admin/v1/federation/destinations", { headers: { Authorization: `Bearer ${token}` } });
+    expect(await res.text()).toBe('{"destinations":[],"total":0}');
+    expect(fs.existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(true);
+  } finally {
+    await server.stop();
+  }
+  // The server started the embedded PostgreSQL, so it stopped it on SIGTERM.
+  expect(fs.existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(false);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("two processes starting at once on a fresh folder share one database and migrate once", async () => {
+  const dataDir = freshDataDir();
+  const env = { DATABASE_URL: "", FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off" };
+  const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+  try {
+    for (const s of [a, b]) expect((await fetch(s.url + "/health")).status).toBe(200);
+    const both = a.output() + b.output();
+    expect(both.match(/Applied migrations/g)?.length).toBe(1);
+    expect(both).toContain("No users yet. Create the first admin with:");
+  } finally {
+    await Promise.all([b.stop(), a.stop()]);
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
