@@ -24,7 +24,11 @@ export async function resetConnection(pool: pg.Pool, actor: Principal, destinati
     if (r.rowCount === 0) throw new AppError("not_found", "Unknown destination");
     const before = r.rows[0];
     if (before.retry_last_ts === "0") throw new AppError("bad_request", RESET_NOT_NEEDED);
-    await client.query("UPDATE destinations SET failure_ts = NULL, retry_last_ts = 0, retry_interval = 0 WHERE destination = $1", [destination]);
+    // wake_requested_at makes the scheduler attempt it now even if no process hears the NOTIFY.
+    await client.query(
+      "UPDATE destinations SET failure_ts = NULL, retry_last_ts = 0, retry_interval = 0, wake_requested_at = $2 WHERE destination = $1",
+      [destination, Date.now()],
+    );
     await client.query(
       `INSERT INTO audit_events (actor, actor_user_id, via, action, destination, detail) VALUES ($1, $2, $3, 'destination.reset', $4, $5)`,
       [actor.email, actor.userId, actor.via, destination, JSON.stringify(before)],

@@ -1,0 +1,75 @@
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import { claimDue } from "./claim-due";
+
+let db: TestDatabase;
+before(async () => { db = await createTestDatabase(); });
+after(async () => { await db.close(); });
+beforeEach(async () => { await db.pool.query("TRUNCATE destinations CASCADE"); });
+
+const NOW = 1_800_000_000_000;
+const opts = { nowMs: NOW, leaseMs: 60_000, owner: "a", healthIntervalMs: 0, limit: 100 };
+
+async function insert(destination: string, cols: Record<string, number | null> = {}) {
+  const names = ["destination", ...Object.keys(cols)];
+  const vals = [destination, ...Object.values(cols)];
+  await db.pool.query(`INSERT INTO destinations (${names.join(",")}) VALUES (${vals.map((_, i) => `$${i + 1}`).join(",")})`, vals);
+}
+
+test("claims destinations whose backoff has expired, not those still backing off", async () => {
+  await insert("due.example", { retry_last_ts: NOW - 600_000, retry_interval: 600_000 }); // exactly due
+  await insert("later.example", { retry_last_ts: NOW - 1, retry_interval: 600_000 });
+  await insert("healthy.example");
+  const claims = await claimDue(db.pool, opts);
+  assert.deepEqual(claims.map((c) => [c.destination, c.trigger]), [["due.example", "schedule"]]);
+  assert.equal(claims[0].timings.retryInterval, 600_000n);
+  const row = await db.pool.query("SELECT claimed_until, claimed_by FROM destinations WHERE destination = 'due.example'");
+  assert.deepEqual(row.rows[0], { claimed_until: String(NOW + 60_000), claimed_by: "a" });
+});
+
+test("a claimed destination is not claimed again until its lease expires", async () => {
+  await insert("due.example", { retry_last_ts: 1, retry_interval: 1 });
+  assert.equal((await claimDue(db.pool, opts)).length, 1);
+  assert.equal((await claimDue(db.pool, { ...opts, owner: "b" })).length, 0);
+  const later = await claimDue(db.pool, { ...opts, owner: "b", nowMs: NOW + 60_001 });
+  assert.deepEqual(later.map((c) => c.destination), ["due.example"]);
+});
+
+test("wake requests come first, then backoff expiries, then health checks (never-contacted first)", async () => {
+  await insert("health-old.example", { last_attempt_ts: NOW - 7_200_000 });
+  await insert("health-never.example");
+  await insert("health-fresh.example", { last_attempt_ts: NOW - 60_000 });
+  await insert("backoff.example", { retry_last_ts: 5, retry_interval: 5 });
+  await insert("woken.example", { wake_requested_at: NOW - 10 });
+  const claims = await claimDue(db.pool, { ...opts, healthIntervalMs: 3_600_000 });
+  assert.deepEqual(claims.map((c) => `${c.trigger}:${c.destination}`), [
+    "reset:woken.example", "schedule:backoff.example", "schedule:health-never.example", "schedule:health-old.example",
+  ]);
+  assert.equal(claims[0].wakeRequestedAt, BigInt(NOW - 10));
+});
+
+test("health checks are off when the interval is 0, and the limit is respected", async () => {
+  await insert("h.example");
+  for (let i = 0; i < 5; i++) await insert(`d${i}.example`, { retry_last_ts: 1, retry_interval: 1 });
+  assert.equal((await claimDue(db.pool, { ...opts, limit: 3 })).length, 3);
+  const rest = await claimDue(db.pool, opts);
+  assert.deepEqual(rest.map((c) => c.destination).sort(), ["d3.example", "d4.example"]);
+});
+
+test("two schedulers claiming at once never get the same destination", async () => {
+  await db.pool.query(
+    "INSERT INTO destinations (destination, retry_last_ts, retry_interval) SELECT 'd' || g || '.example', 1, 1 FROM generate_series(1, 2000) g",
+  );
+  const claimers = ["a", "b", "a2", "b2"].map(async (owner) => {
+    const got: string[] = [];
+    for (;;) {
+      const c = await claimDue(db.pool, { ...opts, owner, limit: 37 });
+      if (c.length === 0) return got;
+      got.push(...c.map((x) => x.destination));
+    }
+  });
+  const all = (await Promise.all(claimers)).flat();
+  assert.equal(all.length, 2000);
+  assert.equal(new Set(all).size, 2000);
+});

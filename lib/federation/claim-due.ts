@@ -1,0 +1,72 @@
+// Claims due destinations for one scheduler: a conditional UPDATE over rows picked with
+// FOR UPDATE SKIP LOCKED, so two schedulers on one PostgreSQL never take the same row, and a
+// lease (claimed_until) so a killed scheduler's claims expire instead of sticking.
+// Each kind of "due" walks its own partial index: the cost is what is due, not the table.
+import type pg from "pg";
+import type { Timings } from "./backoff";
+
+export type AttemptTrigger = "schedule" | "reset" | "manual";
+
+export type Claim = {
+  destination: string;
+  trigger: AttemptTrigger;
+  /** Timings as claimed: the attempt's outcome is applied to these, and only if unchanged. */
+  timings: Timings;
+  wakeRequestedAt: bigint | null;
+};
+
+export type ClaimOptions = { limit: number; nowMs: number; leaseMs: number; owner: string; healthIntervalMs: number };
+
+type Row = { destination: string; retry_last_ts: string; retry_interval: string; failure_ts: string | null; wake_requested_at: string | null };
+
+const NOT_CLAIMED = "(claimed_until IS NULL OR claimed_until < $1)";
+
+// Most urgent first: asked-for attempts (reset), then backoff expiries, then health checks.
+const SOURCES: { trigger: AttemptTrigger; where: string; order: string; health?: boolean }[] = [
+  { trigger: "reset", where: "wake_requested_at IS NOT NULL", order: "wake_requested_at" },
+  { trigger: "schedule", where: "retry_last_ts > 0 AND retry_last_ts + retry_interval <= $1", order: "retry_last_ts + retry_interval" },
+  {
+    trigger: "schedule",
+    where: "retry_last_ts = 0 AND (last_attempt_ts IS NULL OR last_attempt_ts <= $1 - $5::bigint)",
+    order: "last_attempt_ts ASC NULLS FIRST",
+    health: true,
+  },
+];
+
+export async function claimDue(pool: pg.Pool, o: ClaimOptions): Promise<Claim[]> {
+  const claims: Claim[] = [];
+  for (const src of SOURCES) {
+    const want = o.limit - claims.length;
+    if (want <= 0) break;
+    if (src.health && o.healthIntervalMs <= 0) continue;
+    const args: unknown[] = [o.nowMs, o.nowMs + o.leaseMs, o.owner, want];
+    if (src.health) args.push(o.healthIntervalMs);
+    const r = await pool.query<Row>(
+      `UPDATE destinations d SET claimed_until = $2, claimed_by = $3
+       FROM (SELECT destination FROM destinations WHERE ${src.where} AND ${NOT_CLAIMED}
+             ORDER BY ${src.order} LIMIT $4 FOR UPDATE SKIP LOCKED) c
+       WHERE d.destination = c.destination
+       RETURNING d.destination, d.retry_last_ts, d.retry_interval, d.failure_ts, d.wake_requested_at`,
+      args,
+    );
+    for (const row of r.rows) {
+      claims.push({
+        destination: row.destination,
+        trigger: src.trigger,
+        timings: {
+          retryLastTs: BigInt(row.retry_last_ts),
+          retryInterval: BigInt(row.retry_interval),
+          failureTs: row.failure_ts === null ? null : BigInt(row.failure_ts),
+        },
+        wakeRequestedAt: row.wake_requested_at === null ? null : BigInt(row.wake_requested_at),
+      });
+    }
+  }
+  return claims;
+}
+
+/** Gives claims back (shutdown): the destinations become claimable at once by anyone. */
+export async function releaseClaims(pool: pg.Pool, owner: string, destinations: string[]): Promise<void> {
+  if (destinations.length === 0) return;
+  await pool.query("UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1 AND destination = ANY($2)", [owner, destinations]);
+}

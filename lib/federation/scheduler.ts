@@ -1,0 +1,159 @@
+// The retry scheduler: finds due destinations (claim-due.ts), attempts them with bounded
+// concurrency (attempt-connection.ts), records the outcome (record-attempt.ts). It wakes at
+// once on a reset (PostgreSQL LISTEN on WAKE_CHANNEL, from any process), otherwise polls.
+import crypto from "node:crypto";
+import os from "node:os";
+import pg from "pg";
+import { claimDue, releaseClaims, type Claim } from "./claim-due";
+import { recordAttempt } from "./record-attempt";
+import type { AttemptResult } from "./attempt-result";
+import type { SchedulerConfig } from "./scheduler-config";
+import { WAKE_CHANNEL } from "./wake";
+
+export type AttemptFn = (destination: string, signal: AbortSignal) => Promise<AttemptResult>;
+
+export type SchedulerDeps = {
+  pool: pg.Pool;
+  /** Connection string for the LISTEN connection (a dedicated client, not from the pool). */
+  databaseUrl: string;
+  attempt: AttemptFn;
+  config: SchedulerConfig;
+  /** Upper bound of one attempt; the claim lease is derived from it. */
+  attemptTimeoutMs: number;
+  log?: (msg: string) => void;
+  now?: () => number;
+};
+
+export type SchedulerHandle = {
+  readonly owner: string;
+  /** Number of attempts in flight right now. */
+  inFlight(): number;
+  /** Look for due destinations now. */
+  poke(): void;
+  /** Stop claiming, let in-flight attempts finish (up to graceMs), give back the rest. */
+  stop(graceMs?: number): Promise<void>;
+};
+
+export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
+  const log = deps.log ?? (() => {});
+  const now = deps.now ?? Date.now;
+  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+  // A claim outlives any honest attempt (timeout + recording), and not much more.
+  const leaseMs = deps.attemptTimeoutMs * 2 + 30_000;
+  const inflight = new Map<string, AbortController>();
+  let stopped = false;
+  let wakeUp: (() => void) | undefined;
+  let pending = false;
+  let failures = 0;
+
+  const poke = () => {
+    pending = true;
+    wakeUp?.();
+  };
+
+  async function runOne(claim: Claim): Promise<void> {
+    const ac = new AbortController();
+    inflight.set(claim.destination, ac);
+    try {
+      const result = await deps.attempt(claim.destination, ac.signal);
+      if (stopped && ac.signal.aborted) return; // abandoned at shutdown: the claim is released
+      await recordAttempt(deps.pool, claim, result, {
+        nowMs: now(),
+        owner,
+        backoff: deps.config.backoff,
+        historyLimit: deps.config.attemptHistory,
+      });
+    } catch (e) {
+      log(`attempt for ${claim.destination} could not be recorded: ${(e as Error).message}`);
+    } finally {
+      inflight.delete(claim.destination);
+      poke(); // a slot is free
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      pending = false;
+      const free = deps.config.concurrency - inflight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const claims = await claimDue(deps.pool, {
+            limit: free,
+            nowMs: now(),
+            leaseMs,
+            owner,
+            healthIntervalMs: deps.config.healthIntervalMs,
+          });
+          if (failures > 0) log("database reachable again; scheduling resumes");
+          failures = 0;
+          claimed = claims.length;
+          for (const c of claims) void runOne(c);
+        } catch (e) {
+          // Database down: pause and retry, growing the pause up to 30 s.
+          failures++;
+          if (failures === 1) log(`cannot claim due destinations (${(e as Error).message}); retrying`);
+        }
+      }
+      if (stopped) break;
+      // More may be due right away if we filled every free slot.
+      if (claimed > 0 && claimed === free) continue;
+      const delay = failures > 0 ? Math.min(30_000, 500 * 2 ** Math.min(failures, 6)) : deps.config.pollIntervalMs;
+      if (!pending) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          wakeUp = () => { clearTimeout(t); resolve(); };
+        });
+        wakeUp = undefined;
+      }
+    }
+  }
+
+  // LISTEN on a dedicated connection, reconnecting when it drops.
+  let listener: pg.Client | undefined;
+  async function listen(): Promise<void> {
+    while (!stopped) {
+      const client = new pg.Client({ connectionString: deps.databaseUrl });
+      try {
+        await client.connect();
+        client.on("notification", () => poke());
+        const closed = new Promise<void>((resolve) => {
+          client.on("error", () => resolve());
+          client.on("end", () => resolve());
+        });
+        await client.query(`LISTEN ${WAKE_CHANNEL}`);
+        listener = client;
+        poke(); // anything requested while we were not listening
+        await closed;
+      } catch {
+        /* retry below */
+      }
+      listener = undefined;
+      await client.end().catch(() => {});
+      if (!stopped) await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+
+  const loopDone = loop();
+  void listen();
+  log(`retry scheduler started (${owner}, concurrency ${deps.config.concurrency})`);
+
+  return {
+    owner,
+    inFlight: () => inflight.size,
+    poke,
+    async stop(graceMs = 5_000) {
+      if (stopped) return;
+      stopped = true;
+      wakeUp?.();
+      await listener?.end().catch(() => {});
+      await loopDone;
+      const deadline = Date.now() + graceMs;
+      while (inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const abandoned = [...inflight.keys()];
+      for (const ac of inflight.values()) ac.abort();
+      await releaseClaims(deps.pool, owner, abandoned).catch(() => {});
+      log(`retry scheduler stopped${abandoned.length ? ` (${abandoned.length} attempts abandoned, claims released)` : ""}`);
+    },
+  };
+}
