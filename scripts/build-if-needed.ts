@@ -18,7 +18,7 @@ function newestMtime(p: string): number {
 }
 
 export function buildIfNeeded(root: string, log: (m: string) => void): void {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   const newest = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
   if (built && built >= newest) return;
