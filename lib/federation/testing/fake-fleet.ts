@@ -1,0 +1,277 @@
+// A fleet of fake Matrix homeservers: real HTTPS servers on loopback with random ports,
+// each with a behaviour that can change at run time. Used by unit tests, e2e tests and the
+// demo. Certificates come from a CA made at start (fleet.caPem → opts.ca / FEDERATION_CA_FILE),
+// and connecting needs an IP-guard allowlist of LOOPBACK_ALLOWLIST.
+import https from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { createFleetCertificates, type FleetCertificates, type IssuedCertificate } from "./test-ca";
+import { formatHostPort } from "../server-name";
+
+export const VERSION_PATH = "/_matrix/federation/v1/version";
+export const WELL_KNOWN_PATH = "/.well-known/matrix/server";
+export const FAKE_SERVER_SOFTWARE = { name: "FakeSynapse", version: "1.2.3" } as const;
+/** FEDERATION_IP_RANGE_ALLOWLIST entries that open the fleet's addresses. */
+export const LOOPBACK_ALLOWLIST: readonly string[] = Object.freeze(["127.0.0.0/8", "::1/128"]);
+
+export type SimpleBehaviour =
+  | "healthy"
+  | "down" // port closed: connection refused
+  | "status500"
+  | "status401"
+  | "status429"
+  | "status404"
+  | "hang" // accepts the request, never answers
+  | "invalidJson" // 200 application/json with a broken body
+  | "badContentType" // 200 text/html
+  | "flapping" // 500, 200, 500, 200, ... (counting every non-well-known request)
+  | "expiredCert"
+  | "wrongNameCert";
+
+/**
+ * Serves /.well-known/matrix/server. By default {"m.server": "localhost:<port of delegateTo>"};
+ * `mServer` sets the value verbatim, `body` the raw body, `redirectTo` answers 302 to that
+ * member's well-known URL (https://localhost:<port>/...), `redirectUrl` 302 to any URL,
+ * `status` a non-200 status. Other paths answer 404.
+ */
+export type WellKnownBehaviour = {
+  kind: "wellKnown";
+  delegateTo?: string;
+  mServer?: string;
+  body?: string;
+  redirectTo?: string;
+  redirectUrl?: string;
+  status?: number;
+  cacheControl?: string;
+};
+
+export type Behaviour = SimpleBehaviour | { kind: "slow"; delayMs: number } | WellKnownBehaviour;
+
+export type FakeServerSpec = {
+  name: string;
+  behaviour: Behaviour;
+  /** Listen address; default 127.0.0.1 ("::1" for IPv6 cases). */
+  host?: "127.0.0.1" | "::1";
+};
+
+export class RequestLog {
+  total = 0;
+  readonly byPath = new Map<string, number>();
+  record(path: string): void {
+    this.total += 1;
+    this.byPath.set(path, (this.byPath.get(path) ?? 0) + 1);
+  }
+  count(path: string): number {
+    return this.byPath.get(path) ?? 0;
+  }
+  clear(): void {
+    this.total = 0;
+    this.byPath.clear();
+  }
+}
+
+export type FakeServer = {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** The server name that reaches this member directly, e.g. "127.0.0.1:40123" or "[::1]:40124". */
+  readonly serverName: string;
+  readonly behaviour: Behaviour;
+  readonly requests: RequestLog;
+  /** TCP connections accepted (also counts handshakes that failed). */
+  readonly connections: number;
+  setBehaviour(behaviour: Behaviour): Promise<void>;
+  resetCounts(): void;
+};
+
+export type FakeFleet = {
+  caPem: string;
+  certificates: FleetCertificates;
+  servers: FakeServer[];
+  server(name: string): FakeServer;
+  close(): Promise<void>;
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), ...extra });
+  res.end(text);
+}
+
+function errorBody(status: number): { errcode: string; error: string } {
+  const errcode = status === 401 ? "M_UNAUTHORIZED" : status === 429 ? "M_LIMIT_EXCEEDED" : status === 404 ? "M_UNRECOGNIZED" : "M_UNKNOWN";
+  return { errcode, error: `fake server answers ${status}` };
+}
+
+class FakeServerImpl implements FakeServer {
+  readonly requests = new RequestLog();
+  connections = 0;
+  port = 0;
+  private server: https.Server;
+  private listening = false;
+  private sockets = new Set<Socket>();
+  private timers = new Set<NodeJS.Timeout>();
+  private flapCount = 0;
+
+  constructor(
+    readonly name: string,
+    readonly host: string,
+    public behaviour: Behaviour,
+    private certificates: FleetCertificates,
+    private lookupPort: (name: string) => number,
+  ) {
+    this.server = https.createServer(this.certificateFor(behaviour), (req, res) => this.handle(req, res));
+    this.server.on("connection", (socket: Socket) => {
+      this.connections += 1;
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    // Failed handshakes are the point of some behaviours; nothing to report.
+    this.server.on("tlsClientError", () => {});
+  }
+
+  get serverName(): string {
+    return formatHostPort(this.host, this.port);
+  }
+
+  private certificateFor(behaviour: Behaviour): { cert: string; key: string } {
+    const issued: IssuedCertificate =
+      behaviour === "expiredCert"
+        ? this.certificates.expired
+        : behaviour === "wrongNameCert"
+          ? this.certificates.wrongName
+          : this.certificates.valid;
+    return { cert: issued.certPem, key: issued.keyPem };
+  }
+
+  async start(): Promise<void> {
+    await this.listen(0);
+    if (this.behaviour === "down") await this.stopListening();
+  }
+
+  private listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, this.host, () => {
+        this.server.off("error", reject);
+        const address = this.server.address();
+        if (address !== null && typeof address === "object") this.port = address.port;
+        this.listening = true;
+        resolve();
+      });
+    });
+  }
+
+  private stopListening(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const socket of this.sockets) socket.destroy();
+    if (!this.listening) return Promise.resolve();
+    this.listening = false;
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  async setBehaviour(behaviour: Behaviour): Promise<void> {
+    this.behaviour = behaviour;
+    this.flapCount = 0;
+    // New handshakes use the new certificate; established connections keep theirs.
+    this.server.setSecureContext(this.certificateFor(behaviour));
+    if (behaviour === "down") await this.stopListening();
+    else if (!this.listening) await this.listen(this.port);
+  }
+
+  resetCounts(): void {
+    this.requests.clear();
+    this.connections = 0;
+  }
+
+  close(): Promise<void> {
+    return this.stopListening();
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? "/").split("?")[0];
+    this.requests.record(path);
+    const behaviour = this.behaviour;
+    if (typeof behaviour === "object" && behaviour.kind === "wellKnown") return this.wellKnown(behaviour, path, res);
+    if (path === WELL_KNOWN_PATH) return sendJson(res, 404, errorBody(404));
+    const healthy = (): void => sendJson(res, 200, { server: FAKE_SERVER_SOFTWARE });
+    if (typeof behaviour === "object") return this.later(behaviour.delayMs, healthy);
+    switch (behaviour) {
+      case "status500":
+      case "status401":
+      case "status429":
+      case "status404": {
+        const status = Number(behaviour.slice("status".length));
+        return sendJson(res, status, errorBody(status));
+      }
+      case "hang":
+        return; // the socket is destroyed when the fleet closes
+      case "invalidJson":
+        res.writeHead(200, { "Content-Type": "application/json" });
+        return void res.end('{"server": {"name": "FakeSynapse", ');
+      case "badContentType":
+        res.writeHead(200, { "Content-Type": "text/html" });
+        return void res.end("<html>It works!</html>");
+      case "flapping":
+        this.flapCount += 1;
+        return this.flapCount % 2 === 1 ? sendJson(res, 500, errorBody(500)) : healthy();
+      default:
+        return healthy();
+    }
+  }
+
+  private wellKnown(behaviour: WellKnownBehaviour, path: string, res: ServerResponse): void {
+    if (path !== WELL_KNOWN_PATH) return sendJson(res, 404, errorBody(404));
+    if (behaviour.redirectTo !== undefined || behaviour.redirectUrl !== undefined) {
+      const location = behaviour.redirectUrl ?? `https://localhost:${this.lookupPort(behaviour.redirectTo ?? this.name)}${WELL_KNOWN_PATH}`;
+      res.writeHead(302, { Location: location, "Content-Length": 0 });
+      return void res.end();
+    }
+    const headers: Record<string, string> = behaviour.cacheControl ? { "Cache-Control": behaviour.cacheControl } : {};
+    if (behaviour.body !== undefined) {
+      res.writeHead(behaviour.status ?? 200, { "Content-Type": "application/json", ...headers });
+      return void res.end(behaviour.body);
+    }
+    const mServer = behaviour.mServer ?? `localhost:${this.lookupPort(behaviour.delegateTo ?? this.name)}`;
+    sendJson(res, behaviour.status ?? 200, { "m.server": mServer }, headers);
+  }
+}
+
+/** Starts one server per spec (names must be unique). Close the fleet in an `after` hook. */
+export async function startFakeFleet(specs: FakeServerSpec[], options: { certificates?: FleetCertificates } = {}): Promise<FakeFleet> {
+  const certificates = options.certificates ?? (await createFleetCertificates());
+  const byName = new Map<string, FakeServerImpl>();
+  const lookupPort = (name: string): number => {
+    const member = byName.get(name);
+    if (member === undefined) throw new Error(`fake fleet has no server named "${name}"`);
+    return member.port;
+  };
+  for (const spec of specs) {
+    if (byName.has(spec.name)) throw new Error(`duplicate fake server name "${spec.name}"`);
+    byName.set(spec.name, new FakeServerImpl(spec.name, spec.host ?? "127.0.0.1", spec.behaviour, certificates, lookupPort));
+  }
+  const servers = [...byName.values()];
+  await Promise.all(servers.map((s) => s.start()));
+  return {
+    caPem: certificates.caPem,
+    certificates,
+    servers,
+    server(name: string): FakeServer {
+      const member = byName.get(name);
+      if (member === undefined) throw new Error(`fake fleet has no server named "${name}"`);
+      return member;
+    },
+    async close(): Promise<void> {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}
