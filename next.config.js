@@ -7,7 +7,8 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // /_synapse/... paths must not be redirected to drop a trailing slash (clients expect JSON).
   skipTrailingSlashRedirect: true,
-  typescript: { ignoreBuildErrors: false },
+  // Types are checked once by `npm run typecheck` (part of `npm test`), not again by every build.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

@@ -10,6 +10,9 @@ import { buildIfNeeded } from "./build-if-needed";
 import { handleApiRequest } from "../lib/http/api-router";
 import { healthResponse } from "../lib/health";
 import { serveFetchHandler } from "../lib/http/node-adapter";
+import { getOrCreateAuthSecret } from "../lib/auth/auth-secret";
+import { runScheduler } from "../lib/federation/run-scheduler";
+import type { SchedulerHandle } from "../lib/federation/scheduler";
 
 const log = (m: string) => console.log(`[fedconsole] ${m}`);
 
@@ -21,6 +24,10 @@ async function main() {
   const db = await getDb({ log });
   process.env.DATABASE_URL = db.url; // the server's bundles connect to the same database
   await ensureFirstAdmin(db.prisma, log);
+  // Console sessions: one signing secret shared by every instance on this database (unless
+  // AUTH_SECRET is given), and the Host header trusted unless AUTH_URL pins the public URL.
+  process.env.AUTH_SECRET ||= await getOrCreateAuthSecret(db.pool);
+  if (!process.env.AUTH_URL) process.env.AUTH_TRUST_HOST ||= "true";
 
   const app = next({ dev: false, dir: root, hostname: cfg.hostname, port: cfg.port });
   await app.prepare();
@@ -43,7 +50,9 @@ async function main() {
     server.listen(cfg.port, cfg.hostname, resolve);
   });
   log(`Serving the console and API on http://${cfg.hostname}:${cfg.port}`);
-  log(cfg.schedulerEnabled ? "Retry scheduler: on (in-process)" : "Retry scheduler: off (FEDERATION_SCHEDULER=off)");
+  let scheduler: SchedulerHandle | undefined;
+  if (cfg.schedulerEnabled) scheduler = runScheduler(db, log);
+  else log("Retry scheduler: off (FEDERATION_SCHEDULER=off); run `npm run scheduler` elsewhere");
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -52,6 +61,7 @@ async function main() {
     log(`${signal}: shutting down`);
     server.close();
     server.closeIdleConnections();
+    await scheduler?.stop();
     await closeDb();
     process.exit(0);
   };

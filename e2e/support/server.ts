@@ -23,7 +23,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
   let out = "";
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOSTNAME: "127.0.0.1", ...env },
+    // The run's global set-up built once; servers started by tests use that build as it is.
+    env: { ...process.env, PORT: String(port), HOSTNAME: "127.0.0.1", FEDCONSOLE_BUILD: "never", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout!.on("data", (d) => (out += d));
