@@ -66,3 +66,31 @@ export function fedctl(args: string[], env: Record<string, string>, stdin?: stri
     p.on("exit", (code) => resolve({ stdout, stderr, code: code ?? -1 }));
   });
 }
+
+export type RunningProcess = { proc: ChildProcess; output: () => string; stop: () => Promise<void> };
+
+/** Starts `npm run scheduler` (scripts/scheduler.ts) and waits until it says it started. */
+export async function startSchedulerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningProcess> {
+  let out = "";
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "scheduler.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout!.on("data", (d) => (out += d));
+  proc.stderr!.on("data", (d) => (out += d));
+  const deadline = Date.now() + timeoutMs;
+  while (!out.includes("retry scheduler started")) {
+    if (proc.exitCode !== null) throw new Error(`scheduler exited with ${proc.exitCode}:\n${out}`);
+    if (Date.now() > deadline) { proc.kill("SIGKILL"); throw new Error(`scheduler did not start:\n${out}`); }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      proc.once("exit", () => { clearTimeout(t); resolve(); });
+      proc.kill("SIGTERM");
+    });
+  return { proc, output: () => out, stop };
+}
