@@ -12,7 +12,11 @@ export type ErrorCode =
   | "unrecognized"
   | "method_not_allowed"
   | "conflict"
-  | "unavailable";
+  | "unavailable"
+  | "not_json"
+  | "bad_json"
+  | "missing_param"
+  | "rate_limited";
 
 export class AppError extends Error {
   constructor(

@@ -36,7 +36,7 @@ async function main() {
     // The API is answered by lib/ directly (same code as the Next route handlers in app/,
     // without Next's routing cost); everything else is the Next console.
     const path = req.url ?? "/";
-    const direct = path.startsWith("/_synapse/") || path === "/_synapse" || path.startsWith("/_matrix/")
+    const direct = path.startsWith("/_synapse/") || path === "/_synapse" || path.startsWith("/_matrix/") || path.startsWith("/.well-known/matrix/")
       ? handleApiRequest
       : path === "/health" || path.startsWith("/health?") ? healthResponse : undefined;
     const work = direct ? serveFetchHandler(direct, req, res) : handle(req, res);

@@ -73,3 +73,8 @@ test("two schedulers claiming at once never get the same destination", async () 
   assert.equal(all.length, 2000);
   assert.equal(new Set(all).size, 2000);
 });
+
+test("timings near 2^63 do not overflow the due check", async () => {
+  await db.pool.query("INSERT INTO destinations (destination, retry_last_ts, retry_interval) VALUES ('huge.example', 9223372036854775807, 9223372036854775807)");
+  assert.deepEqual(await claimDue(db.pool, opts), []);
+});

@@ -24,7 +24,8 @@ const NOT_CLAIMED = "(claimed_until IS NULL OR claimed_until < $1)";
 // Most urgent first: asked-for attempts (reset), then backoff expiries, then health checks.
 const SOURCES: { trigger: AttemptTrigger; where: string; order: string; health?: boolean }[] = [
   { trigger: "reset", where: "wake_requested_at IS NOT NULL", order: "wake_requested_at" },
-  { trigger: "schedule", where: "retry_last_ts > 0 AND retry_last_ts + retry_interval <= $1", order: "retry_last_ts + retry_interval" },
+  // numeric, as in the index: the sum of two bigints can overflow.
+  { trigger: "schedule", where: "retry_last_ts > 0 AND retry_last_ts::numeric + retry_interval <= $1", order: "retry_last_ts::numeric + retry_interval" },
   {
     trigger: "schedule",
     where: "retry_last_ts = 0 AND (last_attempt_ts IS NULL OR last_attempt_ts <= $1 - $5::bigint)",

@@ -12,6 +12,15 @@ import { listDestinationRooms } from "../destinations/list-destination-rooms";
 import { resetConnection } from "../destinations/reset-connection";
 import { destinationsPageJson, detailsJson, roomsPageJson } from "../destinations/serialize";
 import { SORT_COLUMNS } from "../destinations/types";
+import { publicBaseUrl, serverName } from "../compat/compat-settings";
+import { clientVersionsJson, loginFlowsJson, serverVersionJson, wellKnownClientJson } from "../compat/client-discovery";
+import { readJsonObject } from "../compat/json-body";
+import { passwordLogin } from "../compat/password-login";
+import { clientAddress } from "../compat/login-rate-limit";
+import { whoami } from "../compat/whoami";
+import { logout } from "../compat/logout";
+import { getProfile } from "../compat/profile";
+import { getUserSynapse, listUsersSynapse } from "../compat/list-users-synapse";
 
 type Ctx = { req: Request; query: URLSearchParams; params: string[] };
 type Handler = (ctx: Ctx) => Promise<Response>;
@@ -26,6 +35,99 @@ async function principalOf(ctx: Ctx) {
   requireRole(p, "viewer", "use the admin API");
   return p;
 }
+
+/** Any team member's token (no role needed): the Matrix client endpoints. */
+async function authenticated(ctx: Ctx) {
+  const { prisma } = await getDb();
+  return authenticateRequest(prisma, ctx.req.headers, ctx.query);
+}
+
+// The part of Synapse's client and admin API that Synapse admin UIs (Ketesa, synapse-admin)
+// need besides the federation pages (lib/compat/, README "Use with Ketesa / synapse-admin").
+// Client paths are served under both /_matrix/client/v3 and the older /_matrix/client/r0.
+const CLIENT_VERSIONS = ["v3", "r0"];
+const COMPAT_ROUTES: Route[] = [
+  {
+    pattern: [".well-known", "matrix", "client"],
+    methods: { GET: async (ctx) => jsonResponse(200, wellKnownClientJson(publicBaseUrl(ctx.req))) },
+  },
+  { pattern: ["_matrix", "client", "versions"], methods: { GET: async () => jsonResponse(200, clientVersionsJson()) } },
+  ...CLIENT_VERSIONS.flatMap((v): Route[] => [
+    {
+      pattern: ["_matrix", "client", v, "login"],
+      methods: {
+        GET: async () => jsonResponse(200, loginFlowsJson()),
+        POST: async (ctx) => {
+          const body = await readJsonObject(ctx.req);
+          const { prisma } = await getDb();
+          const res = await passwordLogin(prisma, body, { serverName: serverName(), clientAddress: clientAddress(ctx.req.headers) });
+          return jsonResponse(200, res);
+        },
+      },
+    },
+    {
+      pattern: ["_matrix", "client", v, "logout"],
+      methods: {
+        POST: async (ctx) => {
+          const { prisma } = await getDb();
+          await logout(prisma, ctx.req.headers, ctx.query);
+          return jsonResponse(200, {});
+        },
+      },
+    },
+    {
+      pattern: ["_matrix", "client", v, "account", "whoami"],
+      methods: {
+        GET: async (ctx) => {
+          const { prisma } = await getDb();
+          return jsonResponse(200, await whoami(prisma, ctx.req.headers, ctx.query, serverName()));
+        },
+      },
+    },
+    {
+      pattern: ["_matrix", "client", v, "profile", null],
+      methods: {
+        GET: async (ctx) => {
+          const actor = await authenticated(ctx);
+          const { prisma } = await getDb();
+          return jsonResponse(200, await getProfile(prisma, actor, ctx.params[0], serverName()));
+        },
+      },
+    },
+  ]),
+  { pattern: ["_synapse", "admin", "v1", "server_version"], methods: { GET: async () => jsonResponse(200, serverVersionJson()) } },
+  ...(["v2", "v3"] as const).map((version): Route => ({
+    pattern: ["_synapse", "admin", version, "users"],
+    methods: {
+      GET: async (ctx) => {
+        const actor = await authenticated(ctx);
+        const { prisma } = await getDb();
+        return jsonResponse(200, await listUsersSynapse(prisma, actor, ctx.query, { version, serverName: serverName() }));
+      },
+    },
+  })),
+  {
+    pattern: ["_synapse", "admin", "v2", "users", null],
+    methods: {
+      GET: async (ctx) => {
+        const actor = await authenticated(ctx);
+        const { prisma } = await getDb();
+        return jsonResponse(200, await getUserSynapse(prisma, actor, ctx.params[0], serverName()));
+      },
+    },
+  },
+  {
+    // Room details: we know rooms only as IDs shared with destinations, never their names or
+    // state, so every room is unknown here (the admin UIs then show the bare room ID).
+    pattern: ["_synapse", "admin", "v1", "rooms", null],
+    methods: {
+      GET: async (ctx) => {
+        await principalOf(ctx);
+        throw new AppError("not_found", "Room not found");
+      },
+    },
+  },
+];
 
 const ROUTES: Route[] = [
   {
@@ -80,6 +182,7 @@ const ROUTES: Route[] = [
       },
     },
   },
+  ...COMPAT_ROUTES,
 ];
 
 /** Splits a raw path into decoded segments; undefined if it is not valid percent-encoding. */

@@ -15,6 +15,12 @@ const TABLE: Record<ErrorCode, MatrixError> = {
   method_not_allowed: { status: 405, errcode: "M_UNRECOGNIZED" },
   conflict: { status: 409, errcode: "M_UNKNOWN" },
   unavailable: { status: 503, errcode: "M_UNKNOWN" },
+  // request bodies (Matrix login): not JSON at all / JSON of the wrong shape / a field missing
+  not_json: { status: 400, errcode: "M_NOT_JSON" },
+  bad_json: { status: 400, errcode: "M_BAD_JSON" },
+  missing_param: { status: 400, errcode: "M_MISSING_PARAM" },
+  // too many failed logins; the body carries retry_after_ms
+  rate_limited: { status: 429, errcode: "M_LIMIT_EXCEEDED" },
 };
 
 export type MatrixErrorBody = { status: number; body: Record<string, unknown> };

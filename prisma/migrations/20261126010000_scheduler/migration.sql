@@ -6,8 +6,9 @@ ALTER TABLE "destinations"
     ADD COLUMN "wake_requested_at" BIGINT;
 
 -- Due-finding walks these partial indexes, so a tick costs what is due, not the table size.
--- Backing off: due when retry_last_ts + retry_interval <= now.
-CREATE INDEX "destinations_due_backoff" ON "destinations" (("retry_last_ts" + "retry_interval")) WHERE "retry_last_ts" > 0;
+-- Backing off: due when retry_last_ts + retry_interval <= now (numeric: the sum of two
+-- bigints may not fit a bigint, and imported values may be anything up to 2^63-1).
+CREATE INDEX "destinations_due_backoff" ON "destinations" (("retry_last_ts"::numeric + "retry_interval")) WHERE "retry_last_ts" > 0;
 -- Healthy: re-checked when the last attempt is older than the health interval (never attempted first).
 CREATE INDEX "destinations_due_health" ON "destinations" ("last_attempt_ts" ASC NULLS FIRST) WHERE "retry_last_ts" = 0;
 -- Reset (or "attempt now") asked for an attempt.
