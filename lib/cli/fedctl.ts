@@ -6,6 +6,9 @@ import { AppError } from "../errors";
 import { CLI_PRINCIPAL, parseRole } from "../auth/principal";
 import { addUser, listUsers, removeUser, setUserRole } from "../auth/users";
 import { createToken, listTokens, revokeToken } from "../auth/tokens";
+import { importDestinations } from "../destinations/import-destinations";
+import { exportDestinations } from "../destinations/export-destinations";
+import { recordAudit } from "../audit/record-audit";
 
 const USAGE = `usage: fedctl <command>
   users add EMAIL --role viewer|operator|admin [--password P]   (prints a generated password if none given)
@@ -94,6 +97,35 @@ async function run(argv: string[]): Promise<number> {
     case "tokens revoke": {
       const t = await revokeToken(db.prisma, CLI_PRINCIPAL, need(arg, "ID|PREFIX"));
       out(`Revoked ${t.prefix}… (${t.name}, ${t.ownerEmail}).`);
+      return 0;
+    }
+    case "destinations import": {
+      const file = need(arg, "FILE (or - for standard input)");
+      const input = file === "-" ? process.stdin : fs.createReadStream(file);
+      if (file !== "-" && !fs.existsSync(file)) throw new AppError("invalid_param", `No such file: ${file}`);
+      const started = Date.now();
+      let lastReport = started;
+      const report = await importDestinations(input, {
+        pool: db.pool,
+        onProgress: (lines) => {
+          if (Date.now() - lastReport > 5_000) { lastReport = Date.now(); process.stderr.write(`… ${lines} lines\n`); }
+        },
+      });
+      await db.prisma.$transaction((tx) => recordAudit(tx, CLI_PRINCIPAL, {
+        action: "destinations.import",
+        detail: { file, lines: report.lines, imported: report.imported, rooms: report.rooms, errors: report.errorCount },
+      }));
+      for (const e of report.errors) process.stderr.write(`line ${e.line}: ${e.message}\n`);
+      if (report.errorCount > report.errors.length) process.stderr.write(`… and ${report.errorCount - report.errors.length} more bad lines\n`);
+      process.stderr.write(
+        `Imported ${report.imported} destinations and ${report.rooms} rooms from ${report.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+          `${report.errorCount} bad lines skipped.\n`,
+      );
+      return report.errorCount > 0 ? 1 : 0;
+    }
+    case "destinations export": {
+      const r = await exportDestinations(process.stdout, { pool: db.pool, withRooms: !a.flags.has("no-rooms") });
+      process.stderr.write(`Exported ${r.destinations} destinations and ${r.rooms} rooms.\n`);
       return 0;
     }
     default:
