@@ -42,7 +42,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
   }
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
       proc.once("exit", () => { clearTimeout(t); resolve(); });
       proc.kill("SIGTERM");
@@ -87,7 +87,7 @@ export async function startSchedulerProcess(env: Record<string, string>, timeout
   }
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
       proc.once("exit", () => { clearTimeout(t); resolve(); });
       proc.kill("SIGTERM");

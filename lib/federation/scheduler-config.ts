@@ -11,6 +11,8 @@ export type SchedulerConfig = {
   attemptHistory: number;
   /** How often the scheduler looks for due destinations when nothing wakes it. */
   pollIntervalMs: number;
+  /** How long a claim holds; undefined = twice the attempt timeout + 30 s. Must outlast an attempt. */
+  claimLeaseMs?: number;
   backoff: BackoffConfig;
 };
 
@@ -27,6 +29,7 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
     healthIntervalMs: env.FEDERATION_HEALTH_INTERVAL?.trim() ? parseDuration(env.FEDERATION_HEALTH_INTERVAL, "FEDERATION_HEALTH_INTERVAL") : 3_600_000,
     attemptHistory: positiveInt(env, "FEDERATION_ATTEMPT_HISTORY", 50, 1),
     pollIntervalMs: env.FEDERATION_POLL_INTERVAL?.trim() ? Math.max(50, parseDuration(env.FEDERATION_POLL_INTERVAL, "FEDERATION_POLL_INTERVAL")) : 1_000,
+    claimLeaseMs: env.FEDERATION_CLAIM_LEASE?.trim() ? parseDuration(env.FEDERATION_CLAIM_LEASE, "FEDERATION_CLAIM_LEASE") : undefined,
     backoff: loadBackoffConfig(env),
   };
 }

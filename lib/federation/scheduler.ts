@@ -9,6 +9,7 @@ import { recordAttempt } from "./record-attempt";
 import type { AttemptResult } from "./attempt-result";
 import type { SchedulerConfig } from "./scheduler-config";
 import { WAKE_CHANNEL } from "./wake";
+import { isDatabaseDown } from "../db/errors";
 
 export type AttemptFn = (destination: string, signal: AbortSignal) => Promise<AttemptResult>;
 
@@ -39,7 +40,10 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
   const now = deps.now ?? Date.now;
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
   // A claim outlives any honest attempt (timeout + recording), and not much more.
-  const leaseMs = deps.attemptTimeoutMs * 2 + 30_000;
+  const leaseMs = deps.config.claimLeaseMs ?? deps.attemptTimeoutMs * 2 + 30_000;
+  if (leaseMs <= deps.attemptTimeoutMs) {
+    throw new Error(`FEDERATION_CLAIM_LEASE (${leaseMs} ms) must be longer than FEDERATION_ATTEMPT_TIMEOUT (${deps.attemptTimeoutMs} ms)`);
+  }
   const inflight = new Map<string, AbortController>();
   let stopped = false;
   let wakeUp: (() => void) | undefined;
@@ -53,16 +57,30 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
 
   async function runOne(claim: Claim): Promise<void> {
     const ac = new AbortController();
+    const claimedAt = now();
     inflight.set(claim.destination, ac);
     try {
       const result = await deps.attempt(claim.destination, ac.signal);
       if (stopped && ac.signal.aborted) return; // abandoned at shutdown: the claim is released
-      await recordAttempt(deps.pool, claim, result, {
-        nowMs: now(),
-        owner,
-        backoff: deps.config.backoff,
-        historyLimit: deps.config.attemptHistory,
-      });
+      const finishedAt = now();
+      // A database hiccup must not lose a result the remote already gave us: retry the write
+      // while our claim still holds (after that another scheduler may attempt it again).
+      for (let tries = 1; ; tries++) {
+        try {
+          await recordAttempt(deps.pool, claim, result, {
+            nowMs: finishedAt,
+            owner,
+            backoff: deps.config.backoff,
+            historyLimit: deps.config.attemptHistory,
+          });
+          break;
+        } catch (e) {
+          const retry = isDatabaseDown(e) && !stopped && now() + 1_000 < claimedAt + leaseMs;
+          if (!retry) throw e;
+          if (tries === 1) log(`recording the attempt for ${claim.destination} failed (${(e as Error).message}); retrying`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
     } catch (e) {
       log(`attempt for ${claim.destination} could not be recorded: ${(e as Error).message}`);
     } finally {

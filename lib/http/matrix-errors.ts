@@ -1,5 +1,6 @@
 // The single mapping from domain errors to Matrix error responses ({errcode, error}).
 import { AppError, type ErrorCode } from "../errors";
+import { isDatabaseDown } from "../db/errors";
 
 export type MatrixError = { status: number; errcode: string };
 
@@ -44,11 +45,4 @@ export function toMatrixError(e: unknown, log: (msg: string) => void = console.e
 function isBadText(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code ?? "";
   return code === "22021" || code === "22P05" || code === "54000";
-}
-
-function isDatabaseDown(e: unknown): boolean {
-  const code = (e as { code?: string } | null)?.code ?? "";
-  const msg = e instanceof Error ? e.message : "";
-  return ["ECONNREFUSED", "ECONNRESET", "57P01", "57P03", "08006", "08001", "08003"].includes(code) ||
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(msg);
 }
