@@ -27,6 +27,10 @@ async function open(opts: OpenOptions): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: cfg.dbPoolSize, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (e) => opts.log?.(`database connection error: ${e.message}`));
+  // A checked-out client whose connection drops between two queries emits 'error' with no
+  // pool listener attached; unhandled, that would kill the process. The query in progress
+  // (or the next one) fails on its own, so noting it is enough.
+  pool.on("connect", (client) => client.on("error", () => {}));
   if (opts.migrate !== false) {
     const r = await applyMigrations(pool);
     if (r.applied.length) opts.log?.(`Applied migrations: ${r.applied.join(", ")}`);

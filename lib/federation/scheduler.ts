@@ -132,6 +132,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
   async function listen(): Promise<void> {
     while (!stopped) {
       const client = new pg.Client({ connectionString: deps.databaseUrl });
+      client.on("error", () => {}); // a dropped connection ends `closed` below (via "end")
       try {
         await client.connect();
         client.on("notification", () => poke());
