@@ -1,0 +1,95 @@
+// npm run bench:load [-- --rate 200 --seconds 30 --n 10000]: a bounded open-loop load of mixed
+// API traffic (list in every order, details, rooms, reset) against two web instances on one
+// PostgreSQL, loopback only. Prints throughput, p50/p99 latency per call kind, and errors
+// (5xx other than nothing, or network errors). Target: 0 errors, p99 ≤ 100 ms at 200 req/s.
+import os from "node:os";
+import path from "node:path";
+import fs from "node:fs";
+import { createTestDatabase } from "../lib/testing/test-database";
+import { importDestinations } from "../lib/destinations/import-destinations";
+import { Readable } from "node:stream";
+import { fedctl, startServer } from "../e2e/support/server";
+import { buildIfNeeded } from "../scripts/build-if-needed";
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const RATE = arg("rate", 200);
+const SECONDS = Math.min(arg("seconds", 30), 60);
+const N = arg("n", 10_000);
+const ORDERS = ["destination", "retry_last_ts", "retry_interval", "failure_ts", "last_successful_stream_ordering"];
+
+const pct = (xs: number[], p: number) => (xs.length ? xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
+
+async function main() {
+  const root = path.resolve(import.meta.dirname, "..");
+  buildIfNeeded(root, console.log);
+  const db = await createTestDatabase();
+  const lines = Array.from({ length: N }, (_, i) => JSON.stringify({
+    destination: `host${i}.example.org`, retry_last_ts: i % 3 === 0 ? 1_700_000_000_000 + i : 0, retry_interval: i % 3 === 0 ? 600_000 * (1 + (i % 7)) : 0,
+    failure_ts: i % 3 === 0 ? 1_699_000_000_000 + i : null, last_successful_stream_ordering: i % 10 === 0 ? null : i * 3,
+    rooms: Array.from({ length: i % 6 }, (_, k) => ({ room_id: `!r${k}x${i}:example.org`, stream_ordering: k })),
+  }));
+  await importDestinations(Readable.from(lines.map((l) => l + "\n")), { pool: db.pool });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-load-"));
+  const env = { DATABASE_URL: db.url, FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off", FEDCONSOLE_BUILD: "never" };
+  await fedctl(["users", "add", "load@example.org", "--role", "operator", "--password", "load-password"], env);
+  const token = (await fedctl(["tokens", "create", "load@example.org"], env)).stdout.trim();
+  const webs = await Promise.all([startServer(env), startServer(env)]);
+  const headers = { Authorization: `Bearer ${token}` };
+  const FED = "/_synapse/admin/v1/federation/destinations";
+
+  type Sample = { kind: string; ms: number; status: number };
+  const samples: Sample[] = [];
+  let errors = 0;
+  const errorExamples: string[] = [];
+  const one = async (i: number) => {
+    const web = webs[i % 2];
+    const r = i % 10;
+    const d = `host${(i * 7919) % N}.example.org`;
+    let kind: string, url: string, method = "GET";
+    if (r < 6) { kind = "list"; url = `${FED}?limit=100&from=${(i * 13) % 1000}&order_by=${ORDERS[i % 5]}&dir=${i % 2 ? "b" : "f"}`; }
+    else if (r < 8) { kind = "details"; url = `${FED}/${d}`; }
+    else if (r < 9) { kind = "rooms"; url = `${FED}/${d}/rooms?limit=10`; }
+    else { kind = "reset"; url = `${FED}/host${(i * 3 * 7919) % N - ((i * 3 * 7919) % N) % 3}.example.org/reset_connection`; method = "POST"; }
+    const t = performance.now();
+    try {
+      const res = await fetch(web.url + url, { method, headers });
+      await res.arrayBuffer();
+      samples.push({ kind, ms: performance.now() - t, status: res.status });
+      if (res.status >= 500) { errors++; if (errorExamples.length < 5) errorExamples.push(`${kind} ${res.status}`); }
+    } catch (e) {
+      errors++;
+      if (errorExamples.length < 5) errorExamples.push(`${kind} ${(e as Error).message}`);
+    }
+  };
+  // Warm-up, then the open loop: requests start on schedule whether or not earlier ones finished.
+  for (let i = 0; i < 200; i++) await one(i);
+  samples.length = 0;
+  const total = RATE * SECONDS;
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(one(i));
+  }
+  await Promise.all(inflight);
+  const wall = (performance.now() - started) / 1000;
+  await Promise.all(webs.map((w) => w.stop()));
+  await db.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+
+  console.log(`\n| kind | requests | p50 ms | p99 ms | statuses |\n|---|---|---|---|---|`);
+  for (const kind of ["list", "details", "rooms", "reset", "all"]) {
+    const s = kind === "all" ? samples : samples.filter((x) => x.kind === kind);
+    const statuses = [...new Set(s.map((x) => x.status))].sort().map((st) => `${st}×${s.filter((x) => x.status === st).length}`).join(" ");
+    console.log(`| ${kind} | ${s.length} | ${pct(s.map((x) => x.ms), 50).toFixed(1)} | ${pct(s.map((x) => x.ms), 99).toFixed(1)} | ${statuses} |`);
+  }
+  console.log(`\n${total} requests offered at ${RATE}/s over ${SECONDS} s to 2 web instances (${N} destinations): ` +
+    `throughput ${(samples.length / wall).toFixed(0)} req/s, errors ${errors}${errorExamples.length ? ` (${errorExamples.join("; ")})` : ""}`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
