@@ -1,5 +1,18 @@
 // GET /destinations: Synapse's ordering (<order_by> <dir>, destination ASC), substring
-// filter, paging. Every order has its own index, so each page is an index walk.
+// filter, paging — built to stay an index walk at a million destinations
+// (docs/benchmarks.md has the figures):
+//
+// - Unfiltered `total` is the exact count kept transactionally by triggers in
+//   destination_count (one row read, not a count of the table), read in the same statement as
+//   the page: one round trip, one snapshot.
+// - Every order has its own (column, destination) index per direction, so a page is a walk
+//   of that index. Deep pages walk it index-only over the skipped keys and then read just the
+//   page's rows ("deferred join"); a plain OFFSET would read every skipped row of the table.
+// - Past the middle of the table the same index is walked from its other end (a B-tree reads
+//   both ways) and the page reversed, so the deepest page costs `total - from` keys, never
+//   more than half of them. The exact total makes that offset exact.
+// - Filtered (`destination=`): case-insensitive substring through the trigram index, for the
+//   count and the page (Synapse's count of the filtered set, over matching rows only).
 import type pg from "pg";
 import type { Principal } from "../auth/principal";
 import type { Direction } from "../http/params";
@@ -16,16 +29,93 @@ export type ListDestinationsQuery = {
   search?: string;
 };
 
+/** Below this `from` the page is walked forward without looking at the total first. */
+const REVERSE_MIN_FROM = 10_000n;
+/**
+ * From this many skipped keys on, the walk is index-only and the page's rows are looked up
+ * afterwards (a few buffers per page row); below it, a plain index scan that also reads each
+ * skipped row is cheaper.
+ */
+const DEFERRED_MIN_OFFSET = 500n;
+
+type Walk = { key: "ASC" | "DESC"; name: "ASC" | "DESC" };
+/** Synapse's order: <order_by> <dir>, destination ASC. */
+const forward = (dir: Direction): Walk => ({ key: dir === "b" ? "DESC" : "ASC", name: "ASC" });
+/** Its exact reverse (NULLs included: ASC puts them last, DESC first): the same index read backwards. */
+const backward = (dir: Direction): Walk => ({ key: dir === "b" ? "ASC" : "DESC", name: "DESC" });
+const orderSql = (orderBy: SortColumn, w: Walk) => `${orderBy} ${w.key}, destination ${w.name}`;
+
+const ITEM_COLUMNS = TIMINGS_COLUMNS.split(", ").map((c) => `d.${c}`).join(", ");
+
+/**
+ * One statement: the exact total, and the page ($1 keys skipped, at most $2 rows) in walk
+ * order. The total's row is kept (LEFT JOIN) when the page is empty (limit=0, past the end).
+ * Deep: the walk is index-only (keys only) and each page row is read by a LATERAL primary-key
+ * probe, kept apart by OFFSET 0 so the planner never hash-joins the table for 100 rows.
+ */
+function pageSql(orderBy: SortColumn, w: Walk, deep: boolean): string {
+  const page = deep
+    ? `((SELECT ${orderBy} AS k, destination FROM destinations ORDER BY ${orderSql(orderBy, w)} OFFSET $1 LIMIT $2) p
+       CROSS JOIN LATERAL (SELECT ${TIMINGS_COLUMNS} FROM destinations x WHERE x.destination = p.destination OFFSET 0) d)`
+    : `(SELECT ${orderBy} AS k, ${TIMINGS_COLUMNS} FROM destinations ORDER BY ${orderSql(orderBy, w)} OFFSET $1 LIMIT $2) d`;
+  const s = deep ? "p" : "d";
+  return `SELECT t.total, ${ITEM_COLUMNS}
+    FROM (SELECT (SELECT n FROM destination_count) AS total) t
+    LEFT JOIN ${page} ON true
+    ORDER BY ${s}.k ${w.key}, ${s}.destination ${w.name}`;
+}
+
+type PageSqlRow = { total: string | null } & { [K in keyof TimingsSqlRow]: TimingsSqlRow[K] | null };
+
 export async function listDestinations(pool: pg.Pool, _actor: Principal, q: ListDestinationsQuery): Promise<Page<DestinationTimings>> {
   // No stored name contains NUL (PostgreSQL text cannot hold it).
   if (q.search?.includes("\0")) return { items: [], total: 0n, nextToken: null };
-  const where = q.search ? "WHERE destination ILIKE $3" : "";
-  const args: unknown[] = [q.limit.toString(), q.from.toString()];
-  if (q.search) args.push(containsPattern(q.search));
-  const order = `${q.orderBy} ${q.dir === "b" ? "DESC" : "ASC"}, destination ASC`;
+  if (q.search) return listFiltered(pool, q);
+
+  if (q.from >= REVERSE_MIN_FROM) {
+    // Deep page: walk from whichever end is nearer. The total decides, and the page's
+    // statement re-reads it: if a write moved it in between, recompute with the new one.
+    let total = await readTotal(pool);
+    for (let tries = 0; tries < 3; tries++) {
+      if (q.from >= total) return { items: [], total, nextToken: null };
+      const end = q.from + q.limit < total ? q.from + q.limit : total;
+      if (total - q.from >= end) break; // the front is as near: walk forward
+      const skip = total - end;
+      const r = await pool.query<PageSqlRow>(pageSql(q.orderBy, backward(q.dir), skip >= DEFERRED_MIN_OFFSET), [skip.toString(), (end - q.from).toString()]);
+      const seen = await totalOf(pool, r.rows[0]);
+      if (seen === total) return page(q, total, r.rows.reverse());
+      total = seen;
+    }
+  }
+  const r = await pool.query<PageSqlRow>(pageSql(q.orderBy, forward(q.dir), q.from >= DEFERRED_MIN_OFFSET), [q.from.toString(), q.limit.toString()]);
+  return page(q, await totalOf(pool, r.rows[0]), r.rows);
+}
+
+/** The counter row, or — should it ever be missing — a count of the table. */
+async function totalOf(pool: pg.Pool, row: { total: string | null }): Promise<bigint> {
+  if (row.total !== null) return BigInt(row.total);
+  const r = await pool.query<{ n: string }>("SELECT count(*) AS n FROM destinations");
+  return BigInt(r.rows[0].n);
+}
+
+async function readTotal(pool: pg.Pool): Promise<bigint> {
+  const r = await pool.query<{ total: string | null }>("SELECT (SELECT n FROM destination_count) AS total");
+  return totalOf(pool, r.rows[0]);
+}
+
+function page(q: ListDestinationsQuery, total: bigint, rows: PageSqlRow[]): Page<DestinationTimings> {
+  const items = rows.filter((r) => r.destination !== null).map((r) => toTimings(r as TimingsSqlRow));
+  return { items, total, nextToken: nextToken(q.from, q.limit, items.length, total) };
+}
+
+async function listFiltered(pool: pg.Pool, q: ListDestinationsQuery): Promise<Page<DestinationTimings>> {
+  const pattern = containsPattern(q.search!);
   const [rows, count] = await Promise.all([
-    pool.query<TimingsSqlRow>(`SELECT ${TIMINGS_COLUMNS} FROM destinations ${where} ORDER BY ${order} LIMIT $1 OFFSET $2`, args),
-    pool.query<{ n: string }>(`SELECT count(*) AS n FROM destinations ${q.search ? "WHERE destination ILIKE $1" : ""}`, q.search ? [args[2]] : []),
+    pool.query<TimingsSqlRow>(
+      `SELECT ${TIMINGS_COLUMNS} FROM destinations WHERE destination ILIKE $3 ORDER BY ${orderSql(q.orderBy, forward(q.dir))} LIMIT $1 OFFSET $2`,
+      [q.limit.toString(), q.from.toString(), pattern],
+    ),
+    pool.query<{ n: string }>("SELECT count(*) AS n FROM destinations WHERE destination ILIKE $1", [pattern]),
   ]);
   const total = BigInt(count.rows[0].n);
   return { items: rows.rows.map(toTimings), total, nextToken: nextToken(q.from, q.limit, rows.rows.length, total) };

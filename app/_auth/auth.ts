@@ -1,0 +1,70 @@
+// next-auth for the console: email + password (Credentials), JWT sessions in a signed cookie.
+// The session only names the user; pages and actions read the role from the database on
+// every request (session.ts). No /api/auth route is mounted: the only way in is the login
+// page's server action, which goes through attemptLogin (password check + throttling).
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { getDb } from "@/lib/db";
+import { attemptLogin } from "@/lib/auth/login";
+import { loadConsoleConfig } from "@/lib/auth/console-config";
+import { getOrCreateAuthSecret } from "@/lib/auth/auth-secret";
+
+/** A refused sign-in; `message` is safe to show (it never says whether the email exists). */
+export class LoginRefused extends CredentialsSignin {
+  constructor(readonly userMessage: string, reason: string) {
+    super(userMessage);
+    this.code = reason;
+  }
+}
+
+// scripts/start.ts sets AUTH_SECRET from the database before Next starts; this fallback
+// covers a bare `next start` on a database the server has already initialised.
+let dbSecret: Promise<string> | undefined;
+function authSecret(): Promise<string> {
+  if (process.env.AUTH_SECRET) return Promise.resolve(process.env.AUTH_SECRET);
+  dbSecret ??= getDb().then((db) => getOrCreateAuthSecret(db.pool));
+  return dbSecret;
+}
+
+/** The client's address as the server saw it (Next fills X-Forwarded-For from the socket). */
+function clientAddress(headers: Headers): string | null {
+  const xff = headers.get("x-forwarded-for");
+  const first = xff?.split(",")[0]?.trim();
+  return first || headers.get("x-real-ip") || null;
+}
+
+export const { auth, signIn, signOut } = NextAuth(async () => {
+  const cfg = loadConsoleConfig();
+  return {
+    secret: await authSecret(),
+    trustHost: process.env.AUTH_URL ? undefined : true,
+    session: { strategy: "jwt", maxAge: cfg.sessionMaxAgeSec },
+    pages: { signIn: "/login" },
+    providers: [
+      Credentials({
+        credentials: { email: {}, password: {} },
+        async authorize(credentials, request) {
+          const email = typeof credentials?.email === "string" ? credentials.email : "";
+          const password = typeof credentials?.password === "string" ? credentials.password : "";
+          const { pool } = await getDb();
+          const r = await attemptLogin(pool, cfg, { email, password, address: clientAddress(request.headers) });
+          if (!r.ok) throw new LoginRefused(r.message, r.reason);
+          return { id: r.user.id, email: r.user.email };
+        },
+      }),
+    ],
+    callbacks: {
+      session({ session, token }) {
+        return { ...session, user: { ...session.user, id: token.sub ?? "" } };
+      },
+    },
+    logger: {
+      // Refused sign-ins are expected; anything else is worth a line in the server log.
+      error(e: Error) {
+        if (e instanceof CredentialsSignin) return;
+        console.error(`[auth] ${e.name}: ${e.message}`);
+      },
+      warn() {},
+    },
+  };
+});
