@@ -9,6 +9,8 @@ export type Config = {
   serverName: string;
   schedulerEnabled: boolean;
   dbPoolSize: number;
+  /** FEDCONSOLE_TRUST_PROXY: take the client address from X-Forwarded-For as a reverse proxy sent it. */
+  trustProxy: boolean;
 };
 
 function intSetting(name: string, fallback: number, min = 0): number {
@@ -25,6 +27,10 @@ export function loadConfig(): Config {
   if (!["on", "off", "true", "false", "1", "0"].includes(scheduler)) {
     throw new Error(`FEDERATION_SCHEDULER must be "on" or "off", got "${process.env.FEDERATION_SCHEDULER}"`);
   }
+  const trustProxy = (process.env.FEDCONSOLE_TRUST_PROXY ?? "").trim().toLowerCase();
+  if (!["", "true", "1", "false", "0"].includes(trustProxy)) {
+    throw new Error(`FEDCONSOLE_TRUST_PROXY must be "true" or "false", got "${process.env.FEDCONSOLE_TRUST_PROXY}"`);
+  }
   return {
     databaseUrl: process.env.DATABASE_URL || undefined,
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.env.FEDCONSOLE_DATA_DIR || "data"),
@@ -33,5 +39,6 @@ export function loadConfig(): Config {
     serverName: process.env.FEDCONSOLE_SERVER_NAME || "localhost",
     schedulerEnabled: ["on", "true", "1"].includes(scheduler),
     dbPoolSize: intSetting("DATABASE_POOL_SIZE", 10, 1),
+    trustProxy: trustProxy === "true" || trustProxy === "1",
   };
 }

@@ -10,6 +10,7 @@ import { buildIfNeeded } from "./build-if-needed";
 import { handleApiRequest } from "../lib/http/api-router";
 import { healthResponse } from "../lib/health";
 import { serveFetchHandler } from "../lib/http/node-adapter";
+import { forwardedForFromSocket } from "../lib/http/client-address";
 import { getOrCreateAuthSecret } from "../lib/auth/auth-secret";
 import { runScheduler } from "../lib/federation/run-scheduler";
 import type { SchedulerHandle } from "../lib/federation/scheduler";
@@ -33,6 +34,9 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
+    // Sign-in throttling counts failures per client address (lib/http/client-address.ts):
+    // only a trusted proxy's X-Forwarded-For is believed, else the socket's address is used.
+    forwardedForFromSocket(req.headers, req.socket.remoteAddress, cfg.trustProxy);
     // The API is answered by lib/ directly (same code as the Next route handlers in app/,
     // without Next's routing cost); everything else is the Next console.
     const path = req.url ?? "/";

@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db";
 import { attemptLogin } from "@/lib/auth/login";
 import { loadConsoleConfig } from "@/lib/auth/console-config";
 import { getOrCreateAuthSecret } from "@/lib/auth/auth-secret";
+import { clientAddress } from "@/lib/http/client-address";
 
 /** A refused sign-in; `message` is safe to show (it never says whether the email exists). */
 export class LoginRefused extends CredentialsSignin {
@@ -24,13 +25,6 @@ function authSecret(): Promise<string> {
   if (process.env.AUTH_SECRET) return Promise.resolve(process.env.AUTH_SECRET);
   dbSecret ??= getDb().then((db) => getOrCreateAuthSecret(db.pool));
   return dbSecret;
-}
-
-/** The client's address as the server saw it (Next fills X-Forwarded-For from the socket). */
-function clientAddress(headers: Headers): string | null {
-  const xff = headers.get("x-forwarded-for");
-  const first = xff?.split(",")[0]?.trim();
-  return first || headers.get("x-real-ip") || null;
 }
 
 export const { auth, signIn, signOut } = NextAuth(async () => {

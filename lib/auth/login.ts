@@ -1,6 +1,7 @@
 // Console sign-in: email + password, verified against the stored hash, with failed attempts
 // counted per account and per client address (in the database, so every web instance shares
 // the count). A paused account or address is refused before the password is even checked.
+import crypto from "node:crypto";
 import type pg from "pg";
 import { hashPassword, verifyPassword } from "./passwords";
 import type { Role } from "./principal";
@@ -19,8 +20,11 @@ const accountKey = (email: string) => `account:${email}`;
 const addressKey = (address: string) => `address:${address}`;
 
 let dummyHash: Promise<string> | undefined;
-/** Unknown emails cost a hash verification too, so timing does not tell which emails exist. */
-const dummy = () => (dummyHash ??= hashPassword("not-a-real-password-" + Math.random()));
+/**
+ * A hash of a random secret nobody knows: unknown emails, and accounts without a password,
+ * cost a hash verification too, so timing does not tell which emails exist.
+ */
+const dummy = () => (dummyHash ??= hashPassword(crypto.randomBytes(32).toString("base64url")));
 
 function pausedMessage(kind: "account" | "address", ms: number): string {
   const wait = formatDuration(Math.max(1000, Math.ceil(ms / 1000) * 1000));
@@ -44,13 +48,14 @@ export async function attemptLogin(pool: pg.Pool, cfg: ConsoleConfig, input: Log
     return { ok: false, reason: "locked", message: pausedMessage(lock.key.startsWith("account:") ? "account" : "address", ms), retryAfterMs: ms };
   }
 
+  const pendingDummy = dummy(); // made once per process; started alongside the lookup
   const u = await pool.query<{ id: string; email: string; role: Role; password_hash: string | null }>(
     "SELECT id, email, role, password_hash FROM users WHERE email = $1",
     [email],
   );
   const user = u.rows[0];
-  const ok = user ? await verifyPassword(user.password_hash, input.password) : (await verifyPassword(await dummy(), input.password), false);
-  if (ok && user) {
+  const verified = await verifyPassword(user?.password_hash ?? (await pendingDummy), input.password);
+  if (verified && user?.password_hash) {
     await pool.query("DELETE FROM login_throttle WHERE key = $1", [accountKey(email)]);
     return { ok: true, user: { id: user.id, email: user.email, role: user.role } };
   }

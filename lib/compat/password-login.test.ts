@@ -1,12 +1,15 @@
-import { test } from "node:test";
+import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { AppError } from "../errors";
 import { toMatrixError } from "../http/matrix-errors";
 import { parseJsonObject } from "./json-body";
 import { INVALID_CREDENTIALS, emailOfLoginUser, loginTokenName, parseLoginRequest, passwordLogin } from "./password-login";
-import { LoginRateLimiter } from "./login-rate-limit";
 import { hashPassword } from "../auth/passwords";
-import type { PrismaClient } from "../generated/prisma/client";
+import { attemptLogin } from "../auth/login";
+import type { ConsoleConfig } from "../auth/console-config";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 
 const HS = "e2e.test";
 
@@ -71,17 +74,31 @@ test("token names: 'Matrix login (<device>)', control characters removed, at mos
   assert.equal(parseLoginRequest({ type: "m.login.password", user: "a@b.c", password: "x", initial_device_display_name: " ", device_id: "DEV" }, HS).deviceLabel, "DEV");
 });
 
-// --- the full flow's failure path, with a stand-in for the database ---------------------
+// --- the full flow, on a real database (failures are counted in login_throttle) --------
 
-async function fakeDb() {
-  const users = new Map([
-    ["known@example.org", { id: "u1", email: "known@example.org", role: "viewer", passwordHash: await hashPassword("right-password") }],
-    ["nopassword@example.org", { id: "u2", email: "nopassword@example.org", role: "viewer", passwordHash: null }],
-  ]);
-  return { user: { findUnique: async ({ where }: { where: { email: string } }) => users.get(where.email) ?? null } } as unknown as PrismaClient;
-}
+let db: TestDatabase;
+let prisma: PrismaClient;
+before(async () => {
+  db = await createTestDatabase();
+  prisma = new PrismaClient({ adapter: new PrismaPg(db.pool) });
+});
+after(async () => {
+  await prisma.$disconnect();
+  await db.close();
+});
+beforeEach(async () => {
+  await db.pool.query("TRUNCATE users, login_throttle CASCADE");
+  await db.pool.query(
+    "INSERT INTO users (id, email, role, password_hash) VALUES (gen_random_uuid(), 'known@example.org', 'viewer', $1), (gen_random_uuid(), 'nopassword@example.org', 'viewer', NULL)",
+    [await hashPassword("right-password")],
+  );
+});
 
+const cfg: ConsoleConfig = { sessionMaxAgeSec: 3600, maxFailuresPerAccount: 5, maxFailuresPerAddress: 8, lockoutMs: 15 * 60_000 };
+const ctx = { serverName: HS, clientAddress: "192.0.2.1" };
 const login = (user: string, password: string) => ({ type: "m.login.password", identifier: { type: "m.id.user", user }, password });
+const run = (user: string, password: string, c: { serverName: string; clientAddress?: string | null } = ctx, conf = cfg) =>
+  passwordLogin(prisma, db.pool, conf, login(user, password), c);
 
 async function failure(p: Promise<unknown>) {
   try {
@@ -93,27 +110,40 @@ async function failure(p: Promise<unknown>) {
   assert.fail("expected the login to fail");
 }
 
-test("wrong password, unknown account, account without password, other server: one identical 403", async () => {
-  const db = await fakeDb();
-  const ctx = { serverName: HS, limiter: new LoginRateLimiter() };
-  const expected = { status: 403, body: { errcode: "M_FORBIDDEN", error: INVALID_CREDENTIALS } };
-  assert.deepEqual(await failure(passwordLogin(db, login("known@example.org", "wrong-password"), ctx)), expected);
-  assert.deepEqual(await failure(passwordLogin(db, login("nobody@example.org", "right-password"), ctx)), expected);
-  assert.deepEqual(await failure(passwordLogin(db, login("nopassword@example.org", ""), ctx)), expected);
-  assert.deepEqual(await failure(passwordLogin(db, login("@known=40example.org:elsewhere.test", "right-password"), ctx)), expected);
-  assert.deepEqual(await failure(passwordLogin(db, login("known@example.org", "x".repeat(2000)), ctx)), expected);
+test("the right password → a named token for the member's Matrix-style id; the account's failures are cleared", async () => {
+  await failure(run("known@example.org", "wrong-password"));
+  const r = await run("@known=40example.org:e2e.test", "right-password");
+  assert.equal(r.user_id, "@known=40example.org:e2e.test");
+  assert.equal(r.home_server, HS);
+  const row = await prisma.apiToken.findFirstOrThrow({ where: { prefix: r.device_id } });
+  assert.equal(row.name, "Matrix login (unknown device)");
+  const left = await db.pool.query("SELECT key FROM login_throttle ORDER BY key");
+  assert.deepEqual(left.rows.map((x) => x.key), ["address:192.0.2.1"]); // the address keeps its count
 });
 
-test("an unknown account costs a password verification too (no fast 'no such user' path)", async () => {
-  const db = await fakeDb();
-  const ctx = { serverName: HS, limiter: new LoginRateLimiter({ maxFailures: 1000 }) };
-  await failure(passwordLogin(db, login("nobody@example.org", "warm-up"), ctx)); // the dummy hash is made once
+test("wrong password, unknown account, account without password, other server: one identical 403", async () => {
+  const expected = { status: 403, body: { errcode: "M_FORBIDDEN", error: INVALID_CREDENTIALS } };
+  const big = { ...cfg, maxFailuresPerAccount: 100, maxFailuresPerAddress: 100 };
+  for (const [user, pw] of [
+    ["known@example.org", "wrong-password"],
+    ["nobody@example.org", "right-password"],
+    ["nopassword@example.org", ""],
+    ["@known=40example.org:elsewhere.test", "right-password"],
+    ["known@example.org", "x".repeat(2000)],
+  ]) {
+    assert.deepEqual(await failure(run(user, pw, ctx, big)), expected, user);
+  }
+});
+
+test("an unknown account or one without a password costs a password verification too (no fast path)", async () => {
+  const big = { ...cfg, maxFailuresPerAccount: 1000, maxFailuresPerAddress: 1000 };
+  await failure(run("nobody@example.org", "warm-up", ctx, big)); // the dummy hash is made once
   const users = ["known@example.org", "nobody@example.org", "nopassword@example.org"];
   const runs = new Map(users.map((u) => [u, [] as number[]]));
   for (let i = 0; i < 7; i++) {
     for (const u of users) { // interleaved, so machine load hits all three alike
       const t0 = performance.now();
-      await failure(passwordLogin(db, login(u, "wrong-password"), ctx));
+      await failure(run(u, "wrong-password", ctx, big));
       runs.get(u)!.push(performance.now() - t0);
     }
   }
@@ -124,13 +154,36 @@ test("an unknown account costs a password verification too (no fast 'no such use
   }
 });
 
-test("after 10 failures the account is refused with 429 even with the right password; other accounts are not", async () => {
-  const db = await fakeDb();
-  const ctx = { serverName: HS, limiter: new LoginRateLimiter() };
-  for (let i = 0; i < 10; i++) await failure(passwordLogin(db, login("known@example.org", "wrong-password"), ctx));
-  const limited = await failure(passwordLogin(db, login("@known=40example.org:e2e.test", "right-password"), ctx));
+test("FEDCONSOLE_LOGIN_MAX_FAILURES failures pause the account → 429 M_LIMIT_EXCEEDED with retry_after_ms, even for the right password; other accounts are not", async () => {
+  for (let i = 0; i < 4; i++) assert.equal((await failure(run("known@example.org", "wrong-password", { serverName: HS, clientAddress: `10.0.0.${i}` }))).status, 403);
+  const fifth = await failure(run("known@example.org", "wrong-password"));
+  assert.equal(fifth.status, 429);
+  assert.equal(fifth.body.retry_after_ms, 15 * 60_000);
+  const limited = await failure(run("@known=40example.org:e2e.test", "right-password", { serverName: HS, clientAddress: "10.9.9.9" }));
   assert.equal(limited.status, 429);
   assert.equal(limited.body.errcode, "M_LIMIT_EXCEEDED");
-  assert.ok(typeof limited.body.retry_after_ms === "number" && limited.body.retry_after_ms > 0 && limited.body.retry_after_ms <= 15 * 60_000);
-  assert.equal((await failure(passwordLogin(db, login("nobody@example.org", "x"), ctx))).status, 403);
+  assert.match(String(limited.body.error), /Too many failed sign-ins for this account/);
+  assert.ok(typeof limited.body.retry_after_ms === "number" && limited.body.retry_after_ms > 14 * 60_000 && limited.body.retry_after_ms <= 15 * 60_000);
+  assert.equal((await failure(run("nobody@example.org", "x"))).status, 403);
+});
+
+test("the count is the console sign-in's: failures there pause Matrix login, and the other way round", async () => {
+  for (let i = 0; i < 5; i++) await attemptLogin(db.pool, cfg, { email: "Known@example.org", password: "wrong", address: null });
+  assert.equal((await failure(run("known@example.org", "right-password"))).status, 429);
+
+  await db.pool.query("TRUNCATE login_throttle");
+  for (let i = 0; i < 5; i++) await failure(run("known@example.org", "wrong-password", { serverName: HS }));
+  const signIn = await attemptLogin(db.pool, cfg, { email: "known@example.org", password: "right-password", address: "192.0.2.9" });
+  assert.equal(signIn.ok, false);
+  assert.equal(!signIn.ok && signIn.reason, "locked");
+});
+
+test("per client address: failures over many accounts pause that address only", async () => {
+  for (let i = 0; i < 7; i++) assert.equal((await failure(run(`spray${i}@example.org`, "x"))).status, 403);
+  const eighth = await failure(run("spray7@example.org", "x"));
+  assert.equal(eighth.status, 429);
+  const blocked = await failure(run("known@example.org", "right-password"));
+  assert.equal(blocked.status, 429);
+  assert.match(String(blocked.body.error), /from your address/);
+  assert.equal((await run("known@example.org", "right-password", { serverName: HS, clientAddress: "192.0.2.2" })).user_id, "@known=40example.org:e2e.test");
 });

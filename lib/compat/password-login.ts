@@ -1,16 +1,18 @@
 // POST /_matrix/client/{v3,r0}/login with m.login.password: a team member's e-mail (or
 // Matrix-style id) and password buy a new named API token, as Synapse's login buys an access
 // token. The token is an ordinary one: listed with the user's tokens, revocable there,
-// audited by createToken. Failures never say which part was wrong, take about as long for
-// unknown accounts (a dummy hash is verified), and are rate limited (login-rate-limit.ts).
-import crypto from "node:crypto";
+// audited by createToken. The credentials are checked by the console's sign-in
+// (attemptLogin): the same failure counts per account and per client address, kept in the
+// database and shared with console sign-in, and the same timing protection for unknown
+// accounts. Failures never say which part was wrong.
+import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client";
 import { AppError } from "../errors";
-import type { Principal, Role } from "../auth/principal";
+import type { Principal } from "../auth/principal";
 import { createToken } from "../auth/tokens";
-import { hashPassword, verifyPassword } from "../auth/passwords";
+import { attemptLogin } from "../auth/login";
+import type { ConsoleConfig } from "../auth/console-config";
 import { localpartToEmail, matrixUserIdToEmail, toMatrixUserId } from "./matrix-user-id";
-import { type LoginRateLimiter, accountKey, addressKey, loginRateLimiter } from "./login-rate-limit";
 
 export const INVALID_CREDENTIALS = "Invalid username or password";
 /** Longer passwords are refused without hashing them (argon2 on megabytes is a DoS). */
@@ -20,7 +22,7 @@ const TOKEN_NAME_MAX = 100; // createToken's limit
 export type LoginRequest = {
   /** The e-mail address the identifier names, or null when it names no possible team member. */
   email: string | null;
-  /** What the rate limit counts failures against (the e-mail when known). */
+  /** What failures are counted against (the e-mail when known). */
   account: string;
   password: string;
   /** initial_device_display_name, else device_id, else null. */
@@ -83,35 +85,27 @@ export function loginTokenName(deviceLabel: string | null): string {
   return `${LOGIN_TOKEN_NAME_PREFIX}${label.length > room ? label.slice(0, room - 1) + "…" : label})`;
 }
 
-let dummy: Promise<string> | undefined;
-/** A hash of a random secret nobody knows: verified instead when the account does not exist. */
-function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(crypto.randomBytes(32).toString("base64url"));
-  return dummy;
-}
-
 export async function passwordLogin(
   prisma: PrismaClient,
+  pool: pg.Pool,
+  cfg: ConsoleConfig,
   body: Record<string, unknown>,
-  ctx: { serverName: string; clientAddress?: string; limiter?: LoginRateLimiter },
+  ctx: { serverName: string; clientAddress?: string | null },
 ): Promise<LoginResult> {
   const req = parseLoginRequest(body, ctx.serverName);
-  const limiter = ctx.limiter ?? loginRateLimiter();
-  const keys = [accountKey(req.account), ...(ctx.clientAddress ? [addressKey(ctx.clientAddress)] : [])];
-  limiter.check(keys);
-
-  const pendingDummy = dummyHash();
-  const user = req.email ? await prisma.user.findUnique({ where: { email: req.email } }) : null;
-  const stored = user?.passwordHash ?? (await pendingDummy);
-  const candidate = req.password.length <= MAX_PASSWORD_LENGTH ? req.password : "";
-  const matches = await verifyPassword(stored, candidate);
-  if (!user || !user.passwordHash || !matches || candidate === "") {
-    limiter.recordFailure(keys);
+  // An identifier naming no possible team member is looked up (and counted) as it was given:
+  // no account has that address, so it fails like an unknown e-mail.
+  const r = await attemptLogin(pool, cfg, {
+    email: req.account,
+    password: req.password.length <= MAX_PASSWORD_LENGTH ? req.password : "", // "" never matches (passwords have 8+ characters)
+    address: ctx.clientAddress ?? null,
+  });
+  if (!r.ok) {
+    if (r.reason === "locked") throw new AppError("rate_limited", r.message, { retry_after_ms: Math.max(1, Math.ceil(r.retryAfterMs ?? cfg.lockoutMs)) });
     throw new AppError("forbidden", INVALID_CREDENTIALS);
   }
-  limiter.clear(accountKey(req.account));
 
-  const actor: Principal = { userId: user.id, email: user.email, role: user.role as Role, via: "api" };
+  const actor: Principal = { userId: r.user.id, email: r.user.email, role: r.user.role, via: "api" };
   const { token, row } = await createToken(prisma, actor, { name: loginTokenName(req.deviceLabel) });
-  return { user_id: toMatrixUserId(user.email, ctx.serverName), access_token: token, home_server: ctx.serverName, device_id: row.prefix };
+  return { user_id: toMatrixUserId(r.user.email, ctx.serverName), access_token: token, home_server: ctx.serverName, device_id: row.prefix };
 }

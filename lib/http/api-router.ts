@@ -16,7 +16,8 @@ import { publicBaseUrl, serverName } from "../compat/compat-settings";
 import { clientVersionsJson, loginFlowsJson, serverVersionJson, wellKnownClientJson } from "../compat/client-discovery";
 import { readJsonObject } from "../compat/json-body";
 import { passwordLogin } from "../compat/password-login";
-import { clientAddress } from "../compat/login-rate-limit";
+import { loadConsoleConfig } from "../auth/console-config";
+import { clientAddress } from "./client-address";
 import { whoami } from "../compat/whoami";
 import { logout } from "../compat/logout";
 import { getProfile } from "../compat/profile";
@@ -59,8 +60,8 @@ const COMPAT_ROUTES: Route[] = [
         GET: async () => jsonResponse(200, loginFlowsJson()),
         POST: async (ctx) => {
           const body = await readJsonObject(ctx.req);
-          const { prisma } = await getDb();
-          const res = await passwordLogin(prisma, body, { serverName: serverName(), clientAddress: clientAddress(ctx.req.headers) });
+          const { prisma, pool } = await getDb();
+          const res = await passwordLogin(prisma, pool, loadConsoleConfig(), body, { serverName: serverName(), clientAddress: clientAddress(ctx.req.headers) });
           return jsonResponse(200, res);
         },
       },
