@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { test, expect } from "../support/fixtures";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
 import { fedctl, startServer, type RunningServer } from "../support/server";
 import { startFakeFleet, type FakeFleet } from "../../lib/federation/testing/fake-fleet";
 import { login } from "./helpers";
@@ -50,7 +50,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await pool?.end();
   await server?.stop();
-  await database?.drop();
+  await database?.close();
   await fleet?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });

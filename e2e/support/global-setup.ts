@@ -3,14 +3,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildIfNeeded } from "../../scripts/build-if-needed";
-import { createTestDatabase } from "./database";
+import { createTestDatabase } from "../../lib/testing/test-database";
 import { ROOT, fedctl, startServer } from "./server";
 
 export const ROLE_USERS = { admin: "admin@e2e.test", operator: "operator@e2e.test", viewer: "viewer@e2e.test" } as const;
 
 export default async function globalSetup() {
   buildIfNeeded(ROOT, (m) => console.log(m));
-  const db = await createTestDatabase();
+  // The machine's PostgreSQL only when asked (E2E_PG_SERVER_URL): by default the run uses the
+  // embedded one, as `npm start` does.
+  const db = await createTestDatabase({ serverUrl: process.env.E2E_PG_SERVER_URL ?? "", probeLocal: false });
   console.log(`e2e: ${db.describe}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-e2e-data-"));
   const env = { DATABASE_URL: db.url, FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off", FEDCONSOLE_SERVER_NAME: "e2e.test" };
@@ -31,7 +33,7 @@ export default async function globalSetup() {
 
   return async () => {
     await server.stop();
-    await db.drop();
+    await db.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -16,6 +16,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** SIGTERM, then SIGKILL after 10 s; resolves when the process is gone. */
+export function stopProcess(proc: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    proc.once("exit", () => { clearTimeout(t); resolve(); });
+    proc.kill("SIGTERM");
+  });
+}
+
 export type RunningServer = { url: string; port: number; proc: ChildProcess; output: () => string; stop: () => Promise<void> };
 
 export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<RunningServer> {
@@ -40,13 +50,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
     if (Date.now() > deadline) { proc.kill("SIGKILL"); throw new Error(`server did not become healthy:\n${out}`); }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-      const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-      proc.once("exit", () => { clearTimeout(t); resolve(); });
-      proc.kill("SIGTERM");
-    });
+  const stop = () => stopProcess(proc);
   return { url, port, proc, output: () => out, stop };
 }
 
@@ -85,12 +89,6 @@ export async function startSchedulerProcess(env: Record<string, string>, timeout
     if (Date.now() > deadline) { proc.kill("SIGKILL"); throw new Error(`scheduler did not start:\n${out}`); }
     await new Promise((r) => setTimeout(r, 50));
   }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-      const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-      proc.once("exit", () => { clearTimeout(t); resolve(); });
-      proc.kill("SIGTERM");
-    });
+  const stop = () => stopProcess(proc);
   return { proc, output: () => out, stop };
 }

@@ -9,7 +9,14 @@ import pg from "pg";
 import { ensureEmbeddedPostgres } from "../db/embedded";
 import { applyMigrations } from "../db/migrate";
 
-export type TestDatabase = { url: string; pool: pg.Pool; close: () => Promise<void> };
+export type TestDatabase = { url: string; pool: pg.Pool; describe: string; close: () => Promise<void> };
+
+export type TestDatabaseOptions = {
+  /** A PostgreSQL server to create the database on; default TEST_PG_SERVER_URL. */
+  serverUrl?: string;
+  /** Use the machine's server (127.0.0.1:5432) when it answers and no serverUrl is given. Default true. */
+  probeLocal?: boolean;
+};
 
 const LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -24,9 +31,11 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const server = process.env.TEST_PG_SERVER_URL || ((await answers(LOCAL_SERVER)) ? LOCAL_SERVER : undefined);
+export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const given = opts.serverUrl ?? process.env.TEST_PG_SERVER_URL;
+  const server = given || (opts.probeLocal !== false && (await answers(LOCAL_SERVER)) ? LOCAL_SERVER : undefined);
   let url: string;
+  let describe: string;
   let drop: () => Promise<void>;
   if (server) {
     const name = `fc_test_${crypto.randomBytes(5).toString("hex")}`;
@@ -37,6 +46,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const u = new URL(server);
     u.pathname = "/" + name;
     url = u.toString();
+    describe = `database ${name} on ${u.host}`;
     drop = async () => {
       const c = new pg.Client({ connectionString: server });
       await c.connect();
@@ -48,6 +58,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     fs.chmodSync(dir, 0o755);
     const h = await ensureEmbeddedPostgres(dir);
     url = h.url;
+    describe = `embedded PostgreSQL in ${dir}`;
     drop = async () => {
       await h.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -58,6 +69,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url,
     pool,
+    describe,
     close: async () => {
       await pool.end();
       await drop();
