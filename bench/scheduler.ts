@@ -1,8 +1,13 @@
-// npm run bench:scheduler [-- N]: the retry scheduler against a fake fleet on loopback.
+// npm run bench:scheduler [-- N] [--tick-n 1000000] [--tick-due 100] [--no-tick] [--out FILE]:
+// the retry scheduler against a fake fleet on loopback.
 // N due destinations (default 10,000) over N real HTTPS servers — 80 % healthy, 10 % down
 // (closed port), 10 % slow (300 ms) — attempted by one `npm run scheduler` process with the
 // default concurrency. Prints wall time, attempts/s, peak concurrency (from the recorded
-// attempt intervals), the scheduler's peak RSS, then reset-to-attempt latency over 100 resets.
+// attempt intervals), the scheduler's peak RSS, the database time per tick (every statement
+// of the scheduler process timed by bench/support/pg-probe.ts), then reset-to-attempt latency
+// over 100 resets. Then the tick cost on a big table: --tick-n destinations (default
+// 1,000,000) of which --tick-due are due, timing claimDue itself and showing its plans
+// (it must walk the partial due indexes, never the table). --out writes the markdown section.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -11,8 +16,20 @@ import { startFakeFleet, type Behaviour } from "../lib/federation/testing/fake-f
 import { createTestDatabase } from "../lib/testing/test-database";
 import { resetConnection } from "../lib/destinations/reset-connection";
 import { CLI_PRINCIPAL } from "../lib/auth/principal";
+import { measureTickCost, type TickCost } from "./support/tick-cost";
+import { loadSchedulerConfig } from "../lib/federation/scheduler-config";
 
-const N = Number(process.argv[2] ?? 10_000);
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const option = (name: string, fallback: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+};
+const positional = argv.find((a, i) => /^\d+$/.test(a) && !(i > 0 && argv[i - 1].startsWith("--")));
+const N = Number(positional ?? option("--n", "10000"));
+const TICK_N = Number(option("--tick-n", "1000000"));
+const TICK_DUE = Number(option("--tick-due", "100"));
+const OUT = option("--out", "");
 const root = path.resolve(import.meta.dirname, "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,7 +54,13 @@ async function main() {
     ...process.env, DATABASE_URL: db.url, FEDERATION_CA_FILE: path.join(dir, "ca.pem"), FEDERATION_IP_RANGE_ALLOWLIST: "127.0.0.0/8",
     FEDERATION_HEALTH_INTERVAL: "0", FEDERATION_ATTEMPT_TIMEOUT: "5s",
   };
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "scheduler.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+  // The probe times every statement the scheduler process sends (its DB time per tick).
+  const probeOut = path.join(dir, "probe.json");
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", path.join(root, "bench", "support", "pg-probe.ts"), path.join(root, "scripts", "scheduler.ts")],
+    { cwd: root, env: { ...env, BENCH_PG_PROBE_OUT: probeOut }, stdio: ["ignore", "pipe", "inherit"] },
+  );
   let peakRssKb = 0;
   const rssTimer = setInterval(() => {
     try {
@@ -77,15 +100,65 @@ async function main() {
   await new Promise((r) => proc.once("exit", r));
   await fleet.close();
   await db.close();
+  const probe = JSON.parse(fs.readFileSync(probeOut, "utf8")) as { totals: Record<"claim" | "other", { n: number; ms: number }>; ticks: number[] };
+  fs.rmSync(dir, { recursive: true, force: true });
 
-  console.log("\n| measure | value |\n|---|---|");
-  console.log(`| due destinations | ${N} (80 % healthy, 10 % closed port, 10 % 300 ms slow) |`);
-  console.log(`| wall time until all attempted | ${(wall / 1000).toFixed(1)} s |`);
-  console.log(`| attempts/s | ${Math.round((N * 1000) / wall)} |`);
-  console.log(`| peak concurrency (recorded attempt overlap) | ${peak} |`);
-  console.log(`| outcomes | ${outcomes.map((o) => `${o.outcome} ${o.n}`).join(", ")} |`);
-  console.log(`| scheduler peak RSS | ${Math.round(peakRssKb / 1024)} MB |`);
-  console.log(`| reset → attempt start, p50 / p99 (100 resets) | ${pct(gaps, 50)} ms / ${pct(gaps, 99)} ms |`);
+  let tick: TickCost | undefined;
+  if (!flag("--no-tick")) {
+    console.log(`\ntick cost: ${TICK_N} destinations, ${TICK_DUE} due…`);
+    tick = await measureTickCost(TICK_N, TICK_DUE);
+  }
+
+  const t = probe.ticks;
+  const f1 = (x: number) => x.toFixed(1);
+  const lines = [
+    "| measure | value |",
+    "|---|---|",
+    `| due destinations | ${N.toLocaleString("en")} (80 % healthy, 10 % closed port, 10 % 300 ms slow) |`,
+    `| wall time until all attempted | ${(wall / 1000).toFixed(1)} s |`,
+    `| attempts/s | ${Math.round((N * 1000) / wall)} |`,
+    `| peak concurrency (recorded attempt overlap) | ${peak} |`,
+    `| outcomes | ${outcomes.map((o) => `${o.outcome} ${o.n}`).join(", ")} |`,
+    `| scheduler peak RSS | ${Math.round(peakRssKb / 1024)} MB |`,
+    `| ticks (claimDue calls) | ${t.length} (${f1(N / Math.max(1, t.length))} claims per tick on average) |`,
+    `| DB time per tick (claim statements), p50 / p99 / mean | ${f1(pct(t, 50))} ms / ${f1(pct(t, 99))} ms / ${f1(probe.totals.claim.ms / Math.max(1, t.length))} ms |`,
+    `| DB time per attempt (recording: history row, timings, state, pruning) | ${f1(probe.totals.other.ms / N)} ms (${probe.totals.other.n} statements in all) |`,
+    `| DB time summed over all statements (they overlap: up to ${peak} attempts in flight) | ${f1((probe.totals.claim.ms + probe.totals.other.ms) / 1000)} s in a ${(wall / 1000).toFixed(1)} s run |`,
+    `| reset → attempt start, p50 / p99 (100 resets) | ${pct(gaps, 50)} ms / ${pct(gaps, 99)} ms |`,
+  ];
+  console.log("\n" + lines.join("\n"));
+  const md = [
+    `Run: \`npm run bench:scheduler -- ${N}\`. The scheduler is a separate \`npm run scheduler\` process (default settings: concurrency ${loadSchedulerConfig(process.env).concurrency}, health checks off for the run) on a fresh database; ${N.toLocaleString("en")} destinations due at once, each served by its own real HTTPS server on loopback. DB times are measured in the scheduler process (client side, per statement, by \`bench/support/pg-probe.ts\`; they include event-loop delay while up to ${peak} TLS attempts run).`,
+    "",
+    ...lines,
+  ];
+  if (tick) {
+    const tl = tickLines(tick);
+    console.log("\n" + tl.join("\n"));
+    md.push("", ...tl);
+  }
+  if (OUT) fs.writeFileSync(OUT, md.join("\n") + "\n");
+}
+
+function tickLines(t: TickCost): string[] {
+  const f2 = (x: number) => x.toFixed(2);
+  return [
+    `**Tick cost at ${t.n.toLocaleString("en")} destinations, ${t.due} due** (\`claimDue\` of lib/federation/claim-due.ts with limit ${t.limit} — every due one plus the default concurrency, so all three claim statements run —, health interval 1 h; ${t.failing.toLocaleString("en")} backing off but not due, the rest healthy and checked within the hour; at every tick exactly ${t.due} are due (the previous tick's ${t.due} recorded as the scheduler would: next retry a day later, claim released), ${t.samples} ticks after warm-up; table filled and vacuumed in ${f2(t.fillSeconds)} s):`,
+    "",
+    "| measure | value |",
+    "|---|---|",
+    `| claimed per tick | ${t.claimed} |`,
+    `| tick (claimDue: all three claim statements), p50 / p95 / p99 | ${f2(t.stats.p50)} ms / ${f2(t.stats.p95)} ms / ${f2(t.stats.p99)} ms |`,
+    `| idle tick (nothing due), p50 | ${f2(t.idleP50)} ms |`,
+    `| plans | ${t.planSummary} |`,
+    `| sequential scan of destinations in any plan | ${t.seqScan ? "**yes**" : "no"} |`,
+    "",
+    "EXPLAIN (ANALYZE, BUFFERS) of one tick's statements (the last block; in a transaction rolled back):",
+    "",
+    "```",
+    ...t.plans,
+    "```",
+  ];
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -5,9 +5,10 @@
 // Fixed seed, so the same N always gives the same bytes. Roughly: 70% healthy destinations
 // (retry_last_ts 0), 30% failing with Synapse-like backoff intervals between 10 minutes and
 // 7 days and failure_ts before retry_last_ts; 10% with a null last_successful_stream_ordering;
-// 0-10 rooms each (5 on average). Names look like host123456.example.org, some with a port,
-// a few IPv6 and IPv4 literals; all distinct. Every 100,000th line carries values above 2^53
-// so exactness is exercised too.
+// 0-10 rooms each (5 on average), listed by room_id as `export` writes them. Names look like
+// host1234567.example.org, some with a port, a few IPv6 and IPv4 literals; all distinct.
+// Every 100,000th line carries values above 2^53 so exactness is exercised too.
+// Import then export gives back exactly `LC_ALL=C sort` of this output.
 import { formatRecord } from "../lib/destinations/jsonl-record";
 import type { RoomRow } from "../lib/destinations/types";
 
@@ -83,8 +84,8 @@ function line(i: number): string {
     seen.add(id);
     rooms.push({ roomId: id, streamOrdering: BigInt(int(1, 4_000_000_000)) });
   }
-  // Every 100,000th line: values JSON.parse/Number would corrupt. (retry_last_ts +
-  // retry_interval stays below 2^63: the scheduler's due index adds the two.)
+  // Every 100,000th line: values JSON.parse/Number would corrupt.
+  rooms.sort((a, b) => (a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : 0)); // as exported (ASCII ids)
   const huge = i % 100_000 === 99_999;
   if (huge && rooms.length) rooms[0] = { roomId: rooms[0].roomId, streamOrdering: -9223372036854775808n };
   return formatRecord(

@@ -1,6 +1,6 @@
 // Synapse's access-token extraction: `Authorization: Bearer <token>` or `?access_token=`,
 // never both.
-import type { PrismaClient } from "../generated/prisma/client";
+import type pg from "pg";
 import { AppError } from "../errors";
 import { resolveToken } from "./tokens";
 import type { Principal } from "./principal";
@@ -20,6 +20,6 @@ export function extractAccessToken(headers: Headers, query: URLSearchParams): st
   throw new AppError("missing_token", "Missing access token");
 }
 
-export async function authenticateRequest(prisma: PrismaClient, headers: Headers, query: URLSearchParams): Promise<Principal> {
-  return resolveToken(prisma, extractAccessToken(headers, query), "api");
+export async function authenticateRequest(pool: pg.Pool, headers: Headers, query: URLSearchParams): Promise<Principal> {
+  return resolveToken(pool, extractAccessToken(headers, query), "api");
 }

@@ -1,5 +1,6 @@
 // API tokens: random secrets shown once, stored as SHA-256, owned by a user, revocable.
 import crypto from "node:crypto";
+import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client";
 import { AppError } from "../errors";
 import { type Principal, type Role, type Via, hasRole, requireRole } from "./principal";
@@ -73,18 +74,32 @@ export async function revokeToken(prisma: PrismaClient, actor: Principal, idOrPr
   });
 }
 
-/** The principal a bearer secret stands for, or M_UNKNOWN_TOKEN. */
-export async function resolveToken(prisma: PrismaClient, secret: string, via: Via = "api"): Promise<Principal> {
-  const t = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(secret) }, include: { user: true } });
-  if (!t || t.revokedAt) {
-    throw new AppError("unknown_token", "Invalid access token passed.", { soft_logout: false });
-  }
+export type ResolvedToken = { principal: Principal; token: { id: string; prefix: string; name: string } };
+
+type TokenSqlRow = { id: string; prefix: string; name: string; last_used_ms: string | null; user_id: string; email: string; role: Role };
+
+/**
+ * The principal a bearer secret stands for, or M_UNKNOWN_TOKEN. One indexed SQL statement:
+ * it runs on every API request, and through Prisma it cost about a third of the request.
+ */
+export async function resolveTokenDetails(pool: pg.Pool, secret: string, via: Via = "api"): Promise<ResolvedToken> {
+  const r = await pool.query<TokenSqlRow>(
+    `SELECT t.id, t.prefix, t.name, (extract(epoch FROM t.last_used_at) * 1000)::bigint AS last_used_ms, u.id AS user_id, u.email, u.role
+     FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+    [hashToken(secret)],
+  );
+  const t = r.rows[0];
+  if (!t) throw new AppError("unknown_token", "Invalid access token passed.", { soft_logout: false });
   const now = Date.now();
-  if (!t.lastUsedAt || now - t.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  if (t.last_used_ms === null || now - Number(t.last_used_ms) > LAST_USED_RESOLUTION_MS) {
     // Best effort and off the request's path: a failed write must not fail the request.
-    prisma.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: new Date(now) } }).catch(() => {});
+    pool.query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", [t.id, new Date(now)]).catch(() => {});
   }
-  return { userId: t.user.id, email: t.user.email, role: t.user.role as Role, via };
+  return { principal: { userId: t.user_id, email: t.email, role: t.role, via }, token: { id: t.id, prefix: t.prefix, name: t.name } };
+}
+
+export async function resolveToken(pool: pg.Pool, secret: string, via: Via = "api"): Promise<Principal> {
+  return (await resolveTokenDetails(pool, secret, via)).principal;
 }
 
 export const canManageAllTokens = (p: Principal) => hasRole(p, "admin");

@@ -5,11 +5,16 @@
 //   parsed), so memory is bounded whatever the file size.
 // - Each line is validated on its own (jsonl-record.ts). A bad line is reported with its
 //   1-based line number and nothing of it is written; the good lines around it are imported.
-// - Per batch, in one transaction: COPY into two TEMP staging tables, then
+// - Per batch, in one transaction: COPY into TEMP staging tables, then
 //     INSERT INTO destinations ... ON CONFLICT (destination) DO UPDATE   (the four Synapse columns)
 //     DELETE the rooms of destinations whose line carries `rooms` that are not in that list
 //     INSERT INTO destination_rooms ... ON CONFLICT (destination, room_id) DO UPDATE stream_ordering
-//   Columns the scheduler owns (last attempt, last error, ...) are left untouched.
+//   Columns the scheduler owns (last attempt, last error, ...) are left untouched. When every
+//   destination of a batch is new (a first import), its rooms cannot conflict with anything
+//   and are COPYed straight into destination_rooms; with enough privileges that also skips
+//   the redundant per-row trigger work (see FastPath).
+// - Batches are written by `concurrency` connections at once (default 2); a batch that
+//   shares a destination with one still being written waits for it.
 // - Rooms: a line WITH a `rooms` array replaces that destination's room set by it (`[]`
 //   clears it), so importing an export reproduces it exactly; a line WITHOUT `rooms` (or
 //   `"rooms": null`) leaves the stored rooms alone.
@@ -36,10 +41,12 @@ export type ImportReport = {
   imported: number;
   /** Room entries written (sum of the `rooms` arrays of the valid records). */
   rooms: number;
-  /** The first `maxErrors` bad lines, in line order. */
+  /** Up to `maxErrors` bad lines (the first found), sorted by line. */
   errors: ImportError[];
   /** All bad lines, including those not kept in `errors`. */
   errorCount: number;
+  /** Whether the first-import fast path was available (see FastPath); it is used while every batch is new. */
+  fastPath: boolean;
 };
 
 export type ImportOptions = {
@@ -60,6 +67,8 @@ export type ImportOptions = {
    * the later line still wins. Default 2.
    */
   concurrency?: number;
+  /** Allow the first-import fast path when the database permits it (see FastPath). Default true. */
+  fastPath?: boolean;
 };
 
 export const DEFAULT_BATCH_SIZE = 10_000;
@@ -88,7 +97,7 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
   const maxBatchRooms = Math.max(1, opts.maxBatchRooms ?? 100_000);
   const maxErrors = opts.maxErrors ?? 1000;
   const maxLineBytes = opts.maxLineBytes ?? 64 * 1024 * 1024;
-  const report: ImportReport = { lines: 0, imported: 0, rooms: 0, errors: [], errorCount: 0 };
+  const report: ImportReport = { lines: 0, imported: 0, rooms: 0, errors: [], errorCount: 0, fastPath: false };
 
   const addError = (line: number, message: string) => {
     report.errorCount++;
@@ -117,6 +126,8 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
       await w.client.query("SET jit = off");
       await createStaging(w.client);
     }
+    const fast: FastPath = { kind: opts.fastPath === false ? "off" : await detectFastPath(writers[0].client), tryFresh: true };
+    report.fastPath = fast.kind !== "off";
 
     // Progress is reported in input order: after batch k and all batches before it committed.
     let nextSeq = 0;
@@ -149,7 +160,7 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
       }
       const w = free;
       const seq = nextSeq++;
-      const done = writeEntries(w.client, [...b.byDest.values()], counts).then(() => onCommitted(seq, b.linesRead));
+      const done = writeEntries(w.client, [...b.byDest.values()], counts, fast).then(() => onCommitted(seq, b.linesRead));
       w.batch = b;
       w.busy = done.finally(() => {
         w.busy = null;
@@ -302,7 +313,8 @@ async function createStaging(client: pg.PoolClient): Promise<void> {
       retry_interval bigint NOT NULL,
       failure_ts bigint,
       last_successful_stream_ordering bigint,
-      has_rooms boolean NOT NULL
+      has_rooms boolean NOT NULL,
+      room_count integer NOT NULL
     ) ON COMMIT DELETE ROWS`);
   await client.query(`CREATE TEMP TABLE ${STAGE_ROOMS} (
       destination text COLLATE "C" NOT NULL,
@@ -343,6 +355,64 @@ const UPSERT_ROOMS = `
   ON CONFLICT (destination, room_id) DO UPDATE SET stream_ordering = EXCLUDED.stream_ordering
   WHERE r.stream_ordering IS DISTINCT FROM EXCLUDED.stream_ordering`;
 
+const COPY_ROOMS_DIRECT = `COPY destination_rooms (destination, room_id, stream_ordering) FROM STDIN`;
+
+const INSERT_NEW_DESTINATIONS = `
+  INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering)
+  SELECT destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering
+  FROM ${STAGE_DEST} ORDER BY destination
+  ON CONFLICT (destination) DO NOTHING`;
+
+const INSERT_NEW_DESTINATIONS_COUNTED = `
+  INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering, rooms_count)
+  SELECT destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering, room_count
+  FROM ${STAGE_DEST} ORDER BY destination
+  ON CONFLICT (destination) DO NOTHING`;
+
+/**
+ * First-import fast path. Inserting rooms costs, per room row, a foreign-key check (a
+ * trigger query) and, per statement, the rooms_count trigger's UPDATE of every destination
+ * concerned (a second version of each destination row, with all its index entries). For a
+ * batch whose destinations are all new, both are redundant: the rooms' destinations were
+ * inserted by this very transaction, and their rooms_count can be written by that INSERT.
+ * So the batch COPYs the rooms with session_replication_role = replica (row triggers off,
+ * as pg_restore --disable-triggers does; for that one statement only), then inserts its
+ * destinations with rooms_count set, and commits only if that INSERT added every one of
+ * them (ON CONFLICT DO NOTHING counts); otherwise it rolls back to a savepoint and upserts.
+ * Foreign keys hold at commit: every room's destination was inserted by the same transaction.
+ *
+ * Used only when all of this holds, else every batch takes the ordinary upsert path:
+ * - the session may set session_replication_role (superuser, e.g. the embedded PostgreSQL);
+ * - destination_rooms has no user triggers other than the known rooms_count ones, all
+ *   ordinarily enabled, and the insert one has exactly the known body (KNOWN_COUNT_INS_MD5),
+ *   so no behaviour is skipped that is not reproduced here ("count"); or no user trigger at
+ *   all ("plain": only the foreign-key check is skipped).
+ * The first batch that finds an existing destination switches the import to the upsert path.
+ */
+type FastPath = { kind: "off" | "plain" | "count"; tryFresh: boolean };
+
+const COUNT_TRIGGERS = ["destination_rooms_count_del", "destination_rooms_count_ins", "destination_rooms_count_upd"];
+// md5 of pg_proc.prosrc of destination_rooms_count_ins() in migration 20261126020000_console.
+const KNOWN_COUNT_INS_MD5 = "31c4391026959879f0ace318237e1ece";
+
+async function detectFastPath(client: pg.PoolClient): Promise<FastPath["kind"]> {
+  const r = await client.query<{ su: boolean; triggers: { name: string; enabled: string; md5: string }[] | null; has_count: boolean }>(`
+    SELECT current_setting('is_superuser') = 'on' AS su,
+      (SELECT json_agg(json_build_object('name', t.tgname, 'enabled', t.tgenabled, 'md5', md5(p.prosrc)))
+         FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+        WHERE t.tgrelid = 'destination_rooms'::regclass AND NOT t.tgisinternal) AS triggers,
+      EXISTS (SELECT 1 FROM pg_attribute
+               WHERE attrelid = 'destinations'::regclass AND attname = 'rooms_count' AND NOT attisdropped) AS has_count`);
+  const { su, triggers, has_count } = r.rows[0];
+  if (!su) return "off";
+  const ts = triggers ?? [];
+  if (ts.length === 0) return "plain";
+  if (!ts.every((t) => COUNT_TRIGGERS.includes(t.name) && t.enabled === "O")) return "off";
+  const ins = ts.find((t) => t.name === "destination_rooms_count_ins");
+  if (!ins || ins.md5 !== KNOWN_COUNT_INS_MD5 || !has_count) return "off";
+  return "count";
+}
+
 const RETRYABLE = new Set(["40001", "40P01"]); // serialization failure, deadlock
 
 function sqlState(e: unknown): string {
@@ -355,10 +425,10 @@ function sqlState(e: unknown): string {
  * (SQLSTATE class 22 data exception or 23 integrity violation), the entries are split in
  * halves until the offending ones are isolated and reported; the others are written.
  */
-async function writeEntries(client: pg.PoolClient, entries: Pending[], counts: Counts): Promise<void> {
+async function writeEntries(client: pg.PoolClient, entries: Pending[], counts: Counts, fast: FastPath): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await writeBatch(client, entries);
+      await writeBatch(client, entries, fast);
       for (const e of entries) {
         counts.imported += e.lineCount;
         counts.rooms += e.roomsInLines;
@@ -376,8 +446,8 @@ async function writeEntries(client: pg.PoolClient, entries: Pending[], counts: C
           return;
         }
         const mid = entries.length >> 1;
-        await writeEntries(client, entries.slice(0, mid), counts);
-        await writeEntries(client, entries.slice(mid), counts);
+        await writeEntries(client, entries.slice(0, mid), counts, fast);
+        await writeEntries(client, entries.slice(mid), counts, fast);
         return;
       }
       throw e;
@@ -385,7 +455,7 @@ async function writeEntries(client: pg.PoolClient, entries: Pending[], counts: C
   }
 }
 
-async function writeBatch(client: pg.PoolClient, entries: Pending[]): Promise<void> {
+async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastPath): Promise<void> {
   const destLines: string[] = new Array(entries.length);
   const roomLines: string[] = [];
   let anyRooms = false;
@@ -393,7 +463,7 @@ async function writeBatch(client: pg.PoolClient, entries: Pending[]): Promise<vo
     const { rec, rooms } = entries[i];
     const d = copyText(rec.destination);
     destLines[i] =
-      `${d}\t${rec.retryLastTs}\t${rec.retryInterval}\t${rec.failureTs ?? "\\N"}\t${rec.lastSuccessfulStreamOrdering ?? "\\N"}\t${rooms ? "t" : "f"}\n`;
+      `${d}\t${rec.retryLastTs}\t${rec.retryInterval}\t${rec.failureTs ?? "\\N"}\t${rec.lastSuccessfulStreamOrdering ?? "\\N"}\t${rooms ? "t" : "f"}\t${rooms ? rooms.length : 0}\n`;
     if (rooms) {
       anyRooms = true;
       for (const r of rooms) roomLines.push(`${d}\t${copyText(r.roomId)}\t${r.streamOrdering}\n`);
@@ -402,15 +472,46 @@ async function writeBatch(client: pg.PoolClient, entries: Pending[]): Promise<vo
   await client.query("BEGIN");
   try {
     await copyIn(client, `COPY ${STAGE_DEST} FROM STDIN`, destLines);
-    if (roomLines.length) await copyIn(client, `COPY ${STAGE_ROOMS} FROM STDIN`, roomLines);
-    // xmax = 0 marks a freshly inserted row; when every destination of the batch is new,
-    // none of them can have rooms yet and the DELETE is skipped (the common bulk case).
+    if (fast.kind !== "off" && fast.tryFresh) {
+      // First-import fast path (see FastPath). Rooms first, then the destinations: the
+      // destination INSERT's statement trigger locks the one-row destination counter until
+      // COMMIT, so it comes last and concurrent batches wait for each other only briefly.
+      await client.query("SAVEPOINT fc_fresh");
+      let fresh = false;
+      try {
+        if (roomLines.length) {
+          await client.query("SET LOCAL session_replication_role = replica");
+          await copyIn(client, COPY_ROOMS_DIRECT, roomLines); // fails if such a room exists
+          await client.query("SET LOCAL session_replication_role = origin");
+        }
+        const ins = await client.query(fast.kind === "count" ? INSERT_NEW_DESTINATIONS_COUNTED : INSERT_NEW_DESTINATIONS);
+        fresh = ins.rowCount === entries.length;
+      } catch {
+        // Whatever went wrong is retried on the ordinary path below, which reports real errors.
+      }
+      if (fresh) {
+        await client.query("COMMIT");
+        return;
+      }
+      // Some destination exists already: not a first import. Undo (rooms included) and upsert.
+      await client.query("ROLLBACK TO SAVEPOINT fc_fresh");
+      await client.query("SET LOCAL session_replication_role = origin");
+      fast.tryFresh = false;
+    }
+    // xmax = 0 marks a freshly inserted row.
     const up = await client.query<{ inserted: number }>(
       `WITH up AS (${UPSERT_DESTINATIONS} RETURNING (xmax = 0) AS ins) SELECT count(*) FILTER (WHERE ins)::int AS inserted FROM up`,
     );
     if (anyRooms) {
-      if (up.rows[0].inserted < entries.length) await client.query(DELETE_REPLACED_ROOMS);
-      if (roomLines.length) await client.query(UPSERT_ROOMS);
+      if (up.rows[0].inserted === entries.length) {
+        // Every destination of the batch is new, so none has rooms yet and this batch's room
+        // ids are distinct per destination: COPY straight into the table (the common bulk case).
+        if (roomLines.length) await copyIn(client, COPY_ROOMS_DIRECT, roomLines);
+      } else {
+        if (roomLines.length) await copyIn(client, `COPY ${STAGE_ROOMS} FROM STDIN`, roomLines);
+        await client.query(DELETE_REPLACED_ROOMS);
+        if (roomLines.length) await client.query(UPSERT_ROOMS);
+      }
     }
     await client.query("COMMIT");
   } catch (e) {

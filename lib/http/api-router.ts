@@ -30,8 +30,8 @@ type Route = { pattern: (string | null)[]; methods: Partial<Record<string, Handl
 const FED = ["_synapse", "admin", "v1", "federation", "destinations"];
 
 async function principalOf(ctx: Ctx) {
-  const { prisma } = await getDb();
-  const p = await authenticateRequest(prisma, ctx.req.headers, ctx.query);
+  const { pool } = await getDb();
+  const p = await authenticateRequest(pool, ctx.req.headers, ctx.query);
   // Synapse's federation admin API is for server admins; our viewer role may read.
   requireRole(p, "viewer", "use the admin API");
   return p;
@@ -39,8 +39,8 @@ async function principalOf(ctx: Ctx) {
 
 /** Any team member's token (no role needed): the Matrix client endpoints. */
 async function authenticated(ctx: Ctx) {
-  const { prisma } = await getDb();
-  return authenticateRequest(prisma, ctx.req.headers, ctx.query);
+  const { pool } = await getDb();
+  return authenticateRequest(pool, ctx.req.headers, ctx.query);
 }
 
 // The part of Synapse's client and admin API that Synapse admin UIs (Ketesa, synapse-admin)
@@ -70,8 +70,7 @@ const COMPAT_ROUTES: Route[] = [
       pattern: ["_matrix", "client", v, "logout"],
       methods: {
         POST: async (ctx) => {
-          const { prisma } = await getDb();
-          await logout(prisma, ctx.req.headers, ctx.query);
+          await logout(await getDb(), ctx.req.headers, ctx.query);
           return jsonResponse(200, {});
         },
       },
@@ -80,8 +79,8 @@ const COMPAT_ROUTES: Route[] = [
       pattern: ["_matrix", "client", v, "account", "whoami"],
       methods: {
         GET: async (ctx) => {
-          const { prisma } = await getDb();
-          return jsonResponse(200, await whoami(prisma, ctx.req.headers, ctx.query, serverName()));
+          const { pool } = await getDb();
+          return jsonResponse(200, await whoami(pool, ctx.req.headers, ctx.query, serverName()));
         },
       },
     },

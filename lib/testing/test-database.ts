@@ -65,6 +65,8 @@ export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promis
     };
   }
   const pool = new pg.Pool({ connectionString: url, max: 8 });
+  pool.on("error", () => {}); // a backend terminated from outside must not crash the test process
+  pool.on("connect", (c) => c.on("error", () => {}));
   await applyMigrations(pool);
   return {
     url,
