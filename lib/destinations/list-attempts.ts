@@ -2,20 +2,15 @@
 import type pg from "pg";
 import { type Principal, requireRole } from "../auth/principal";
 import { assertStorableName } from "./get-destination";
+import type { AttemptResult } from "../federation/attempt-result";
 
-export type AttemptRow = {
+/** A recorded attempt: what the attempt found, plus when and why it ran (stored as text). */
+export type AttemptRow = Omit<AttemptResult, "outcome" | "stage"> & {
   id: bigint;
   startedTs: bigint;
-  durationMs: number;
   trigger: string;
   outcome: string;
   stage: string;
-  reason: string | null;
-  message: string | null;
-  httpStatus: number | null;
-  resolvedAddress: string | null;
-  serverSoftware: string | null;
-  serverVersion: string | null;
 };
 
 export const MAX_ATTEMPTS_SHOWN = 200;
