@@ -260,7 +260,12 @@ async function main() {
       });
       const importSecs = secs(t);
       const su = (await pool.query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).rows[0]?.rolsuper === true;
-      facts.import = `${f1(importSecs)} s wall (${fmtN(Math.round(N / importSecs))} destinations/s; as ${su ? "a superuser, so the import's first-import fast path could apply" : "a non-superuser (the import's superuser-only fast path is off)"}); fedctl: "${/Imported .*/.exec(out)?.[0] ?? "?"}"`;
+      const bulkNote = /built \d+ indexes.*/.exec(out)?.[0];
+      facts.import =
+        `${f1(importSecs)} s wall (${fmtN(Math.round(N / importSecs))} destinations/s; ` +
+        `${bulkNote ? "into the empty table: one transaction, secondary indexes built at the end" : "per-batch transactions"}; ` +
+        `as ${su ? "a superuser, so the first-import fast path could apply" : "a non-superuser (the superuser-only fast path is off)"}); ` +
+        `fedctl: "${/Imported .*/.exec(out)?.[0] ?? "?"}"${bulkNote ? ` and "${bulkNote}"` : ""}`;
       facts.importSecs = String(importSecs);
       fs.rmSync(file);
       t = performance.now();

@@ -18,11 +18,16 @@ const USAGE = `usage: fedctl <command>
   tokens create EMAIL [--name NAME]      prints only the token (shown once)
   tokens list
   tokens revoke ID|PREFIX
-  destinations import FILE|-             JSON Lines, Synapse field names, optional "rooms"
+  destinations import FILE|- [--online]  JSON Lines, Synapse field names, optional "rooms";
+                                         into an empty table: one transaction, indexes built
+                                         at the end (--online: per-batch, table stays readable)
   destinations export [--no-rooms]       JSON Lines to standard output
   migrate                                apply pending database migrations`;
 
 type Args = { positional: string[]; flags: Map<string, string | true> };
+
+/** Flags that never take a value (so `--online FILE` keeps FILE positional). */
+const SWITCHES = new Set(["online", "no-rooms", "help"]);
 
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
@@ -32,7 +37,7 @@ function parseArgs(argv: string[]): Args {
     if (a.startsWith("--")) {
       const [k, v] = a.slice(2).split("=", 2);
       if (v !== undefined) flags.set(k, v);
-      else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) flags.set(k, argv[++i]);
+      else if (!SWITCHES.has(k) && i + 1 < argv.length && !argv[i + 1].startsWith("--")) flags.set(k, argv[++i]);
       else flags.set(k, true);
     } else positional.push(a);
   }
@@ -107,6 +112,8 @@ async function run(argv: string[]): Promise<number> {
       let lastReport = started;
       const report = await importDestinations(input, {
         pool: db.pool,
+        bulk: !a.flags.has("online"),
+        onNote: (m) => process.stderr.write(`${m}\n`),
         onProgress: (lines) => {
           if (Date.now() - lastReport > 5_000) { lastReport = Date.now(); process.stderr.write(`… ${lines} lines\n`); }
         },

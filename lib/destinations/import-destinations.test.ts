@@ -120,7 +120,8 @@ test("import then export round-trips exactly (2^63-1, 2^53+1, rooms, odd names)"
     formatRecord({ destination: `${P}ü-nonascii`, retryLastTs: 0n, retryInterval: 0n, failureTs: null, lastSuccessfulStreamOrdering: null, rooms: [] }),
   ];
   const rep = await importText(lines.join("\n") + "\n", 2);
-  assert.deepEqual({ ...rep, fastPath: undefined }, { lines: 6, imported: 6, rooms: 4, errors: [], errorCount: 0, fastPath: undefined });
+  const { lines: n, imported, rooms, errors, errorCount } = rep;
+  assert.deepEqual({ lines: n, imported, rooms, errors, errorCount }, { lines: 6, imported: 6, rooms: 4, errors: [], errorCount: 0 });
 
   // Export: byte order (C collation), rooms ordered by room_id.
   const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));

@@ -25,11 +25,16 @@
 // - Safe next to a running server: no table locks, short per-batch transactions that lock
 //   rows in destination order, unchanged rows are not rewritten, and a batch that hits a
 //   deadlock or serialization failure is retried.
+// - Except for a first import into an EMPTY table (see bulk-load.ts): then the whole import is
+//   one transaction that holds the table locked, the secondary indexes are dropped inside it
+//   and built at the end (a sorted build instead of millions of random insertions). A crash
+//   rolls all of it back, indexes included. `bulk: false` (fedctl --online) keeps batches.
 import type pg from "pg";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import copyStreams from "pg-copy-streams";
 import { parseRecord, RecordError, type DestinationRecord } from "./jsonl-record";
+import { beginBulkLoad, finishBulkLoad, type BulkLoad } from "./bulk-load";
 import type { RoomRow } from "./types";
 
 export type ImportError = { line: number; message: string };
@@ -47,6 +52,10 @@ export type ImportReport = {
   errorCount: number;
   /** Whether the first-import fast path was available (see FastPath); it is used while every batch is new. */
   fastPath: boolean;
+  /** Whether the table was empty and loaded in one transaction, indexes built at the end (bulk-load.ts). */
+  bulk: boolean;
+  /** Bulk load only: time spent building the secondary indexes and analysing the tables, ms. */
+  indexBuildMs?: number;
 };
 
 export type ImportOptions = {
@@ -69,6 +78,14 @@ export type ImportOptions = {
   concurrency?: number;
   /** Allow the first-import fast path when the database permits it (see FastPath). Default true. */
   fastPath?: boolean;
+  /**
+   * Load an empty destinations table in one locked transaction with its secondary indexes
+   * built at the end (bulk-load.ts). Readers of the table wait until the import commits.
+   * Default true; false keeps per-batch transactions (the table stays readable).
+   */
+  bulk?: boolean;
+  /** Called with a human-readable note when the import changes mode (bulk load, index build). */
+  onNote?: (message: string) => void;
 };
 
 export const DEFAULT_BATCH_SIZE = 10_000;
@@ -97,7 +114,7 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
   const maxBatchRooms = Math.max(1, opts.maxBatchRooms ?? 100_000);
   const maxErrors = opts.maxErrors ?? 1000;
   const maxLineBytes = opts.maxLineBytes ?? 64 * 1024 * 1024;
-  const report: ImportReport = { lines: 0, imported: 0, rooms: 0, errors: [], errorCount: 0, fastPath: false };
+  const report: ImportReport = { lines: 0, imported: 0, rooms: 0, errors: [], errorCount: 0, fastPath: false, bulk: false };
 
   const addError = (line: number, message: string) => {
     report.errorCount++;
@@ -115,9 +132,10 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
   // Writers: each has its own connection (and its own TEMP staging tables) and writes one
   // batch at a time; the main loop parses the next batch meanwhile.
   const poolMax = (opts.pool as unknown as { options?: { max?: number } }).options?.max ?? 10;
-  const concurrency = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, poolMax));
+  let concurrency = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, poolMax));
   const writers: Writer[] = [];
   let broken: Error | undefined;
+  let bulk: BulkLoad | null = null;
   try {
     for (let i = 0; i < concurrency; i++) {
       const w: Writer = { client: await opts.pool.connect(), busy: null, batch: null };
@@ -125,6 +143,18 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
       // JIT compilation costs more than it saves on these per-batch statements.
       await w.client.query("SET jit = off");
       await createStaging(w.client);
+      if (i === 0 && opts.bulk !== false) {
+        // One transaction on one connection: the other writers would only wait for its lock.
+        bulk = await beginBulkLoad(w.client);
+        if (bulk) {
+          concurrency = 1;
+          report.bulk = true;
+          opts.onNote?.(
+            `destinations is empty: loading in one transaction, ${bulk.indexes.length} indexes built at the end ` +
+              `(readers of the table wait until the import ends; --online to avoid that)`,
+          );
+        }
+      }
     }
     const fast: FastPath = { kind: opts.fastPath === false ? "off" : await detectFastPath(writers[0].client), tryFresh: true };
     report.fastPath = fast.kind !== "off";
@@ -160,7 +190,7 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
       }
       const w = free;
       const seq = nextSeq++;
-      const done = writeEntries(w.client, [...b.byDest.values()], counts, fast).then(() => onCommitted(seq, b.linesRead));
+      const done = writeEntries(w.client, [...b.byDest.values()], counts, fast, bulk !== null).then(() => onCommitted(seq, b.linesRead));
       w.batch = b;
       w.busy = done.finally(() => {
         w.busy = null;
@@ -206,6 +236,13 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
     batch.linesRead = lineNo;
     if (batch.byDest.size > 0) await cut();
     for (const w of writers) if (w.busy) await w.busy;
+    if (bulk) {
+      opts.onNote?.(`building ${bulk.indexes.length} indexes`);
+      const t = Date.now();
+      await finishBulkLoad(writers[0].client, bulk);
+      report.indexBuildMs = Date.now() - t;
+      opts.onNote?.(`built ${bulk.indexes.length} indexes, committed and vacuumed in ${(report.indexBuildMs / 1000).toFixed(1)} s`);
+    }
     if (lineNo > lastReported) opts.onProgress?.(lineNo); // trailing blank or bad lines
     report.imported = counts.imported;
     report.rooms = counts.rooms;
@@ -425,10 +462,10 @@ function sqlState(e: unknown): string {
  * (SQLSTATE class 22 data exception or 23 integrity violation), the entries are split in
  * halves until the offending ones are isolated and reported; the others are written.
  */
-async function writeEntries(client: pg.PoolClient, entries: Pending[], counts: Counts, fast: FastPath): Promise<void> {
+async function writeEntries(client: pg.PoolClient, entries: Pending[], counts: Counts, fast: FastPath, nested: boolean): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await writeBatch(client, entries, fast);
+      await writeBatch(client, entries, fast, nested);
       for (const e of entries) {
         counts.imported += e.lineCount;
         counts.rooms += e.roomsInLines;
@@ -446,8 +483,8 @@ async function writeEntries(client: pg.PoolClient, entries: Pending[], counts: C
           return;
         }
         const mid = entries.length >> 1;
-        await writeEntries(client, entries.slice(0, mid), counts, fast);
-        await writeEntries(client, entries.slice(mid), counts, fast);
+        await writeEntries(client, entries.slice(0, mid), counts, fast, nested);
+        await writeEntries(client, entries.slice(mid), counts, fast, nested);
         return;
       }
       throw e;
@@ -455,7 +492,11 @@ async function writeEntries(client: pg.PoolClient, entries: Pending[], counts: C
   }
 }
 
-async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastPath): Promise<void> {
+/**
+ * One batch as a transaction, or (nested: inside the bulk load's transaction) as a savepoint,
+ * so a failed batch is undone alone either way.
+ */
+async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastPath, nested: boolean): Promise<void> {
   const destLines: string[] = new Array(entries.length);
   const roomLines: string[] = [];
   let anyRooms = false;
@@ -469,7 +510,15 @@ async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastP
       for (const r of rooms) roomLines.push(`${d}\t${copyText(r.roomId)}\t${r.streamOrdering}\n`);
     }
   }
-  await client.query("BEGIN");
+  const tx = nested
+    ? {
+        // No commit between batches, so ON COMMIT DELETE ROWS does not empty the staging tables.
+        begin: `SAVEPOINT fc_batch; TRUNCATE ${STAGE_DEST}, ${STAGE_ROOMS}`,
+        commit: "RELEASE SAVEPOINT fc_batch",
+        rollback: "ROLLBACK TO SAVEPOINT fc_batch; RELEASE SAVEPOINT fc_batch",
+      }
+    : { begin: "BEGIN", commit: "COMMIT", rollback: "ROLLBACK" };
+  await client.query(tx.begin);
   try {
     await copyIn(client, `COPY ${STAGE_DEST} FROM STDIN`, destLines);
     if (fast.kind !== "off" && fast.tryFresh) {
@@ -490,7 +539,7 @@ async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastP
         // Whatever went wrong is retried on the ordinary path below, which reports real errors.
       }
       if (fresh) {
-        await client.query("COMMIT");
+        await client.query(tx.commit);
         return;
       }
       // Some destination exists already: not a first import. Undo (rooms included) and upsert.
@@ -513,9 +562,9 @@ async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastP
         if (roomLines.length) await client.query(UPSERT_ROOMS);
       }
     }
-    await client.query("COMMIT");
+    await client.query(tx.commit);
   } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
+    await client.query(tx.rollback).catch(() => {});
     throw e;
   }
 }
