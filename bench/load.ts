@@ -1,7 +1,8 @@
-// npm run bench:load [-- --rate 200 --seconds 30 --n 10000]: a bounded open-loop load of mixed
-// API traffic (list in every order, details, rooms, reset) against two web instances on one
-// PostgreSQL, loopback only. Prints throughput, p50/p99 latency per call kind, and errors
-// (5xx other than nothing, or network errors). Target: 0 errors, p99 ≤ 100 ms at 200 req/s.
+// npm run bench:load [-- --rate 200 --seconds 30 --n 10000 --no-write]: a bounded open-loop load
+// of mixed API traffic (list in every order, details, rooms, reset) against two web instances
+// on one PostgreSQL, loopback only. Prints throughput, p50/p99 latency per call kind, and errors
+// (any 5xx, or network errors), and writes them to docs/benchmarks.md (section bench:load)
+// unless --no-write. Target: 0 errors, p99 ≤ 100 ms at 200 req/s.
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
@@ -10,6 +11,7 @@ import { importDestinations } from "../lib/destinations/import-destinations";
 import { Readable } from "node:stream";
 import { fedctl, startServer } from "../e2e/support/server";
 import { buildIfNeeded } from "../scripts/build-if-needed";
+import { replaceSection } from "./support/markdown";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,6 +26,8 @@ const pct = (xs: number[], p: number) => (xs.length ? xs.slice().sort((a, b) => 
 
 async function main() {
   const root = path.resolve(import.meta.dirname, "..");
+  const load0 = os.loadavg();
+  const startedAt = new Date();
   buildIfNeeded(root, console.log);
   const db = await createTestDatabase();
   const lines = Array.from({ length: N }, (_, i) => JSON.stringify({
@@ -82,14 +86,33 @@ async function main() {
   await db.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 
-  console.log(`\n| kind | requests | p50 ms | p99 ms | statuses |\n|---|---|---|---|---|`);
+  const rows = [`| kind | requests | p50 ms | p99 ms | statuses |`, `|---|---|---|---|---|`];
   for (const kind of ["list", "details", "rooms", "reset", "all"]) {
     const s = kind === "all" ? samples : samples.filter((x) => x.kind === kind);
     const statuses = [...new Set(s.map((x) => x.status))].sort().map((st) => `${st}×${s.filter((x) => x.status === st).length}`).join(" ");
-    console.log(`| ${kind} | ${s.length} | ${pct(s.map((x) => x.ms), 50).toFixed(1)} | ${pct(s.map((x) => x.ms), 99).toFixed(1)} | ${statuses} |`);
+    rows.push(`| ${kind} | ${s.length} | ${pct(s.map((x) => x.ms), 50).toFixed(1)} | ${pct(s.map((x) => x.ms), 99).toFixed(1)} | ${statuses} |`);
   }
-  console.log(`\n${total} requests offered at ${RATE}/s over ${SECONDS} s to 2 web instances (${N} destinations): ` +
-    `throughput ${(samples.length / wall).toFixed(0)} req/s, errors ${errors}${errorExamples.length ? ` (${errorExamples.join("; ")})` : ""}`);
+  const all = samples.map((x) => x.ms);
+  const p99 = pct(all, 99);
+  const summary =
+    `${total} requests offered at ${RATE}/s over ${SECONDS} s to 2 web instances (${N} destinations): ` +
+    `throughput ${(samples.length / wall).toFixed(0)} req/s, errors ${errors}${errorExamples.length ? ` (${errorExamples.join("; ")})` : ""}`;
+  console.log(`\n${rows.join("\n")}\n\n${summary}`);
+  if (!process.argv.includes("--no-write")) {
+    const l1 = os.loadavg();
+    const body = [
+      `Run on ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC: \`npm run bench:load -- --rate ${RATE} --seconds ${SECONDS} --n ${N}\`.`,
+      "",
+      `Two web instances (\`scripts/start.ts\`, scheduler off, default pool of 10 each) on one fresh database (${db.describe}), ${N.toLocaleString("en-US")} destinations imported; an open-loop client on the same machine starts requests on schedule whether or not earlier ones finished, alternating the instances: 60 % list (limit 100, from 0–999, every order and direction), 20 % details, 10 % rooms, 10 % reset. 200 warm-up requests first. Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "?"}, load average ${load0.map((x) => x.toFixed(1)).join(" / ")} at the start, ${l1.map((x) => x.toFixed(1)).join(" / ")} at the end.`,
+      "",
+      ...rows,
+      "",
+      `${summary}. Target 0 errors and p99 ≤ 100 ms at 200 req/s: **${errors === 0 && p99 <= 100 ? "met" : "missed"}** (p99 of all requests ${p99.toFixed(1)} ms).`,
+    ].join("\n");
+    const out = path.join(root, "docs", "benchmarks.md");
+    fs.writeFileSync(out, replaceSection(fs.readFileSync(out, "utf8"), "load", "## Mixed API load on two web instances", body));
+    console.log(`written to ${out}`);
+  }
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

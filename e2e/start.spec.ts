@@ -1,6 +1,7 @@
 // `npm start`'s own path: no DATABASE_URL, so the server starts the embedded PostgreSQL in
 // FEDCONSOLE_DATA_DIR, migrates, creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD.
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { test, expect } from "./support/fixtures";
@@ -47,5 +48,42 @@ test("two processes starting at once on a fresh folder share one database and mi
   } finally {
     await Promise.all([b.stop(), a.stop()]);
   }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("SIGTERM drains: a request in progress still gets its answer from the database, then the process exits 0", async () => {
+  const dataDir = freshDataDir();
+  const env = { DATABASE_URL: "", FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off", ADMIN_EMAIL: "drain@example.org", ADMIN_PASSWORD: "drain-admin-pw" };
+  const server = await startServer(env);
+  try {
+    const line = JSON.stringify({ destination: "backoff.example.org", retry_last_ts: Date.now(), retry_interval: 600000, failure_ts: Date.now() });
+    expect((await fedctl(["destinations", "import", "-"], env, line + "\n")).code).toBe(0);
+    const token = (await fedctl(["tokens", "create", "drain@example.org"], env)).stdout.trim();
+    // A reset whose body arrives in two parts, with SIGTERM in between.
+    const status = new Promise<{ code: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${server.url}/_synapse/admin/v1/federation/destinations/backoff.example.org/reset_connection`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": "2" },
+      }, (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ code: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.write("{");
+      setTimeout(() => {
+        server.proc.kill("SIGTERM");
+        setTimeout(() => req.end("}"), 1_000);
+      }, 300);
+    });
+    const exited = new Promise<number | null>((r) => server.proc.once("exit", (code) => r(code)));
+    expect(await status).toEqual({ code: 200, body: "{}" });
+    expect(await exited).toBe(0);
+    expect(server.output()).toContain("SIGTERM: shutting down");
+    expect(server.output()).toContain("[fedconsole] stopped");
+  } finally {
+    await server.stop();
+  }
+  expect(fs.existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(false);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

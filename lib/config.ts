@@ -1,5 +1,6 @@
 // Every setting is an environment variable, read here and nowhere else (README lists them).
 import path from "node:path";
+import { parseDuration } from "./federation/duration";
 
 export type Config = {
   databaseUrl: string | undefined;
@@ -9,6 +10,8 @@ export type Config = {
   serverName: string;
   schedulerEnabled: boolean;
   dbPoolSize: number;
+  /** DATABASE_CONNECT_TIMEOUT: a new connection that takes longer fails (the request answers 503). */
+  dbConnectTimeoutMs: number;
   /** FEDCONSOLE_TRUST_PROXY: take the client address from X-Forwarded-For as a reverse proxy sent it. */
   trustProxy: boolean;
 };
@@ -20,6 +23,13 @@ function intSetting(name: string, fallback: number, min = 0): number {
     throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function connectTimeout(): number {
+  const raw = process.env.DATABASE_CONNECT_TIMEOUT?.trim() || "5s";
+  const ms = parseDuration(raw, "DATABASE_CONNECT_TIMEOUT");
+  if (ms < 100) throw new Error(`DATABASE_CONNECT_TIMEOUT must be at least 100 ms, got "${raw}"`);
+  return ms;
 }
 
 export function loadConfig(): Config {
@@ -39,6 +49,7 @@ export function loadConfig(): Config {
     serverName: process.env.FEDCONSOLE_SERVER_NAME || "localhost",
     schedulerEnabled: ["on", "true", "1"].includes(scheduler),
     dbPoolSize: intSetting("DATABASE_POOL_SIZE", 10, 1),
+    dbConnectTimeoutMs: connectTimeout(),
     trustProxy: trustProxy === "true" || trustProxy === "1",
   };
 }

@@ -24,7 +24,16 @@ async function open(opts: OpenOptions): Promise<Db> {
     embedded = await ensureEmbeddedPostgres(cfg.dataDir, opts.log);
     url = embedded.url;
   }
-  const pool = new pg.Pool({ connectionString: url, max: cfg.dbPoolSize, idleTimeoutMillis: 30_000 });
+  // A database that does not answer at all (host down, network cut) must fail requests with
+  // 503 after a bounded wait, not hang them: a connect timeout for new connections, TCP
+  // keepalive to notice dead idle ones.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: cfg.dbPoolSize,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: cfg.dbConnectTimeoutMs,
+    keepAlive: true,
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (e) => opts.log?.(`database connection error: ${e.message}`));
   // A checked-out client whose connection drops between two queries emits 'error' with no

@@ -16,6 +16,8 @@ import { runScheduler } from "../lib/federation/run-scheduler";
 import type { SchedulerHandle } from "../lib/federation/scheduler";
 
 const log = (m: string) => console.log(`[fedconsole] ${m}`);
+/** How long SIGTERM waits for requests in progress before closing their connections. */
+const DRAIN_MS = 8_000;
 
 async function main() {
   const cfg = loadConfig();
@@ -63,10 +65,17 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
-    server.close();
+    // Drain: no new connections; requests in progress finish (with the database still open),
+    // keep-alive connections are closed as soon as they are idle; after DRAIN_MS the rest are cut.
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     server.closeIdleConnections();
-    await scheduler?.stop();
+    await Promise.all([drained, scheduler?.stop()]);
+    clearInterval(idle);
+    clearTimeout(cut);
     await closeDb();
+    log("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -9,6 +9,7 @@ import { attemptLogin } from "@/lib/auth/login";
 import { loadConsoleConfig } from "@/lib/auth/console-config";
 import { getOrCreateAuthSecret } from "@/lib/auth/auth-secret";
 import { clientAddress } from "@/lib/http/client-address";
+import { isDatabaseDown } from "@/lib/db/errors";
 
 /** A refused sign-in; `message` is safe to show (it never says whether the email exists). */
 export class LoginRefused extends CredentialsSignin {
@@ -40,8 +41,14 @@ export const { auth, signIn, signOut } = NextAuth(async () => {
         async authorize(credentials, request) {
           const email = typeof credentials?.email === "string" ? credentials.email : "";
           const password = typeof credentials?.password === "string" ? credentials.password : "";
-          const { pool } = await getDb();
-          const r = await attemptLogin(pool, cfg, { email, password, address: clientAddress(request.headers) });
+          let r: Awaited<ReturnType<typeof attemptLogin>>;
+          try {
+            const { pool } = await getDb();
+            r = await attemptLogin(pool, cfg, { email, password, address: clientAddress(request.headers) });
+          } catch (e) {
+            if (isDatabaseDown(e)) throw new LoginRefused("The database is not reachable right now. Try again in a moment.", "database_down");
+            throw e;
+          }
           if (!r.ok) throw new LoginRefused(r.message, r.reason);
           return { id: r.user.id, email: r.user.email };
         },

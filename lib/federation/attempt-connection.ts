@@ -30,6 +30,8 @@ export type AttemptOptions = {
   wellKnownPort?: number;
   dns?: DnsFunctions;
   wellKnownCache?: WellKnownCache;
+  /** Bypass this process's well-known cache for this attempt (a reset). */
+  refreshCache?: boolean;
   signal?: AbortSignal;
 };
 
@@ -88,6 +90,7 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
       dns: opts.dns,
       wellKnownPort: opts.wellKnownPort,
       wellKnownCache: opts.wellKnownCache,
+      refreshCache: opts.refreshCache,
       ca: opts.ca,
     });
     if (!resolution.ok) return failed(resolution.failure);

@@ -27,6 +27,8 @@ export type ResolveOptions = {
   /** Port of the .well-known fetch; 443 unless FEDERATION_WELL_KNOWN_PORT says otherwise. */
   wellKnownPort?: number;
   wellKnownCache?: WellKnownCache;
+  /** Look the well-known record up again even if it is cached (attempts after a reset). */
+  refreshCache?: boolean;
   ca?: string;
   /** For SRV weighted ordering; tests may fix it. */
   random?: () => number;
@@ -132,6 +134,7 @@ async function resolveParsed(serverName: string, ctx: Ctx): Promise<Resolved> {
     parsed.host,
     { ipGuard: ctx.ipGuard, dns: ctx.dns, port: ctx.wellKnownPort ?? 443, ca: ctx.ca, signal: ctx.signal },
     ctx.wellKnownCache,
+    ctx.refreshCache,
   );
   const cachedNote = wellKnown.cached ? " (cached)" : "";
   if (wellKnown.kind === "none") {

@@ -13,7 +13,7 @@ export function runScheduler(db: Db, log: (m: string) => void): SchedulerHandle 
     databaseUrl: db.url,
     config,
     attemptTimeoutMs: attemptOptions.timeoutMs,
-    attempt: (destination, signal) => attemptConnection(destination, { ...attemptOptions, signal }),
+    attempt: (destination, signal, trigger) => attemptConnection(destination, { ...attemptOptions, signal, refreshCache: trigger === "reset" }),
     log,
   });
 }

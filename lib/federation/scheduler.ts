@@ -11,7 +11,8 @@ import type { SchedulerConfig } from "./scheduler-config";
 import { WAKE_CHANNEL } from "./wake";
 import { isDatabaseDown } from "../db/errors";
 
-export type AttemptFn = (destination: string, signal: AbortSignal) => Promise<AttemptResult>;
+/** `trigger` says why: after a reset, the attempt looks past this process's caches. */
+export type AttemptFn = (destination: string, signal: AbortSignal, trigger: Claim["trigger"]) => Promise<AttemptResult>;
 
 export type SchedulerDeps = {
   pool: pg.Pool;
@@ -60,7 +61,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
     const claimedAt = now();
     inflight.set(claim.destination, ac);
     try {
-      const result = await deps.attempt(claim.destination, ac.signal);
+      const result = await deps.attempt(claim.destination, ac.signal, claim.trigger);
       if (stopped && ac.signal.aborted) return; // abandoned at shutdown: the claim is released
       const finishedAt = now();
       // A database hiccup must not lose a result the remote already gave us: retry the write

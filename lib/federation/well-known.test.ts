@@ -163,3 +163,25 @@ test("cache: Synapse lifetimes, grace period, short error caching after a valid 
   now += WELL_KNOWN_INVALID_CACHE_MS * 0.79;
   assert.equal((await lookupWellKnown("localhost", c, fresh)).cached, true);
 });
+
+test("refresh (an attempt after a reset) looks past a fresh cache entry and caches what it finds", async () => {
+  const now = 5_000_000;
+  const cache = new WellKnownCache(() => now, () => 0.5);
+  const scratch = fleet.server("scratch");
+  await scratch.setBehaviour({ kind: "wellKnown", status: 404, body: "{}" });
+  scratch.resetCounts();
+  const c = ctx(scratch.port);
+  assert.equal((await lookupWellKnown("localhost", c, cache)).kind, "none");
+  // The operator fixes the record: a scheduled attempt still sees the cached failure (1 h)...
+  await scratch.setBehaviour({ kind: "wellKnown", delegateTo: "target" });
+  const stale = await lookupWellKnown("localhost", c, cache);
+  assert.deepEqual([stale.kind, stale.cached], ["none", true]);
+  assert.equal(scratch.requests.total, 1);
+  // ...an attempt after a reset fetches again, and the next scheduled one uses the new entry.
+  const fresh = await lookupWellKnown("localhost", c, cache, true);
+  assert.deepEqual([fresh.kind, fresh.cached], ["found", false]);
+  assert.equal(scratch.requests.total, 2);
+  const next = await lookupWellKnown("localhost", c, cache);
+  assert.deepEqual([next.kind, next.cached], ["found", true]);
+  assert.equal(scratch.requests.total, 2);
+});

@@ -204,11 +204,15 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Cached well-known lookup for `host`. Throws FederationRequestError only when the signal aborts. */
-export async function lookupWellKnown(host: string, ctx: WellKnownContext, cache?: WellKnownCache): Promise<WellKnownLookup> {
+/**
+ * Cached well-known lookup for `host`. Throws FederationRequestError only when the signal aborts.
+ * `refresh`: fetch even if a fresh entry is cached (an operator's reset: they may just have
+ * fixed the record, and each scheduler process has its own cache); the result is cached as usual.
+ */
+export async function lookupWellKnown(host: string, ctx: WellKnownContext, cache?: WellKnownCache, refresh = false): Promise<WellKnownLookup> {
   const key = `${host.toLowerCase()}:${ctx.port}`;
   const cached = cache?.get(key) ?? null;
-  if (cached?.fresh) return { ...cached.outcome, cached: true };
+  if (cached?.fresh && !refresh) return { ...cached.outcome, cached: true };
 
   // Synapse retries a domain that had a valid record recently, 500 ms apart.
   const attempts = cache?.hadValidRecently(key) ? RETRY_ATTEMPTS : 1;
