@@ -1,11 +1,13 @@
 // `npm run scheduler`: the retry scheduler alone (for deployments whose web instances run
 // with FEDERATION_SCHEDULER=off). Several may run against one PostgreSQL.
 import { getDb, closeDb } from "../lib/db";
+import { ownShutdownSignals } from "../lib/db/embedded";
 import { runScheduler } from "../lib/federation/run-scheduler";
 
 const log = (m: string) => console.log(`[scheduler] ${m}`);
 
 async function main() {
+  ownShutdownSignals(); // SIGTERM drains first; see lib/db/embedded.ts
   const db = await getDb({ log });
   const scheduler = runScheduler(db, log);
   let stopping = false;

@@ -5,6 +5,7 @@ import path from "node:path";
 import next from "next";
 import { loadConfig } from "../lib/config";
 import { getDb, closeDb } from "../lib/db";
+import { ownShutdownSignals } from "../lib/db/embedded";
 import { ensureFirstAdmin } from "../lib/first-admin";
 import { buildIfNeeded } from "./build-if-needed";
 import { handleApiRequest } from "../lib/http/api-router";
@@ -20,6 +21,7 @@ const log = (m: string) => console.log(`[fedconsole] ${m}`);
 const DRAIN_MS = 8_000;
 
 async function main() {
+  ownShutdownSignals(); // SIGTERM drains first; see lib/db/embedded.ts
   const cfg = loadConfig();
   const root = path.resolve(import.meta.dirname, "..");
   process.chdir(root);

