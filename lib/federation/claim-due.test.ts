@@ -1,7 +1,7 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
-import { claimDue } from "./claim-due";
+import { claimDue, releaseStrayClaims } from "./claim-due";
 
 let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
@@ -77,4 +77,19 @@ test("two schedulers claiming at once never get the same destination", async () 
 test("timings near 2^63 do not overflow the due check", async () => {
   await db.pool.query("INSERT INTO destinations (destination, retry_last_ts, retry_interval) VALUES ('huge.example', 9223372036854775807, 9223372036854775807)");
   assert.deepEqual(await claimDue(db.pool, opts), []);
+});
+
+test("stray claims: an owner releases its claims except those it works on, and no one else's", async () => {
+  for (const d of ["mine-working.example", "mine-lost.example", "theirs.example"]) await insert(d, { retry_last_ts: 1, retry_interval: 1 });
+  await db.pool.query("UPDATE destinations SET claimed_by = 'a', claimed_until = $1 WHERE destination IN ('mine-working.example', 'mine-lost.example')", [NOW + 60_000]);
+  await db.pool.query("UPDATE destinations SET claimed_by = 'b', claimed_until = $1 WHERE destination = 'theirs.example'", [NOW + 60_000]);
+  assert.equal(await releaseStrayClaims(db.pool, "a", ["mine-working.example"]), 1);
+  const rows = await db.pool.query("SELECT destination, claimed_by FROM destinations ORDER BY destination");
+  assert.deepEqual(rows.rows, [
+    { destination: "mine-lost.example", claimed_by: null },
+    { destination: "mine-working.example", claimed_by: "a" },
+    { destination: "theirs.example", claimed_by: "b" },
+  ]);
+  // Released, it is claimable again at once (not when its lease would have run out).
+  assert.deepEqual((await claimDue(db.pool, { ...opts, owner: "c" })).map((c) => c.destination), ["mine-lost.example"]);
 });

@@ -67,6 +67,19 @@ export async function claimDue(pool: pg.Pool, o: ClaimOptions): Promise<Claim[]>
 }
 
 /** Gives claims back (shutdown): the destinations become claimable at once by anyone. */
+/**
+ * Releases this owner's claims except `keep` (what it is working on). After a lost connection
+ * a claim may have committed without the owner hearing of it; released now, it is attempted
+ * at once instead of when its lease runs out. Returns how many were released.
+ */
+export async function releaseStrayClaims(pool: pg.Pool, owner: string, keep: string[]): Promise<number> {
+  const r = await pool.query(
+    "UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_until IS NOT NULL AND claimed_by = $1 AND NOT (destination = ANY($2))",
+    [owner, keep],
+  );
+  return r.rowCount ?? 0;
+}
+
 export async function releaseClaims(pool: pg.Pool, owner: string, destinations: string[]): Promise<void> {
   if (destinations.length === 0) return;
   await pool.query("UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1 AND destination = ANY($2)", [owner, destinations]);

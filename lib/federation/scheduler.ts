@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import pg from "pg";
-import { claimDue, releaseClaims, type Claim } from "./claim-due";
+import { claimDue, releaseClaims, releaseStrayClaims, type Claim } from "./claim-due";
 import { recordAttempt } from "./record-attempt";
 import type { AttemptResult } from "./attempt-result";
 import type { SchedulerConfig } from "./scheduler-config";
@@ -50,6 +50,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
   let wakeUp: (() => void) | undefined;
   let pending = false;
   let failures = 0;
+  let strayClaims = false; // a claim statement failed: some of its claims may have committed
 
   const poke = () => {
     pending = true;
@@ -97,6 +98,11 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
       let claimed = 0;
       if (free > 0) {
         try {
+          if (strayClaims) {
+            const n = await releaseStrayClaims(deps.pool, owner, [...inflight.keys()]);
+            strayClaims = false;
+            if (n > 0) log(`released ${n} claims taken while the connection was failing`);
+          }
           const claims = await claimDue(deps.pool, {
             limit: free,
             nowMs: now(),
@@ -109,15 +115,18 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
           claimed = claims.length;
           for (const c of claims) void runOne(c);
         } catch (e) {
-          // Database down: pause and retry, growing the pause up to 30 s.
+          // Database down: pause and retry, growing the pause up to 5 s (the LISTEN connection,
+          // retried every 250 ms, wakes us sooner when the database is back). The claim may have
+          // committed without our hearing of it: release such claims once we can.
           failures++;
+          strayClaims = true;
           if (failures === 1) log(`cannot claim due destinations (${(e as Error).message}); retrying`);
         }
       }
       if (stopped) break;
       // More may be due right away if we filled every free slot.
       if (claimed > 0 && claimed === free) continue;
-      const delay = failures > 0 ? Math.min(30_000, 500 * 2 ** Math.min(failures, 6)) : deps.config.pollIntervalMs;
+      const delay = failures > 0 ? Math.min(5_000, 250 * 2 ** Math.min(failures, 5)) : deps.config.pollIntervalMs;
       if (!pending) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, delay);
@@ -150,7 +159,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
       }
       listener = undefined;
       await client.end().catch(() => {});
-      if (!stopped) await new Promise((r) => setTimeout(r, 1_000));
+      if (!stopped) await new Promise((r) => setTimeout(r, 250));
     }
   }
 
