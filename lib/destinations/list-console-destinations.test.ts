@@ -120,6 +120,30 @@ test("sorts: every column both ways, NULLs last, ties by destination ascending; 
   assert.equal(second.from, 25n);
 });
 
+test("deep pages (deferred join) return exactly what a plain OFFSET returns, every sort both ways, with filters", async () => {
+  // 1,200 rows with many ties and NULLs, by one statement.
+  await db.pool.query(`
+    INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering, last_attempt_ts, last_error_kind, rooms_count)
+    SELECT 'h' || lpad(i::text, 5, '0') || CASE WHEN i % 3 = 0 THEN '.example.net' ELSE '.example.org' END,
+      CASE WHEN i % 4 = 0 THEN $1::bigint - i ELSE 0 END, CASE WHEN i % 4 = 0 THEN (i % 9) * 60000 ELSE 0 END,
+      CASE WHEN i % 4 = 0 THEN $1::bigint - (i % 13) ELSE NULL END, CASE WHEN i % 10 = 0 THEN NULL ELSE i % 17 END,
+      CASE WHEN i % 7 = 0 THEN NULL ELSE $1::bigint - (i % 11) END, CASE WHEN i % 50 = 0 THEN 'IP_BLOCKED' END, i % 6
+    FROM generate_series(1, 1200) i`, [NOW.toString()]);
+  for (const filter of [{}, { status: "healthy" as const }, { search: "EXAMPLE.ORG" }]) {
+    for (const sort of CONSOLE_SORTS) {
+      for (const dir of ["asc", "desc"] as const) {
+        const query = q({ ...filter, sort, dir, size: 100, page: 6 }); // from 500: the deferred join
+        const got = await listConsoleDestinations(db.pool, viewer, query, NOW);
+        assert.equal(got.from, 500n);
+        const { where, args } = filterWhere({ search: query.search, status: query.status }, NOW);
+        const want = await db.pool.query(`SELECT destination FROM destinations ${where} ORDER BY ${orderByClause(sort, dir)} LIMIT 100 OFFSET 500`, args);
+        assert.ok(want.rows.length > 0, `${JSON.stringify(filter)} ${sort} ${dir}: the reference page is not empty`);
+        assert.deepEqual(got.items.map((d) => d.destination), want.rows.map((r) => r.destination), `${JSON.stringify(filter)} ${sort} ${dir}`);
+      }
+    }
+  }
+});
+
 test("search is the API's: case-insensitive literal substring, and total counts the filtered set", async () => {
   await insert([{ destination: "Matrix.ORG" }, { destination: "mat_rix.example" }, { destination: "matxrix.example" }, { destination: "other" }]);
   const r = await listConsoleDestinations(db.pool, viewer, q({ search: "matrix" }), NOW);

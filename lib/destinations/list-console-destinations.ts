@@ -31,6 +31,30 @@ export function orderByClause(sort: ConsoleSort, dir: "asc" | "desc"): string {
   return `${k.sql} ${d}${k.nullable ? " NULLS LAST" : ""}, destinations.destination ASC`;
 }
 
+/** The same order over the deep page's key list `p` (columns k = sort key, destination). */
+function orderByKeys(sort: ConsoleSort, dir: "asc" | "desc"): string {
+  const d = dir === "desc" ? "DESC" : "ASC";
+  if (sort === "destination") return `p.destination ${d}`;
+  return `p.k ${d}${SORT_KEYS[sort].nullable ? " NULLS LAST" : ""}, p.destination ASC`;
+}
+
+/**
+ * From this many skipped rows on, the page walks the order's index for keys only (an
+ * index-only scan where the key is a plain column) and reads just the page's rows by primary
+ * key afterwards ("deferred join", as the API's list does): a plain OFFSET would read every
+ * skipped row from the table (page 5,000 of 100 at a million rows: ~2 s instead of ~50 ms).
+ */
+const DEFERRED_MIN_OFFSET = 500n;
+
+function pageSql(q: ConsoleListQuery, where: string, n: number, deep: boolean): string {
+  if (!deep) return `SELECT ${CONSOLE_COLUMNS} FROM destinations ${where} ORDER BY ${orderByClause(q.sort, q.dir)} LIMIT $${n + 1} OFFSET $${n + 2}`;
+  const key = q.sort === "destination" ? "" : `, ${SORT_KEYS[q.sort].sql} AS k`;
+  return `SELECT d.* FROM
+      (SELECT destinations.destination${key} FROM destinations ${where} ORDER BY ${orderByClause(q.sort, q.dir)} LIMIT $${n + 1} OFFSET $${n + 2}) p
+      CROSS JOIN LATERAL (SELECT ${CONSOLE_COLUMNS} FROM destinations x WHERE x.destination = p.destination OFFSET 0) d
+    ORDER BY ${orderByKeys(q.sort, q.dir)}`;
+}
+
 export type ListFilter = { search: string; status: ConsoleListQuery["status"] };
 
 /** WHERE clause (possibly empty) and its arguments for a search + status filter. */
@@ -64,7 +88,7 @@ export async function listConsoleDestinations(
   const n = args.length;
   const [rows, count] = await Promise.all([
     pool.query<ConsoleSqlRow>(
-      `SELECT ${CONSOLE_COLUMNS} FROM destinations ${where} ORDER BY ${orderByClause(q.sort, q.dir)} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      pageSql(q, where, n, from >= DEFERRED_MIN_OFFSET),
       [...args, q.size, from.toString()],
     ),
     // Unfiltered: the exact total kept by triggers (destination_count, one row) instead of
