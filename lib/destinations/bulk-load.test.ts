@@ -3,13 +3,12 @@
 // definition, and nothing left behind when the import fails half-way.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import { importDestinations } from "./import-destinations";
 import { exportDestinations } from "./export-destinations";
 import { formatRecord } from "./jsonl-record";
-import { PassThrough } from "node:stream";
 
 let db: TestDatabase;
 before(async () => {
