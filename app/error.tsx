@@ -13,6 +13,7 @@ export default function ErrorPage({ error, retry }: { error: Error & { digest?: 
   const [db, setDb] = useState<Db>("checking");
   const wasDown = useRef(false);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new error (another failed render) starts the check again
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -69,8 +70,12 @@ export default function ErrorPage({ error, retry }: { error: Error & { digest?: 
   return (
     <main className="mx-auto mt-16 max-w-xl px-4" data-testid="server-error">
       <div role="alert" className="rounded border border-rose-300 bg-rose-50 p-4 text-rose-950">
-        <h1 className="text-lg font-semibold">{db === "checking" ? "Something went wrong" : "Something went wrong on the server"}</h1>
-        <p className="mt-2 text-sm">The page could not be shown. Try again; if it keeps failing, the server log has the details.</p>
+        <h1 className="text-lg font-semibold">
+          {db === "checking" ? "Something went wrong" : "Something went wrong on the server"}
+        </h1>
+        <p className="mt-2 text-sm">
+          The page could not be shown. Try again; if it keeps failing, the server log has the details.
+        </p>
         {error.digest ? (
           <p className="mt-2 text-xs text-rose-800">
             Reference for the server log: <code>{error.digest}</code>

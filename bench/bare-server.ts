@@ -69,7 +69,9 @@ async function oursRoute(method: string, segs: string[], q: URLSearchParams): Pr
     const orderBy = parseChoice(q, "order_by", SORT_COLUMNS, "destination");
     const dir = parseDirection(q);
     const search = q.get("destination") ?? undefined;
-    const [page, sqlMs] = await timed(() => listDestinations(ours, CLI_PRINCIPAL, { from, limit, orderBy, dir, search }));
+    const [page, sqlMs] = await timed(() =>
+      listDestinations(ours, CLI_PRINCIPAL, { from, limit, orderBy, dir, search }),
+    );
     return { status: 200, body: toJson(destinationsPageJson(page)), sqlMs };
   }
   if (segs.length === 1 && method === "GET") {
@@ -95,7 +97,13 @@ async function oursRoute(method: string, segs: string[], q: URLSearchParams): Pr
 // --- Synapse's SQL ---------------------------------------------------------------------------
 
 const SYNAPSE_ORDER = new Set<string>(SORT_COLUMNS);
-type SynRow = { destination: string; retry_last_ts: string | null; retry_interval: string | null; failure_ts: string | null; last_successful_stream_ordering: string | null };
+type SynRow = {
+  destination: string;
+  retry_last_ts: string | null;
+  retry_interval: string | null;
+  failure_ts: string | null;
+  last_successful_stream_ordering: string | null;
+};
 
 /** Synapse's runInteraction: one transaction (REPEATABLE READ is Synapse's default on PostgreSQL). */
 async function interaction<T>(f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -132,7 +140,10 @@ async function synapseRoute(method: string, segs: string[], q: URLSearchParams):
         where = "WHERE LOWER(destination) LIKE $1";
       }
       const base = `FROM destinations ${where} `;
-      const count = BigInt((await txn.query<{ total_destinations: string }>(`SELECT COUNT(*) as total_destinations ${base}`, args)).rows[0].total_destinations);
+      const count = BigInt(
+        (await txn.query<{ total_destinations: string }>(`SELECT COUNT(*) as total_destinations ${base}`, args)).rows[0]
+          .total_destinations,
+      );
       const n = args.length;
       const rows = (
         await txn.query<SynRow>(
@@ -175,7 +186,14 @@ async function synapseRoute(method: string, segs: string[], q: URLSearchParams):
     const limit = parseNonNegativeInteger(q, "limit", 100n);
     const order = parseDirection(q) === "b" ? "DESC" : "ASC";
     const { rows, count } = await interaction(async (txn) => {
-      const count = BigInt((await txn.query<{ total_rooms: string }>("SELECT COUNT(*) as total_rooms FROM destination_rooms WHERE destination = $1", [segs[0]])).rows[0].total_rooms);
+      const count = BigInt(
+        (
+          await txn.query<{ total_rooms: string }>(
+            "SELECT COUNT(*) as total_rooms FROM destination_rooms WHERE destination = $1",
+            [segs[0]],
+          )
+        ).rows[0].total_rooms,
+      );
       const rows = (
         await txn.query<{ room_id: string; stream_ordering: string }>(
           `SELECT room_id, stream_ordering FROM destination_rooms WHERE destination = $1 ORDER BY room_id ${order} LIMIT $2 OFFSET $3`,
@@ -195,7 +213,12 @@ async function synapseRoute(method: string, segs: string[], q: URLSearchParams):
     const t0 = process.hrtime.bigint();
     const known = await synapse.query("SELECT 1 FROM destinations WHERE destination = $1", [segs[0]]);
     if (!known.rowCount) throw new AppError("not_found", "Unknown destination");
-    const t = await interaction((txn) => txn.query<{ retry_last_ts: string | null }>("SELECT failure_ts, retry_last_ts, retry_interval FROM destinations WHERE destination = $1", [segs[0]]));
+    const t = await interaction((txn) =>
+      txn.query<{ retry_last_ts: string | null }>(
+        "SELECT failure_ts, retry_last_ts, retry_interval FROM destinations WHERE destination = $1",
+        [segs[0]],
+      ),
+    );
     if (!t.rows[0]?.retry_last_ts || t.rows[0].retry_last_ts === "0") {
       throw new AppError("bad_request", "The retry timing does not need to be reset for this destination.");
     }
@@ -221,12 +244,18 @@ const server = http.createServer((req, res) => {
   const rest = segs.slice(2); // [which, "destinations", ...]
   const auth = which === "ours-auth" ? authApi : undefined;
   const route: typeof oursRoute | undefined =
-    which === "ours" ? oursRoute
-    : which === "synapse" ? synapseRoute
-    : auth ? (m, r, q) => auth(req.headers).then(() => oursRoute(m, r, q))
-    : undefined;
+    which === "ours"
+      ? oursRoute
+      : which === "synapse"
+        ? synapseRoute
+        : auth
+          ? (m, r, q) => auth(req.headers).then(() => oursRoute(m, r, q))
+          : undefined;
   const t0 = process.hrtime.bigint();
-  const work = route && segs[1] === "destinations" ? route(req.method ?? "GET", rest, u.searchParams) : Promise.reject(new AppError("unrecognized", "Unrecognized request"));
+  const work =
+    route && segs[1] === "destinations"
+      ? route(req.method ?? "GET", rest, u.searchParams)
+      : Promise.reject(new AppError("unrecognized", "Unrecognized request"));
   work
     .catch((e: unknown): Answer => {
       const m = toMatrixError(e);
@@ -234,7 +263,11 @@ const server = http.createServer((req, res) => {
       return { status: m.status, body: toJson(m.body as never), sqlMs: ms(t0) };
     })
     .then((a) => {
-      res.writeHead(a.status, { ...API_HEADERS, "Content-Length": Buffer.byteLength(a.body), "x-sql-ms": a.sqlMs.toFixed(3) });
+      res.writeHead(a.status, {
+        ...API_HEADERS,
+        "Content-Length": Buffer.byteLength(a.body),
+        "x-sql-ms": a.sqlMs.toFixed(3),
+      });
       res.end(a.body);
     });
 });

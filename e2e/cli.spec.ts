@@ -20,14 +20,22 @@ test("import reports bad lines by number, imports the rest, and the API serves i
   expect(r.stderr).toContain("line 3: ");
   expect(r.stderr).toContain("line 4: ");
   expect(r.stderr).toMatch(/Imported 3 destinations and 2 rooms from 6 lines/);
-  const names = (await db().query("SELECT destination FROM destinations ORDER BY destination")).rows.map((x) => x.destination);
+  const names = (await db().query("SELECT destination FROM destinations ORDER BY destination")).rows.map(
+    (x) => x.destination,
+  );
   expect(names).toEqual(["big.example", "ok.example", "ok2.example"]);
 
   const details = await call(request, "GET", `${FED}/big.example`);
-  expect(details.text).toBe('{"destination":"big.example","last_successful_stream_ordering":42,"failure_ts":9007199254740993,"retry_last_ts":9223372036854775807,"retry_interval":600000}');
+  expect(details.text).toBe(
+    '{"destination":"big.example","last_successful_stream_ordering":42,"failure_ts":9007199254740993,"retry_last_ts":9223372036854775807,"retry_interval":600000}',
+  );
   const rooms = await call(request, "GET", `${FED}/big.example/rooms`);
-  expect(rooms.text).toBe('{"rooms":[{"room_id":"!a:x","stream_ordering":9007199254740993},{"room_id":"!b:x","stream_ordering":2}],"total":2}');
-  const audit = await db().query("SELECT actor, via, detail FROM audit_events WHERE action = 'destinations.import' ORDER BY id DESC LIMIT 1");
+  expect(rooms.text).toBe(
+    '{"rooms":[{"room_id":"!a:x","stream_ordering":9007199254740993},{"room_id":"!b:x","stream_ordering":2}],"total":2}',
+  );
+  const audit = await db().query(
+    "SELECT actor, via, detail FROM audit_events WHERE action = 'destinations.import' ORDER BY id DESC LIMIT 1",
+  );
   expect(audit.rows[0]).toMatchObject({ actor: "fedctl", via: "cli", detail: { lines: 6, imported: 3, errors: 2 } });
 });
 

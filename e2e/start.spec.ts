@@ -15,7 +15,13 @@ function freshDataDir(): string {
 
 test("start on the embedded database: health, first admin, fedctl alongside, clean stop", async () => {
   const dataDir = freshDataDir();
-  const env = { DATABASE_URL: "", FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off", ADMIN_EMAIL: "first@example.org", ADMIN_PASSWORD: "first-admin-pw" };
+  const env = {
+    DATABASE_URL: "",
+    FEDCONSOLE_DATA_DIR: dataDir,
+    FEDERATION_SCHEDULER: "off",
+    ADMIN_EMAIL: "first@example.org",
+    ADMIN_PASSWORD: "first-admin-pw",
+  };
   const server = await startServer(env);
   try {
     expect(await (await fetch(server.url + "/health")).json()).toEqual({ status: "ok" });
@@ -25,7 +31,9 @@ test("start on the embedded database: health, first admin, fedctl alongside, cle
     expect(users.code).toBe(0);
     expect(users.stdout).toMatch(/^first@example\.org\tadmin\t/m);
     const token = (await fedctl(["tokens", "create", "first@example.org"], env)).stdout.trim();
-    const res = await fetch(server.url + "/_synapse/admin/v1/federation/destinations", { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(server.url + "/_synapse/admin/v1/federation/destinations", {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(await res.text()).toBe('{"destinations":[],"total":0}');
     expect(fs.existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(true);
   } finally {
@@ -53,22 +61,37 @@ test("two processes starting at once on a fresh folder share one database and mi
 
 test("SIGTERM drains: a request in progress still gets its answer from the database, then the process exits 0", async () => {
   const dataDir = freshDataDir();
-  const env = { DATABASE_URL: "", FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off", ADMIN_EMAIL: "drain@example.org", ADMIN_PASSWORD: "drain-admin-pw" };
+  const env = {
+    DATABASE_URL: "",
+    FEDCONSOLE_DATA_DIR: dataDir,
+    FEDERATION_SCHEDULER: "off",
+    ADMIN_EMAIL: "drain@example.org",
+    ADMIN_PASSWORD: "drain-admin-pw",
+  };
   const server = await startServer(env);
   try {
-    const line = JSON.stringify({ destination: "backoff.example.org", retry_last_ts: Date.now(), retry_interval: 600000, failure_ts: Date.now() });
+    const line = JSON.stringify({
+      destination: "backoff.example.org",
+      retry_last_ts: Date.now(),
+      retry_interval: 600000,
+      failure_ts: Date.now(),
+    });
     expect((await fedctl(["destinations", "import", "-"], env, line + "\n")).code).toBe(0);
     const token = (await fedctl(["tokens", "create", "drain@example.org"], env)).stdout.trim();
     // A reset whose body arrives in two parts, with SIGTERM in between.
     const status = new Promise<{ code: number; body: string }>((resolve, reject) => {
-      const req = http.request(`${server.url}/_synapse/admin/v1/federation/destinations/backoff.example.org/reset_connection`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": "2" },
-      }, (res) => {
-        let body = "";
-        res.on("data", (d) => (body += d));
-        res.on("end", () => resolve({ code: res.statusCode ?? 0, body }));
-      });
+      const req = http.request(
+        `${server.url}/_synapse/admin/v1/federation/destinations/backoff.example.org/reset_connection`,
+        {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": "2" },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ code: res.statusCode ?? 0, body }));
+        },
+      );
       req.on("error", reject);
       req.write("{");
       setTimeout(() => {

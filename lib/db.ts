@@ -12,7 +12,9 @@ import { applyMigrations } from "./db/migrate";
 export type Db = { pool: pg.Pool; prisma: PrismaClient; url: string; embedded?: EmbeddedHandle };
 
 type Holder = { db?: Promise<Db> };
-const holder: Holder = ((globalThis as Record<string, unknown>).__fedconsoleDb ??= {}) as Holder;
+const g = globalThis as { __fedconsoleDb?: Holder };
+g.__fedconsoleDb ??= {};
+const holder: Holder = g.__fedconsoleDb;
 
 export type OpenOptions = { log?: (msg: string) => void; migrate?: boolean };
 
@@ -52,7 +54,9 @@ async function open(opts: OpenOptions): Promise<Db> {
 export function getDb(opts: OpenOptions = {}): Promise<Db> {
   if (!holder.db) {
     holder.db = open({ log: (m) => console.log(m), ...opts });
-    holder.db.catch(() => { holder.db = undefined; }); // retry on the next call
+    holder.db.catch(() => {
+      holder.db = undefined;
+    }); // retry on the next call
   }
   return holder.db;
 }

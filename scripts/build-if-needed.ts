@@ -7,7 +7,11 @@ const SOURCES = ["app", "lib", "next.config.js", "postcss.config.mjs", "package-
 
 function newestMtime(p: string): number {
   let st: fs.Stats;
-  try { st = fs.statSync(p); } catch { return 0; }
+  try {
+    st = fs.statSync(p);
+  } catch {
+    return 0;
+  }
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = 0;
   for (const e of fs.readdirSync(p)) {
@@ -20,13 +24,17 @@ function newestMtime(p: string): number {
 /** FEDCONSOLE_BUILD: auto (default: build when missing or stale), never, always. */
 export function buildIfNeeded(root: string, log: (m: string) => void): void {
   const mode = process.env.FEDCONSOLE_BUILD || "auto";
-  if (!["auto", "never", "always"].includes(mode)) throw new Error(`FEDCONSOLE_BUILD must be auto, never or always, got "${mode}"`);
+  if (!["auto", "never", "always"].includes(mode))
+    throw new Error(`FEDCONSOLE_BUILD must be auto, never or always, got "${mode}"`);
   if (mode === "never") return;
   const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   const newest = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
   if (mode === "auto" && built && built >= newest) return;
   log(built ? "Sources changed since the last build; rebuilding…" : "No build yet; building (about 20 s)…");
-  const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit" });
+  const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (r.status !== 0) throw new Error("next build failed");
 }

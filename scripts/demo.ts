@@ -30,7 +30,11 @@ const SPECS: FakeServerSpec[] = [
 
 function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<number> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: [input ? "pipe" : "ignore", "inherit", "inherit"] });
+    const p = spawn(process.execPath, ["--import", "tsx", ...args], {
+      cwd: root,
+      env,
+      stdio: [input ? "pipe" : "ignore", "inherit", "inherit"],
+    });
     if (input) p.stdin!.end(input);
     p.on("exit", (code) => resolve(code ?? 1));
   });
@@ -59,14 +63,24 @@ async function main() {
     ADMIN_PASSWORD: password,
   };
   // Every fleet member as a destination that is due now, with a few rooms each.
-  const lines = fleet.servers.map((s, i) => JSON.stringify({
-    destination: s.serverName, retry_last_ts: 0, retry_interval: 0, failure_ts: null, last_successful_stream_ordering: 1000 + i,
-    rooms: Array.from({ length: 1 + (i % 4) }, (_, k) => ({ room_id: `!demo${k}:${s.name}.example`, stream_ordering: 900 + k })),
-  }));
+  const lines = fleet.servers.map((s, i) =>
+    JSON.stringify({
+      destination: s.serverName,
+      retry_last_ts: 0,
+      retry_interval: 0,
+      failure_ts: null,
+      last_successful_stream_ordering: 1000 + i,
+      rooms: Array.from({ length: 1 + (i % 4) }, (_, k) => ({
+        room_id: `!demo${k}:${s.name}.example`,
+        stream_ordering: 900 + k,
+      })),
+    }),
+  );
   const imported = await run(["lib/cli/fedctl.ts", "destinations", "import", "-"], env, lines.join("\n") + "\n");
   if (imported !== 0) throw new Error("importing the demo destinations failed");
   console.log("\nDemo fleet (destination → behaviour):");
-  for (const s of fleet.servers) console.log(`  ${s.serverName.padEnd(24)} ${typeof s.behaviour === "string" ? s.behaviour : s.behaviour.kind}`);
+  for (const s of fleet.servers)
+    console.log(`  ${s.serverName.padEnd(24)} ${typeof s.behaviour === "string" ? s.behaviour : s.behaviour.kind}`);
   console.log(`\nConsole: http://127.0.0.1:${port}  — log in as ${email} / ${password}\n`);
   const server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env, stdio: "inherit" });
   const stop = () => server.kill("SIGTERM");
@@ -78,4 +92,7 @@ async function main() {
   });
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

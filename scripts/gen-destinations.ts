@@ -42,7 +42,8 @@ const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 function serverName(i: number): string {
   const k = (i * A + B) % M;
   const r = rand();
-  if (r < 0.003) return `[2001:db8:${(k >>> 16).toString(16)}::${(k & 0xffff).toString(16)}]${rand() < 0.5 ? ":8448" : ""}`;
+  if (r < 0.003)
+    return `[2001:db8:${(k >>> 16).toString(16)}::${(k & 0xffff).toString(16)}]${rand() < 0.5 ? ":8448" : ""}`;
   if (r < 0.008) return `10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}:${8000 + (k % 1000)}`;
   const base = `host${String(k).padStart(7, "0")}.example.org`;
   if (r < 0.1) return `${base}:${rand() < 0.7 ? 8448 : int(1024, 65535)}`;

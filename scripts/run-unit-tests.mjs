@@ -7,10 +7,13 @@ const files = [];
 (function walk(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) { if (e.name !== "generated") walk(p); }
-    else if (e.name.endsWith(".test.ts")) files.push(p);
+    if (e.isDirectory()) {
+      if (e.name !== "generated") walk(p);
+    } else if (e.name.endsWith(".test.ts")) files.push(p);
   }
 })("lib");
 files.sort();
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], { stdio: "inherit" });
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], {
+  stdio: "inherit",
+});
 process.exit(r.status ?? 1);

@@ -44,13 +44,22 @@ async function main() {
     // The API is answered by lib/ directly (same code as the Next route handlers in app/,
     // without Next's routing cost); everything else is the Next console.
     const path = req.url ?? "/";
-    const direct = path.startsWith("/_synapse/") || path === "/_synapse" || path.startsWith("/_matrix/") || path.startsWith("/.well-known/matrix/")
-      ? handleApiRequest
-      : path === "/health" || path.startsWith("/health?") ? healthResponse : undefined;
+    const direct =
+      path.startsWith("/_synapse/") ||
+      path === "/_synapse" ||
+      path.startsWith("/_matrix/") ||
+      path.startsWith("/.well-known/matrix/")
+        ? handleApiRequest
+        : path === "/health" || path.startsWith("/health?")
+          ? healthResponse
+          : undefined;
     const work = direct ? serveFetchHandler(direct, req, res) : handle(req, res);
     work.catch((e: unknown) => {
       console.error(e);
-      if (!res.headersSent) { res.statusCode = 500; res.end(); }
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      }
     });
   });
   await new Promise<void>((resolve, reject) => {

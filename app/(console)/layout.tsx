@@ -22,17 +22,27 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   ];
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-2 focus:py-1">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-2 focus:py-1"
+      >
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-slate-900 text-slate-100">
         <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-x-4 gap-y-1 px-3 py-2">
-          <Link href="/destinations" className="font-semibold tracking-tight focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400">
+          <Link
+            href="/destinations"
+            className="font-semibold tracking-tight focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
+          >
             Federation Console
           </Link>
           <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
             {links.map((l) => (
-              <Link key={l.href} href={l.href} className="rounded px-2 py-1 hover:bg-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400">
+              <Link
+                key={l.href}
+                href={l.href}
+                className="rounded px-2 py-1 hover:bg-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
+              >
                 {l.label}
               </Link>
             ))}
@@ -42,7 +52,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               {me.email} <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{me.role}</span>
             </span>
             <form action={logoutAction}>
-              <button type="submit" className="rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400">
+              <button
+                type="submit"
+                className="rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
+              >
                 Sign out
               </button>
             </form>

@@ -4,7 +4,8 @@
 import { isAppError } from "@/lib/errors";
 import { isDatabaseDown } from "@/lib/db/errors";
 
-export const DATABASE_DOWN_MESSAGE = "The database is not reachable right now, so nothing was changed. Try again in a moment.";
+export const DATABASE_DOWN_MESSAGE =
+  "The database is not reachable right now, so nothing was changed. Try again in a moment.";
 
 export type ActionResult<T = Record<string, never>> = ({ ok: true } & T) | { ok: false; error: string };
 
@@ -14,7 +15,10 @@ export async function runAction<T extends object>(fn: () => Promise<T>): Promise
   } catch (e) {
     if (isAppError(e)) return { ok: false, error: e.message };
     if (isDatabaseDown(e)) return { ok: false, error: DATABASE_DOWN_MESSAGE };
-    console.error(`[console] action failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    return { ok: false, error: "Something went wrong on the server; the change was not made. Try again, or check the server log." };
+    console.error(`[console] action failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return {
+      ok: false,
+      error: "Something went wrong on the server; the change was not made. Try again, or check the server log.",
+    };
   }
 }

@@ -13,7 +13,10 @@ import { isDatabaseDown } from "@/lib/db/errors";
 
 /** A refused sign-in; `message` is safe to show (it never says whether the email exists). */
 export class LoginRefused extends CredentialsSignin {
-  constructor(readonly userMessage: string, reason: string) {
+  constructor(
+    readonly userMessage: string,
+    reason: string,
+  ) {
     super(userMessage);
     this.code = reason;
   }
@@ -46,7 +49,11 @@ export const { auth, signIn, signOut } = NextAuth(async () => {
             const { pool } = await getDb();
             r = await attemptLogin(pool, cfg, { email, password, address: clientAddress(request.headers) });
           } catch (e) {
-            if (isDatabaseDown(e)) throw new LoginRefused("The database is not reachable right now. Try again in a moment.", "database_down");
+            if (isDatabaseDown(e))
+              throw new LoginRefused(
+                "The database is not reachable right now. Try again in a moment.",
+                "database_down",
+              );
             throw e;
           }
           if (!r.ok) throw new LoginRefused(r.message, r.reason);

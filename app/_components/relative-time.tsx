@@ -4,7 +4,15 @@
 import { useEffect, useState } from "react";
 import { formatRelative, formatTimestamp } from "@/lib/destinations/humanize";
 
-export function RelativeTime({ ms, serverNow, absolute = false }: { ms: string; serverNow: string; absolute?: boolean }) {
+export function RelativeTime({
+  ms,
+  serverNow,
+  absolute = false,
+}: {
+  ms: string;
+  serverNow: string;
+  absolute?: boolean;
+}) {
   const [now, setNow] = useState<bigint>(() => BigInt(serverNow));
   useEffect(() => {
     setNow(BigInt(Date.now()));
@@ -20,10 +28,14 @@ export function RelativeTime({ ms, serverNow, absolute = false }: { ms: string; 
       {absolute ? (
         <>
           <span className="whitespace-nowrap">{abs}</span>{" "}
-          <span className="whitespace-nowrap text-slate-500" suppressHydrationWarning>({rel})</span>
+          <span className="whitespace-nowrap text-slate-500" suppressHydrationWarning>
+            ({rel})
+          </span>
         </>
       ) : (
-        <span className="whitespace-nowrap" suppressHydrationWarning>{rel}</span>
+        <span className="whitespace-nowrap" suppressHydrationWarning>
+          {rel}
+        </span>
       )}
     </time>
   );

@@ -16,7 +16,11 @@ const STATUS_STYLE: Record<StatusKind, { cls: string; icon: string }> = {
 export function StatusBadge({ kind, title }: { kind: StatusKind; title?: string }) {
   const s = STATUS_STYLE[kind];
   return (
-    <span className={`inline-flex items-center gap-1 whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${s.cls}`} title={title} data-status={kind}>
+    <span
+      className={`inline-flex items-center gap-1 whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${s.cls}`}
+      title={title}
+      data-status={kind}
+    >
       <span aria-hidden="true">{s.icon}</span>
       {STATUS_LABELS[kind]}
     </span>
@@ -31,7 +35,9 @@ export function OutcomeBadge({ outcome }: { outcome: string }) {
   };
   const [cls, icon, label] = map[outcome] ?? map.neutral;
   return (
-    <span className={`inline-flex items-center gap-1 whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${cls}`}>
+    <span
+      className={`inline-flex items-center gap-1 whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${cls}`}
+    >
       <span aria-hidden="true">{icon}</span>
       {label}
     </span>
@@ -66,7 +72,12 @@ export function PageTitle({ children, actions }: { children: ReactNode; actions?
 }
 
 export function Notice({ kind, children }: { kind: "error" | "ok" | "info"; children: ReactNode }) {
-  const cls = kind === "error" ? "border-rose-300 bg-rose-50 text-rose-900" : kind === "ok" ? "border-emerald-300 bg-emerald-50 text-emerald-900" : "border-sky-300 bg-sky-50 text-sky-900";
+  const cls =
+    kind === "error"
+      ? "border-rose-300 bg-rose-50 text-rose-900"
+      : kind === "ok"
+        ? "border-emerald-300 bg-emerald-50 text-emerald-900"
+        : "border-sky-300 bg-sky-50 text-sky-900";
   return (
     <div role={kind === "error" ? "alert" : "status"} className={`rounded border px-3 py-2 text-sm ${cls}`}>
       {children}
@@ -81,5 +92,6 @@ export const btnSecondary = `${btn} border-slate-300 bg-white text-slate-800 hov
 export const btnDanger = `${btn} border-rose-700 bg-rose-700 text-white hover:bg-rose-800`;
 export const input =
   "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-sky-600 focus:outline-none focus:ring-2 focus:ring-sky-500/40";
-export const th = "whitespace-nowrap px-2 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
+export const th =
+  "whitespace-nowrap px-2 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
 export const td = "px-2 py-1.5 align-top";

@@ -8,7 +8,11 @@ export function LoginForm({ next }: { next: string }) {
     <form action={action} className="space-y-3" aria-describedby={state.error ? "login-error" : undefined}>
       <input type="hidden" name="next" value={next} />
       {state.error ? (
-        <p id="login-error" role="alert" className="rounded border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900">
+        <p
+          id="login-error"
+          role="alert"
+          className="rounded border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900"
+        >
           {state.error}
         </p>
       ) : null}
@@ -19,6 +23,7 @@ export function LoginForm({ next }: { next: string }) {
           type="email"
           autoComplete="username"
           required
+          // biome-ignore lint/a11y/noAutofocus: the sign-in page has one job; its first field takes the focus
           autoFocus
           defaultValue={state.email}
           className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 focus:border-sky-600 focus:outline-none focus:ring-2 focus:ring-sky-500/40"

@@ -21,19 +21,28 @@ export default async function LoginPage({ searchParams }: Props) {
       <h1 className="text-xl font-semibold">Federation Console</h1>
       <p className="mb-4 text-sm text-slate-600">Sign in with your team account.</p>
       {sp.signed_out ? (
-        <p role="status" className="mb-3 rounded border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+        <p
+          role="status"
+          className="mb-3 rounded border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+        >
           You are signed out.
         </p>
       ) : null}
       {firstRun ? (
-        <section aria-labelledby="first-run" className="mb-4 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
-          <h2 id="first-run" className="font-semibold">No accounts yet</h2>
+        <section
+          aria-labelledby="first-run"
+          className="mb-4 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+        >
+          <h2 id="first-run" className="font-semibold">
+            No accounts yet
+          </h2>
           <p className="mt-1">Create the first admin on the server, then sign in here:</p>
           <pre className="mt-2 overflow-x-auto rounded bg-white p-2 text-xs">
             npm run --silent fedctl -- users add you@example.org --role admin --password &apos;a long password&apos;
           </pre>
           <p className="mt-2">
-            Or restart the server with <code>ADMIN_EMAIL</code> and <code>ADMIN_PASSWORD</code> set: it creates that admin on a database with no users.
+            Or restart the server with <code>ADMIN_EMAIL</code> and <code>ADMIN_PASSWORD</code> set: it creates that
+            admin on a database with no users.
           </p>
         </section>
       ) : null}

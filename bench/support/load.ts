@@ -13,7 +13,17 @@ export function request(agent: http.Agent, t: Target, c: Call): Promise<Sample> 
     const t0 = process.hrtime.bigint();
     const u = new URL(t.base + c.path);
     const req = http.request(
-      { agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: c.method, headers: { ...t.headers, ...(c.method === "POST" ? { "content-type": "application/json", "content-length": "2" } : {}) } },
+      {
+        agent,
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: c.method,
+        headers: {
+          ...t.headers,
+          ...(c.method === "POST" ? { "content-type": "application/json", "content-length": "2" } : {}),
+        },
+      },
       (res) => {
         let bytes = 0;
         res.on("data", (d: Buffer) => (bytes += d.length));
@@ -35,7 +45,13 @@ export type Stats = { n: number; p50: number; p95: number; p99: number; mean: nu
 export function stats(xs: number[]): Stats {
   const s = xs.slice().sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-  return { n: s.length, p50: at(50), p95: at(95), p99: at(99), mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length) };
+  return {
+    n: s.length,
+    p50: at(50),
+    p95: at(95),
+    p99: at(99),
+    mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length),
+  };
 }
 
 export type Measured = { http: Stats; sql: Stats | null; status: number; bytes: number };
@@ -48,7 +64,12 @@ export type Measured = { http: Stats; sql: Stats | null; status: number; bytes: 
  * (warm-up calls have negative i), so a case can vary its target (e.g. a different
  * destination to reset each time). Every status must be the expected one.
  */
-export async function measure(ts: Target[], calls: (k: number, i: number) => Call, warmup: number[], samples: number[]): Promise<Measured[]> {
+export async function measure(
+  ts: Target[],
+  calls: (k: number, i: number) => Call,
+  warmup: number[],
+  samples: number[],
+): Promise<Measured[]> {
   const agents = ts.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   try {
     const times: number[][] = ts.map(() => []);
@@ -59,7 +80,8 @@ export async function measure(ts: Target[], calls: (k: number, i: number) => Cal
         if (i < -warmup[k] || i >= samples[k]) continue;
         const c = calls(k, i);
         const s = await request(agents[k], ts[k], c);
-        if (s.status !== c.expect) throw new Error(`${c.method} ${ts[k].base}${c.path}: status ${s.status}, expected ${c.expect}`);
+        if (s.status !== c.expect)
+          throw new Error(`${c.method} ${ts[k].base}${c.path}: status ${s.status}, expected ${c.expect}`);
         if (i >= 0) {
           times[k].push(s.ms);
           if (s.sqlMs !== null) sql[k].push(s.sqlMs);
@@ -67,13 +89,25 @@ export async function measure(ts: Target[], calls: (k: number, i: number) => Cal
         }
       }
     }
-    return ts.map((_, k) => ({ http: stats(times[k]), sql: sql[k].length ? stats(sql[k]) : null, status: last[k]?.status ?? 0, bytes: last[k]?.bytes ?? 0 }));
+    return ts.map((_, k) => ({
+      http: stats(times[k]),
+      sql: sql[k].length ? stats(sql[k]) : null,
+      status: last[k]?.status ?? 0,
+      bytes: last[k]?.bytes ?? 0,
+    }));
   } finally {
     for (const a of agents) a.destroy();
   }
 }
 
-export type Throughput = { rps: number; requests: number; seconds: number; latency: Stats; errors: number; samples: number[] };
+export type Throughput = {
+  rps: number;
+  requests: number;
+  seconds: number;
+  latency: Stats;
+  errors: number;
+  samples: number[];
+};
 
 /**
  * Closed loop: `connections` clients per target, each sending its next request when the last
@@ -81,7 +115,14 @@ export type Throughput = { rps: number; requests: number; seconds: number; laten
  * elsewhere on the machine, which comes and goes, falls on all of them alike; after 2 s of
  * warm-up each.
  */
-export async function throughput(ts: Target[], c: Call, connections: number, seconds: number, rounds = 5, warmupSeconds = 2): Promise<Throughput[]> {
+export async function throughput(
+  ts: Target[],
+  c: Call,
+  connections: number,
+  seconds: number,
+  rounds = 5,
+  warmupSeconds = 2,
+): Promise<Throughput[]> {
   const agents = ts.map(() => new http.Agent({ keepAlive: true, maxSockets: connections }));
   const run = async (k: number, secs: number, lat: number[] | null) => {
     let errors = 0;
@@ -110,7 +151,14 @@ export async function throughput(ts: Target[], c: Call, connections: number, sec
         took[k] += x.secs;
       }
     }
-    return ts.map((_, k) => ({ rps: lat[k].length / took[k], requests: lat[k].length, seconds: took[k], latency: stats(lat[k]), errors: errors[k], samples: lat[k] }));
+    return ts.map((_, k) => ({
+      rps: lat[k].length / took[k],
+      requests: lat[k].length,
+      seconds: took[k],
+      latency: stats(lat[k]),
+      errors: errors[k],
+      samples: lat[k],
+    }));
   } finally {
     for (const a of agents) a.destroy();
   }

@@ -32,7 +32,12 @@ function record(text: string, ms: number) {
 const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const first = args[0];
-  const text = typeof first === "string" ? first : typeof (first as { text?: unknown })?.text === "string" ? (first as { text: string }).text : null;
+  const text =
+    typeof first === "string"
+      ? first
+      : typeof (first as { text?: unknown })?.text === "string"
+        ? (first as { text: string }).text
+        : null;
   // Submittables (COPY streams, cursors) and unknown shapes pass through untimed.
   if (text === null || typeof (first as { submit?: unknown })?.submit === "function") return original.apply(this, args);
   const t0 = process.hrtime.bigint();
@@ -47,8 +52,14 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   }
   const p = original.apply(this, args) as Promise<unknown>;
   return p.then(
-    (v) => { done(); return v; },
-    (e) => { done(); throw e; },
+    (v) => {
+      done();
+      return v;
+    },
+    (e) => {
+      done();
+      throw e;
+    },
   );
 } as typeof pg.Client.prototype.query;
 

@@ -112,7 +112,13 @@ export async function measureTickCost(n: number, due: number, samples = 50): Pro
         await client.query("ROLLBACK");
       }
       const text = plans.join("\n");
-      const used = [...new Set([...text.matchAll(/(?:Index|Index Only|Bitmap Index) Scan(?: Backward)? (?:using|on) (\w+)/g)].map((m) => m[1]))];
+      const used = [
+        ...new Set(
+          [...text.matchAll(/(?:Index|Index Only|Bitmap Index) Scan(?: Backward)? (?:using|on) (\w+)/g)].map(
+            (m) => m[1],
+          ),
+        ),
+      ];
       return {
         n,
         due,

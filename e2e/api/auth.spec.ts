@@ -3,7 +3,13 @@ import { test, expect, seed, call, FED, tokens, testEnv, type SeedDestination } 
 import { fedctl } from "../support/server";
 import { ERR, expectError, expectApiHeaders, raw, synapseDestinations } from "./helpers";
 
-const FAILING: SeedDestination = { destination: "dummy.example", retry_last_ts: 100, retry_interval: 100, failure_ts: 100, rooms: [{ room_id: "!r:example.org", stream_ordering: 1 }] };
+const FAILING: SeedDestination = {
+  destination: "dummy.example",
+  retry_last_ts: 100,
+  retry_interval: 100,
+  failure_ts: 100,
+  rooms: [{ room_id: "!r:example.org", stream_ordering: 1 }],
+};
 
 const ENDPOINTS: { method: "GET" | "POST"; path: string }[] = [
   { method: "GET", path: FED },
@@ -26,10 +32,15 @@ test.describe("authentication", () => {
   test("unknown token → 401 M_UNKNOWN_TOKEN (soft_logout false) on every endpoint", async () => {
     await seed([FAILING]);
     for (const { method, path } of ENDPOINTS) {
-      const res = await raw(method, path, { headers: { Authorization: "Bearer not-a-real-token-0123456789" }, body: method === "POST" ? "{}" : undefined });
+      const res = await raw(method, path, {
+        headers: { Authorization: "Bearer not-a-real-token-0123456789" },
+        body: method === "POST" ? "{}" : undefined,
+      });
       expectError(res, 401, ERR.unknownToken);
       expectApiHeaders(res);
-      const q = await raw(method, `${path}?access_token=not-a-real-token-0123456789`, { body: method === "POST" ? "{}" : undefined });
+      const q = await raw(method, `${path}?access_token=not-a-real-token-0123456789`, {
+        body: method === "POST" ? "{}" : undefined,
+      });
       expectError(q, 401, ERR.unknownToken);
     }
   });
@@ -41,7 +52,9 @@ test.describe("authentication", () => {
     expectError(await raw("GET", FED, { headers: { Authorization: `Bearer ${altered}` } }), 401, ERR.unknownToken);
   });
 
-  test("viewer may GET list, details and rooms; reset is 403 M_FORBIDDEN (Synapse test_requester_is_no_admin)", async ({ request }) => {
+  test("viewer may GET list, details and rooms; reset is 403 M_FORBIDDEN (Synapse test_requester_is_no_admin)", async ({
+    request,
+  }) => {
     await seed([FAILING]);
     for (const { method, path } of ENDPOINTS) {
       const res = await call(request, method, path, "viewer", method === "POST" ? "{}" : undefined);
@@ -77,7 +90,10 @@ test.describe("authentication", () => {
     expect(reset.status).toBe(200);
     expect(reset.json()).toEqual({});
     // the role of a query token applies too
-    const v = await raw("POST", `${FED}/dummy.example/reset_connection?access_token=${encodeURIComponent(tokens().viewer)}`);
+    const v = await raw(
+      "POST",
+      `${FED}/dummy.example/reset_connection?access_token=${encodeURIComponent(tokens().viewer)}`,
+    );
     expect(v.status).toBe(403);
     expect(v.json().errcode).toBe("M_FORBIDDEN");
   });
@@ -85,7 +101,10 @@ test.describe("authentication", () => {
   test("Authorization header and ?access_token= together → 401 M_MISSING_TOKEN", async () => {
     await seed([FAILING]);
     for (const { method, path } of ENDPOINTS) {
-      const res = await raw(method, `${path}?access_token=${encodeURIComponent(tokens().admin)}`, { role: "admin", body: method === "POST" ? "{}" : undefined });
+      const res = await raw(method, `${path}?access_token=${encodeURIComponent(tokens().admin)}`, {
+        role: "admin",
+        body: method === "POST" ? "{}" : undefined,
+      });
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(res.json().errcode).toBe("M_MISSING_TOKEN");
       expectApiHeaders(res);
@@ -94,7 +113,11 @@ test.describe("authentication", () => {
 
   test("an Authorization header that is not a Bearer token carries no token → 401 M_MISSING_TOKEN", async () => {
     await seed([FAILING]);
-    for (const auth of [`Basic ${Buffer.from("admin@e2e.test:admin-password-1").toString("base64")}`, "Bearer", `Token ${tokens().admin}`]) {
+    for (const auth of [
+      `Basic ${Buffer.from("admin@e2e.test:admin-password-1").toString("base64")}`,
+      "Bearer",
+      `Token ${tokens().admin}`,
+    ]) {
       const res = await raw("GET", FED, { headers: { Authorization: auth } });
       expect(res.status, auth).toBe(401);
       expect(res.json().errcode, auth).toBe("M_MISSING_TOKEN");
@@ -120,7 +143,11 @@ test.describe("authentication", () => {
     expect(revoked.code, revoked.stderr).toBe(0);
 
     for (const { method, path } of ENDPOINTS) {
-      expectError(await raw(method, path, { headers: h, body: method === "POST" ? "{}" : undefined }), 401, ERR.unknownToken);
+      expectError(
+        await raw(method, path, { headers: h, body: method === "POST" ? "{}" : undefined }),
+        401,
+        ERR.unknownToken,
+      );
     }
     expectError(await raw("GET", `${FED}?access_token=${encodeURIComponent(token)}`), 401, ERR.unknownToken);
     // the reset was refused: timings still stored
@@ -150,14 +177,22 @@ test.describe("order of checks: auth → destination known → parameters", () =
     await seed(synapseDestinations(2));
     expectError(await call(request, "GET", `${FED}?limit=-5&order_by=bar`, null), 401, ERR.missingToken);
     expectError(await call(request, "GET", `${FED}/nowhere.example/rooms?limit=-5`, null), 401, ERR.missingToken);
-    expectError(await raw("GET", `${FED}?dir=bar`, { headers: { Authorization: "Bearer nope" } }), 401, ERR.unknownToken);
+    expectError(
+      await raw("GET", `${FED}?dir=bar`, { headers: { Authorization: "Bearer nope" } }),
+      401,
+      ERR.unknownToken,
+    );
   });
 
   test("no token on an unknown destination → 401, not 404", async ({ request }) => {
     await seed([]);
     expectError(await call(request, "GET", `${FED}/nowhere.example`, null), 401, ERR.missingToken);
     expectError(await call(request, "GET", `${FED}/nowhere.example/rooms`, null), 401, ERR.missingToken);
-    expectError(await call(request, "POST", `${FED}/nowhere.example/reset_connection`, null, "{}"), 401, ERR.missingToken);
+    expectError(
+      await call(request, "POST", `${FED}/nowhere.example/reset_connection`, null, "{}"),
+      401,
+      ERR.missingToken,
+    );
   });
 
   test("viewer resetting an unknown destination → 403, not 404", async ({ request }) => {
@@ -167,7 +202,9 @@ test.describe("order of checks: auth → destination known → parameters", () =
     expect(res.json().errcode).toBe("M_FORBIDDEN");
   });
 
-  test("unknown destination with bad parameters → 404; known destination with bad parameters → 400", async ({ request }) => {
+  test("unknown destination with bad parameters → 404; known destination with bad parameters → 400", async ({
+    request,
+  }) => {
     await seed([{ destination: "known.example", rooms: [{ room_id: "!a:x", stream_ordering: 1 }] }]);
     for (const role of ["viewer", "admin"] as const) {
       expectError(await call(request, "GET", `${FED}/nowhere.example/rooms?limit=-5&dir=bar`, role), 404, ERR.notFound);

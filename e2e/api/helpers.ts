@@ -19,10 +19,14 @@ export const ERR = {
   unrecognized: { errcode: "M_UNRECOGNIZED", error: "Unrecognized request" },
   orderBy: {
     errcode: "M_INVALID_PARAM",
-    error: "Query parameter 'order_by' must be one of ['destination', 'retry_last_ts', 'retry_interval', 'failure_ts', 'last_successful_stream_ordering']",
+    error:
+      "Query parameter 'order_by' must be one of ['destination', 'retry_last_ts', 'retry_interval', 'failure_ts', 'last_successful_stream_ordering']",
   },
   dir: { errcode: "M_INVALID_PARAM", error: "Query parameter 'dir' must be one of ['b', 'f']" },
-  negative: (name: string) => ({ errcode: "M_INVALID_PARAM", error: `Query parameter ${name} must be a positive integer.` }),
+  negative: (name: string) => ({
+    errcode: "M_INVALID_PARAM",
+    error: `Query parameter ${name} must be a positive integer.`,
+  }),
   notInteger: (name: string) => ({ errcode: "M_INVALID_PARAM", error: `Query parameter ${name} must be an integer` }),
 };
 
@@ -39,13 +43,17 @@ export async function raw(
   const res = await fetch(process.env.E2E_BASE_URL + path, { method, headers, body: opts.body, redirect: "manual" });
   const text = await res.text();
   const h: Record<string, string> = {};
-  res.headers.forEach((v, k) => (h[k] = v));
+  res.headers.forEach((v, k) => {
+    h[k] = v;
+  });
   return { status: res.status, text, json: () => JSON.parse(text), headers: h };
 }
 
 /** Content-Type is JSON and the body parses. */
 export function expectJson(res: Res): any {
-  expect(res.headers["content-type"], `content-type of ${res.status} ${res.text.slice(0, 200)}`).toMatch(/^application\/json\b/);
+  expect(res.headers["content-type"], `content-type of ${res.status} ${res.text.slice(0, 200)}`).toMatch(
+    /^application\/json\b/,
+  );
   let body: unknown;
   expect(() => (body = JSON.parse(res.text)), `body is JSON: ${res.text.slice(0, 200)}`).not.toThrow();
   return body;
@@ -55,7 +63,8 @@ export function expectJson(res: Res): any {
 export function expectSynapseHeaders(res: Res) {
   expect(res.headers["content-type"]).toMatch(/^application\/json\b/);
   // soft: report every deviating header of every response, not only the first
-  for (const [k, v] of Object.entries(SYNAPSE_HEADERS)) expect.soft(res.headers[k], `header ${k} (status ${res.status})`).toBe(v);
+  for (const [k, v] of Object.entries(SYNAPSE_HEADERS))
+    expect.soft(res.headers[k], `header ${k} (status ${res.status})`).toBe(v);
 }
 
 /**
@@ -91,8 +100,19 @@ export function expectClientErrorJson(res: Res) {
 export function notClientErrorJson(res: Res): string | null {
   const ct = res.headers["content-type"] ?? "";
   let body: any;
-  try { body = JSON.parse(res.text); } catch { body = undefined; }
-  const ok = res.status >= 400 && res.status < 500 && /^application\/json\b/.test(ct) && body && typeof body.errcode === "string" && /^M_[A-Z_]+$/.test(body.errcode) && typeof body.error === "string";
+  try {
+    body = JSON.parse(res.text);
+  } catch {
+    body = undefined;
+  }
+  const ok =
+    res.status >= 400 &&
+    res.status < 500 &&
+    /^application\/json\b/.test(ct) &&
+    body &&
+    typeof body.errcode === "string" &&
+    /^M_[A-Z_]+$/.test(body.errcode) &&
+    typeof body.error === "string";
   return ok ? null : `${res.status} ${ct || "(no content-type)"} ${JSON.stringify(res.text.slice(0, 120))}`;
 }
 
@@ -101,23 +121,38 @@ export function cmpBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-export const ORDER_COLUMNS = ["destination", "retry_last_ts", "retry_interval", "failure_ts", "last_successful_stream_ordering"] as const;
+export const ORDER_COLUMNS = [
+  "destination",
+  "retry_last_ts",
+  "retry_interval",
+  "failure_ts",
+  "last_successful_stream_ordering",
+] as const;
 export type OrderColumn = (typeof ORDER_COLUMNS)[number];
 
-const big = (v: bigint | number | null | undefined): bigint | null => (v === null || v === undefined ? null : BigInt(v));
+const big = (v: bigint | number | null | undefined): bigint | null =>
+  v === null || v === undefined ? null : BigInt(v);
 
 /** The stored value of a column as the seed writes it (retry_* default 0, the others NULL). */
 export function stored(row: SeedDestination, col: Exclude<OrderColumn, "destination">): bigint | null {
   switch (col) {
-    case "retry_last_ts": return big(row.retry_last_ts) ?? 0n;
-    case "retry_interval": return big(row.retry_interval) ?? 0n;
-    case "failure_ts": return big(row.failure_ts);
-    case "last_successful_stream_ordering": return big(row.last_successful_stream_ordering);
+    case "retry_last_ts":
+      return big(row.retry_last_ts) ?? 0n;
+    case "retry_interval":
+      return big(row.retry_interval) ?? 0n;
+    case "failure_ts":
+      return big(row.failure_ts);
+    case "last_successful_stream_ordering":
+      return big(row.last_successful_stream_ordering);
   }
 }
 
 /** The contract's ordering: `<order_by> <dir>, destination ASC`, NULLs as the largest values (PostgreSQL). */
-export function expectedOrder(rows: SeedDestination[], orderBy: OrderColumn = "destination", dir: "f" | "b" = "f"): string[] {
+export function expectedOrder(
+  rows: SeedDestination[],
+  orderBy: OrderColumn = "destination",
+  dir: "f" | "b" = "f",
+): string[] {
   const sign = dir === "b" ? -1 : 1;
   return [...rows]
     .sort((x, y) => {

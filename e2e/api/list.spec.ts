@@ -1,7 +1,17 @@
 // GET /_synapse/admin/v1/federation/destinations — Synapse's FederationTestCase list cases,
 // plus the contract's paging, ordering, search and parameter rules.
 import { test, expect, seed, call, FED, type SeedDestination } from "../support/fixtures";
-import { ERR, ORDER_COLUMNS, expectError, expectApiHeaders, expectedOrder, listItem, synapseDestinations, cmpBytes, expectJson } from "./helpers";
+import {
+  ERR,
+  ORDER_COLUMNS,
+  expectError,
+  expectApiHeaders,
+  expectedOrder,
+  listItem,
+  synapseDestinations,
+  cmpBytes,
+  expectJson,
+} from "./helpers";
 
 const names = (body: { destinations: { destination: string }[] }) => body.destinations.map((d) => d.destination);
 
@@ -20,7 +30,7 @@ test.describe("list destinations: paging", () => {
     expect(body.destinations).toEqual(expectedOrder(rows).map((n) => listItem(byName.get(n)!)));
   });
 
-  test("limit=5 of 20 → 5 items, next_token \"5\" (Synapse test_limit)", async ({ request }) => {
+  test('limit=5 of 20 → 5 items, next_token "5" (Synapse test_limit)', async ({ request }) => {
     const rows = synapseDestinations(20);
     await seed(rows);
     const body = (await call(request, "GET", `${FED}?limit=5`)).json();
@@ -38,7 +48,7 @@ test.describe("list destinations: paging", () => {
     expect(body).not.toHaveProperty("next_token");
   });
 
-  test("from=5&limit=10 of 20 → next_token \"15\" (Synapse test_limit_and_from)", async ({ request }) => {
+  test('from=5&limit=10 of 20 → next_token "15" (Synapse test_limit_and_from)', async ({ request }) => {
     const rows = synapseDestinations(20);
     await seed(rows);
     const body = (await call(request, "GET", `${FED}?from=5&limit=10`)).json();
@@ -65,7 +75,7 @@ test.describe("list destinations: paging", () => {
     expect(rest).not.toHaveProperty("next_token");
   });
 
-  test("limit=0 → empty page with next_token \"0\"", async ({ request }) => {
+  test('limit=0 → empty page with next_token "0"', async ({ request }) => {
     await seed(synapseDestinations(12));
     const res = await call(request, "GET", `${FED}?limit=0`);
     expect(res.status).toBe(200);
@@ -121,7 +131,9 @@ test.describe("list destinations: paging", () => {
     const body = (await call(request, "GET", `${FED}?from=2&limit=3&order_by=retry_interval&dir=b`)).json();
     const byName = new Map(rows.map((r) => [r.destination, r]));
     expect(body).toEqual({
-      destinations: expectedOrder(rows, "retry_interval", "b").slice(2, 5).map((n) => listItem(byName.get(n)!)),
+      destinations: expectedOrder(rows, "retry_interval", "b")
+        .slice(2, 5)
+        .map((n) => listItem(byName.get(n)!)),
       total: 12,
       next_token: "5",
     });
@@ -132,9 +144,27 @@ test.describe("list destinations: ordering", () => {
   test("Synapse test_order_by: every order_by with default, f and b", async ({ request }) => {
     // (destination, failure_ts, retry_last_ts, retry_interval, last_successful_stream_ordering)
     const rows: SeedDestination[] = [
-      { destination: "sub-a.example.com", failure_ts: 100, retry_last_ts: 300, retry_interval: 200, last_successful_stream_ordering: 300 },
-      { destination: "sub-b.example.com", failure_ts: 200, retry_last_ts: 200, retry_interval: 100, last_successful_stream_ordering: 100 },
-      { destination: "sub-c.example.com", failure_ts: 300, retry_last_ts: 100, retry_interval: 300, last_successful_stream_ordering: 200 },
+      {
+        destination: "sub-a.example.com",
+        failure_ts: 100,
+        retry_last_ts: 300,
+        retry_interval: 200,
+        last_successful_stream_ordering: 300,
+      },
+      {
+        destination: "sub-b.example.com",
+        failure_ts: 200,
+        retry_last_ts: 200,
+        retry_interval: 100,
+        last_successful_stream_ordering: 100,
+      },
+      {
+        destination: "sub-c.example.com",
+        failure_ts: 300,
+        retry_last_ts: 100,
+        retry_interval: 300,
+        last_successful_stream_ordering: 200,
+      },
     ];
     await seed(rows);
     for (const orderBy of [undefined, ...ORDER_COLUMNS]) {
@@ -152,23 +182,84 @@ test.describe("list destinations: ordering", () => {
   // Ties, NULLs, byte-wise names (upper case before lower case, UTF-8 after ASCII) and values
   // around 2^53 that a Number-based sort could not tell apart.
   const MIXED: SeedDestination[] = [
-    { destination: "a.example", retry_last_ts: 100, retry_interval: 10, failure_ts: null, last_successful_stream_ordering: 5 },
-    { destination: "B.example", retry_last_ts: 100, retry_interval: 0, failure_ts: 300, last_successful_stream_ordering: null },
-    { destination: "c.example", retry_last_ts: 0, retry_interval: 10, failure_ts: 300, last_successful_stream_ordering: 5 },
-    { destination: "ü.example", retry_last_ts: 50, retry_interval: 20, failure_ts: null, last_successful_stream_ordering: 1 },
-    { destination: "_under.example", retry_last_ts: 0, retry_interval: 0, failure_ts: 100, last_successful_stream_ordering: null },
-    { destination: "0.example", retry_last_ts: 100, retry_interval: 10, failure_ts: 100, last_successful_stream_ordering: 9007199254740993n },
-    { destination: "0-a.example", retry_last_ts: 9007199254740993n, retry_interval: 9007199254740992n, failure_ts: 9007199254740992n, last_successful_stream_ordering: 9007199254740992n },
-    { destination: "Z.example", retry_last_ts: 9007199254740992n, retry_interval: 9007199254740993n, failure_ts: 9007199254740993n, last_successful_stream_ordering: 5 },
-    { destination: "z.example", retry_last_ts: 0, retry_interval: 0, failure_ts: null, last_successful_stream_ordering: null },
-    { destination: "[2001:db8::1]:8448", retry_last_ts: 50, retry_interval: 20, failure_ts: 100, last_successful_stream_ordering: 1 },
+    {
+      destination: "a.example",
+      retry_last_ts: 100,
+      retry_interval: 10,
+      failure_ts: null,
+      last_successful_stream_ordering: 5,
+    },
+    {
+      destination: "B.example",
+      retry_last_ts: 100,
+      retry_interval: 0,
+      failure_ts: 300,
+      last_successful_stream_ordering: null,
+    },
+    {
+      destination: "c.example",
+      retry_last_ts: 0,
+      retry_interval: 10,
+      failure_ts: 300,
+      last_successful_stream_ordering: 5,
+    },
+    {
+      destination: "ü.example",
+      retry_last_ts: 50,
+      retry_interval: 20,
+      failure_ts: null,
+      last_successful_stream_ordering: 1,
+    },
+    {
+      destination: "_under.example",
+      retry_last_ts: 0,
+      retry_interval: 0,
+      failure_ts: 100,
+      last_successful_stream_ordering: null,
+    },
+    {
+      destination: "0.example",
+      retry_last_ts: 100,
+      retry_interval: 10,
+      failure_ts: 100,
+      last_successful_stream_ordering: 9007199254740993n,
+    },
+    {
+      destination: "0-a.example",
+      retry_last_ts: 9007199254740993n,
+      retry_interval: 9007199254740992n,
+      failure_ts: 9007199254740992n,
+      last_successful_stream_ordering: 9007199254740992n,
+    },
+    {
+      destination: "Z.example",
+      retry_last_ts: 9007199254740992n,
+      retry_interval: 9007199254740993n,
+      failure_ts: 9007199254740993n,
+      last_successful_stream_ordering: 5,
+    },
+    {
+      destination: "z.example",
+      retry_last_ts: 0,
+      retry_interval: 0,
+      failure_ts: null,
+      last_successful_stream_ordering: null,
+    },
+    {
+      destination: "[2001:db8::1]:8448",
+      retry_last_ts: 50,
+      retry_interval: 20,
+      failure_ts: 100,
+      last_successful_stream_ordering: 1,
+    },
   ];
 
   for (const orderBy of ORDER_COLUMNS) {
     for (const dir of ["f", "b"] as const) {
-      const title = orderBy === "destination"
-        ? `order_by=destination&dir=${dir}: byte-wise ${dir === "f" ? "ASC" : "DESC"}`
-        : `order_by=${orderBy}&dir=${dir}: ${orderBy} ${dir === "f" ? "ASC" : "DESC"}, destination ASC, NULLs ${dir === "f" ? "last" : "first"}`;
+      const title =
+        orderBy === "destination"
+          ? `order_by=destination&dir=${dir}: byte-wise ${dir === "f" ? "ASC" : "DESC"}`
+          : `order_by=${orderBy}&dir=${dir}: ${orderBy} ${dir === "f" ? "ASC" : "DESC"}, destination ASC, NULLs ${dir === "f" ? "last" : "first"}`;
       test(title, async ({ request }) => {
         await seed(MIXED);
         const expected = expectedOrder(MIXED, orderBy, dir);
@@ -198,8 +289,13 @@ test.describe("list destinations: destination search", () => {
   test("Synapse test_search_term: substring, case-insensitive, total counts matches", async ({ request }) => {
     await seed(synapseDestinations(3));
     const cases: [string, string | null][] = [
-      ["0", "sub0.example.com"], ["sub0", "sub0.example.com"], ["1", "sub1.example.com"], ["1.", "sub1.example.com"],
-      ["SUB0", "sub0.example.com"], ["foo", null], ["bar", null],
+      ["0", "sub0.example.com"],
+      ["sub0", "sub0.example.com"],
+      ["1", "sub1.example.com"],
+      ["1.", "sub1.example.com"],
+      ["SUB0", "sub0.example.com"],
+      ["foo", null],
+      ["bar", null],
     ];
     for (const [term, expected] of cases) {
       const res = await call(request, "GET", `${FED}?destination=${encodeURIComponent(term)}`);
@@ -212,9 +308,24 @@ test.describe("list destinations: destination search", () => {
 
   test("search: total counts the filtered set; paging and ordering apply to it", async ({ request }) => {
     const rows: SeedDestination[] = [
-      "MATCH-1.example", "x.match.org", "aMaTcH.net", "nomatc.h.example", "other.example", "matchless.io", "Z-match.de",
-      "plain.example", "m.a.t.c.h.example", "match.example", "rematch.example", "unrelated.example",
-    ].map((destination, i) => ({ destination, retry_last_ts: 1000 + i, retry_interval: (i % 3) * 10, failure_ts: i % 2 ? null : 500 + i }));
+      "MATCH-1.example",
+      "x.match.org",
+      "aMaTcH.net",
+      "nomatc.h.example",
+      "other.example",
+      "matchless.io",
+      "Z-match.de",
+      "plain.example",
+      "m.a.t.c.h.example",
+      "match.example",
+      "rematch.example",
+      "unrelated.example",
+    ].map((destination, i) => ({
+      destination,
+      retry_last_ts: 1000 + i,
+      retry_interval: (i % 3) * 10,
+      failure_ts: i % 2 ? null : 500 + i,
+    }));
     await seed(rows);
     const matching = rows.filter((r) => r.destination.toLowerCase().includes("match"));
     expect(matching.length).toBe(7);
@@ -235,9 +346,15 @@ test.describe("list destinations: destination search", () => {
 
   test("search: '%', '_' and '\\' are taken literally", async ({ request }) => {
     const rows: SeedDestination[] = [
-      "percent%sign.example", "percentXsign.example", "percentsign.example",
-      "under_score.example", "underXscore.example", "underscore.example",
-      "back\\slash.example", "backXslash.example", "plain.example",
+      "percent%sign.example",
+      "percentXsign.example",
+      "percentsign.example",
+      "under_score.example",
+      "underXscore.example",
+      "underscore.example",
+      "back\\slash.example",
+      "backXslash.example",
+      "plain.example",
     ].map((destination) => ({ destination }));
     await seed(rows);
     const search = async (term: string) => {

@@ -1,14 +1,40 @@
 // CORS, routing under /_synapse, and bad input that must never yield a 5xx or an HTML page.
 import { test, expect, seed, call, FED, type SeedDestination } from "../support/fixtures";
 import {
-  ERR, SYNAPSE_HEADERS, cmpBytes, detailsOf, enc, expectClientErrorJson, expectError, expectJson, expectRawInt, notClientErrorJson,
-  expectApiHeaders, expectSynapseHeaders, expectedOrder, listItem, raw, synapseDestinations,
+  ERR,
+  SYNAPSE_HEADERS,
+  cmpBytes,
+  detailsOf,
+  enc,
+  expectClientErrorJson,
+  expectError,
+  expectJson,
+  expectRawInt,
+  notClientErrorJson,
+  expectApiHeaders,
+  expectSynapseHeaders,
+  expectedOrder,
+  listItem,
+  raw,
+  synapseDestinations,
 } from "./helpers";
 
 test.describe("CORS and headers", () => {
   test("success responses carry Synapse's admin headers (list, details, rooms, reset)", async ({ request }) => {
-    await seed([{ destination: "cors.example", retry_last_ts: 1, retry_interval: 1, rooms: [{ room_id: "!a:b", stream_ordering: 1 }] }]);
-    for (const [m, p] of [["GET", FED], ["GET", `${FED}/cors.example`], ["GET", `${FED}/cors.example/rooms`], ["POST", `${FED}/cors.example/reset_connection`]] as const) {
+    await seed([
+      {
+        destination: "cors.example",
+        retry_last_ts: 1,
+        retry_interval: 1,
+        rooms: [{ room_id: "!a:b", stream_ordering: 1 }],
+      },
+    ]);
+    for (const [m, p] of [
+      ["GET", FED],
+      ["GET", `${FED}/cors.example`],
+      ["GET", `${FED}/cors.example/rooms`],
+      ["POST", `${FED}/cors.example/reset_connection`],
+    ] as const) {
       const res = await call(request, m, p, "admin", m === "POST" ? "{}" : undefined);
       expect(res.status, `${m} ${p}`).toBe(200);
       expectSynapseHeaders(res);
@@ -32,10 +58,20 @@ test.describe("CORS and headers", () => {
 
   test("OPTIONS preflight on admin paths → 204 with the CORS headers, no auth needed", async () => {
     await seed([]);
-    const paths = [FED, `${FED}/x.example`, `${FED}/x.example/rooms`, `${FED}/x.example/reset_connection`, "/_synapse/admin/v1/users/@a:b"];
+    const paths = [
+      FED,
+      `${FED}/x.example`,
+      `${FED}/x.example/rooms`,
+      `${FED}/x.example/reset_connection`,
+      "/_synapse/admin/v1/users/@a:b",
+    ];
     for (const p of paths) {
       const res = await raw("OPTIONS", p, {
-        headers: { Origin: "https://admin.example.net", "Access-Control-Request-Method": p.endsWith("reset_connection") ? "POST" : "GET", "Access-Control-Request-Headers": "authorization, content-type" },
+        headers: {
+          Origin: "https://admin.example.net",
+          "Access-Control-Request-Method": p.endsWith("reset_connection") ? "POST" : "GET",
+          "Access-Control-Request-Headers": "authorization, content-type",
+        },
       });
       expect(res.status, p).toBe(204);
       for (const [k, v] of Object.entries(SYNAPSE_HEADERS)) expect.soft(res.headers[k], `${p} ${k}`).toBe(v);
@@ -45,7 +81,10 @@ test.describe("CORS and headers", () => {
 
   test("responses are not cached and not served as HTML for browser-like Accept headers", async () => {
     await seed(synapseDestinations(1));
-    const res = await raw("GET", FED, { role: "admin", headers: { Accept: "text/html,application/xhtml+xml", Origin: "https://admin.example.net" } });
+    const res = await raw("GET", FED, {
+      role: "admin",
+      headers: { Accept: "text/html,application/xhtml+xml", Origin: "https://admin.example.net" },
+    });
     expect(res.status).toBe(200);
     expectApiHeaders(res);
     expect(res.json().total).toBe(1);
@@ -79,10 +118,17 @@ test.describe("routing under /_synapse", () => {
   test("wrong method on a known path → 405 M_UNRECOGNIZED JSON", async () => {
     await seed([{ destination: "x.example", retry_last_ts: 5, retry_interval: 5 }]);
     const cases: [string, string][] = [
-      ["DELETE", FED], ["POST", FED], ["PUT", FED],
-      ["PUT", `${FED}/x.example`], ["DELETE", `${FED}/x.example`], ["POST", `${FED}/x.example`], ["PATCH", `${FED}/x.example`],
+      ["DELETE", FED],
+      ["POST", FED],
+      ["PUT", FED],
+      ["PUT", `${FED}/x.example`],
+      ["DELETE", `${FED}/x.example`],
+      ["POST", `${FED}/x.example`],
+      ["PATCH", `${FED}/x.example`],
       ["POST", `${FED}/x.example/rooms`],
-      ["GET", `${FED}/x.example/reset_connection`], ["PUT", `${FED}/x.example/reset_connection`], ["DELETE", `${FED}/x.example/reset_connection`],
+      ["GET", `${FED}/x.example/reset_connection`],
+      ["PUT", `${FED}/x.example/reset_connection`],
+      ["DELETE", `${FED}/x.example/reset_connection`],
     ];
     for (const [m, p] of cases) {
       const res = await raw(m, p, { role: "admin", body: ["POST", "PUT", "PATCH"].includes(m) ? "{}" : undefined });
@@ -118,18 +164,33 @@ test.describe("bad input never yields 5xx or HTML", () => {
 
   test("a 1000-character destination round-trips through list, details, rooms and reset", async () => {
     const name = "x".repeat(1000) + ".example";
-    const row: SeedDestination = { destination: name, retry_last_ts: 10, retry_interval: 20, failure_ts: 5, rooms: [{ room_id: "!r:example.org", stream_ordering: 7 }] };
+    const row: SeedDestination = {
+      destination: name,
+      retry_last_ts: 10,
+      retry_interval: 20,
+      failure_ts: 5,
+      rooms: [{ room_id: "!r:example.org", stream_ordering: 7 }],
+    };
     await seed([row]);
     expect((await raw("GET", `${FED}/${name}`, { role: "admin" })).json()).toEqual(detailsOf(row));
-    expect((await raw("GET", `${FED}/${name}/rooms`, { role: "admin" })).json()).toEqual({ rooms: [{ room_id: "!r:example.org", stream_ordering: 7 }], total: 1 });
+    expect((await raw("GET", `${FED}/${name}/rooms`, { role: "admin" })).json()).toEqual({
+      rooms: [{ room_id: "!r:example.org", stream_ordering: 7 }],
+      total: 1,
+    });
     expect((await raw("GET", FED, { role: "admin" })).json().destinations).toEqual([listItem(row)]);
     expect((await raw("POST", `${FED}/${name}/reset_connection`, { role: "admin" })).json()).toEqual({});
   });
 
   test("unicode names round-trip (percent-encoded UTF-8) and sort byte-wise", async () => {
-    const rows: SeedDestination[] = ["münchen.example", "例え.jp", "🙂.example", "zürich.example", "a.example"].map((destination, i) => ({
-      destination, retry_last_ts: 100 + i, retry_interval: 10, failure_ts: 1, rooms: [{ room_id: `!room${i}:example.org`, stream_ordering: i }],
-    }));
+    const rows: SeedDestination[] = ["münchen.example", "例え.jp", "🙂.example", "zürich.example", "a.example"].map(
+      (destination, i) => ({
+        destination,
+        retry_last_ts: 100 + i,
+        retry_interval: 10,
+        failure_ts: 1,
+        rooms: [{ room_id: `!room${i}:example.org`, stream_ordering: i }],
+      }),
+    );
     await seed(rows);
     for (const [i, row] of rows.entries()) {
       const d = await raw("GET", `${FED}/${enc(row.destination)}`, { role: "admin" });
@@ -142,8 +203,14 @@ test.describe("bad input never yields 5xx or HTML", () => {
     expect(list.destinations.map((d: { destination: string }) => d.destination)).toEqual(expectedOrder(rows));
     for (const term of ["münchen", "例え", "🙂", "ü"]) {
       const s = (await raw("GET", `${FED}?destination=${enc(term)}`, { role: "admin" })).json();
-      const expected = rows.filter((r) => r.destination.includes(term)).map((r) => r.destination).sort(cmpBytes);
-      expect(s.destinations.map((d: { destination: string }) => d.destination), term).toEqual(expected);
+      const expected = rows
+        .filter((r) => r.destination.includes(term))
+        .map((r) => r.destination)
+        .sort(cmpBytes);
+      expect(
+        s.destinations.map((d: { destination: string }) => d.destination),
+        term,
+      ).toEqual(expected);
       expect(s.total, term).toBe(expected.length);
     }
     expectError(await raw("GET", `${FED}/${enc("münchen.exampl")}`, { role: "admin" }), 404, ERR.notFound);
@@ -152,14 +219,23 @@ test.describe("bad input never yields 5xx or HTML", () => {
 
   test("percent-encoded names: a%2Fb and 50%25 decode to the stored names", async () => {
     const rows: SeedDestination[] = [
-      { destination: "a/b", retry_last_ts: 3, retry_interval: 4, failure_ts: 2, rooms: [{ room_id: "!ab:example.org", stream_ordering: 11 }] },
+      {
+        destination: "a/b",
+        retry_last_ts: 3,
+        retry_interval: 4,
+        failure_ts: 2,
+        rooms: [{ room_id: "!ab:example.org", stream_ordering: 11 }],
+      },
       { destination: "50%.example", retry_last_ts: 5, retry_interval: 6, failure_ts: 1 },
       { destination: "a b.example", retry_last_ts: 7, retry_interval: 8, failure_ts: 1 },
     ];
     await seed(rows);
     expect((await raw("GET", `${FED}/a%2Fb`, { role: "admin" })).json()).toEqual(detailsOf(rows[0]));
     expect((await raw("GET", `${FED}/a%2fb`, { role: "admin" })).json()).toEqual(detailsOf(rows[0]));
-    expect((await raw("GET", `${FED}/a%2Fb/rooms`, { role: "admin" })).json()).toEqual({ rooms: [{ room_id: "!ab:example.org", stream_ordering: 11 }], total: 1 });
+    expect((await raw("GET", `${FED}/a%2Fb/rooms`, { role: "admin" })).json()).toEqual({
+      rooms: [{ room_id: "!ab:example.org", stream_ordering: 11 }],
+      total: 1,
+    });
     expect((await raw("GET", `${FED}/50%25.example`, { role: "admin" })).json()).toEqual(detailsOf(rows[1]));
     expect((await raw("GET", `${FED}/a%20b.example`, { role: "admin" })).json()).toEqual(detailsOf(rows[2]));
     expectError(await raw("GET", `${FED}/c%2Fd`, { role: "admin" }), 404, ERR.notFound);
@@ -170,8 +246,14 @@ test.describe("bad input never yields 5xx or HTML", () => {
     await seed([{ destination: "x%zz.example" }, { destination: "plain.example" }]);
     const bad: Record<string, string> = {};
     const probes: [string, string][] = [
-      ["GET", `${FED}/%ZZ`], ["GET", `${FED}/%ZZ/rooms`], ["POST", `${FED}/%ZZ/reset_connection`], ["GET", `${FED}/%`],
-      ["GET", `${FED}/%E0%A4%A`], ["GET", `${FED}/%ED%A0%80`], ["GET", `${FED}/%FF/rooms`], ["GET", "/_synapse/admin/v1/%ZZ"],
+      ["GET", `${FED}/%ZZ`],
+      ["GET", `${FED}/%ZZ/rooms`],
+      ["POST", `${FED}/%ZZ/reset_connection`],
+      ["GET", `${FED}/%`],
+      ["GET", `${FED}/%E0%A4%A`],
+      ["GET", `${FED}/%ED%A0%80`],
+      ["GET", `${FED}/%FF/rooms`],
+      ["GET", "/_synapse/admin/v1/%ZZ"],
     ];
     for (const [m, p] of probes) {
       const why = notClientErrorJson(await raw(m, p, { role: "admin" }));
@@ -195,7 +277,12 @@ test.describe("bad input never yields 5xx or HTML", () => {
     const s = await raw("GET", `${FED}?destination=%00`, { role: "admin" });
     if (s.status === 200) expect(s.json()).toEqual({ destinations: [], total: 0 });
     else if (notClientErrorJson(s)) bad["GET ?destination=%00"] = notClientErrorJson(s)!;
-    for (const [m, p] of [["GET", `${FED}/a%00b`], ["GET", `${FED}/a%00b/rooms`], ["POST", `${FED}/a%00b/reset_connection`], ["GET", `${FED}/sub0.example.com/rooms?limit=1%00`]]) {
+    for (const [m, p] of [
+      ["GET", `${FED}/a%00b`],
+      ["GET", `${FED}/a%00b/rooms`],
+      ["POST", `${FED}/a%00b/reset_connection`],
+      ["GET", `${FED}/sub0.example.com/rooms?limit=1%00`],
+    ]) {
       const why = notClientErrorJson(await raw(m, p, { role: "admin" }));
       if (why) bad[`${m} ${p}`] = why;
     }
@@ -204,8 +291,15 @@ test.describe("bad input never yields 5xx or HTML", () => {
 
   test("IPv6-literal names like [2001:db8::1]:8448 round-trip through details, rooms, search and reset", async () => {
     const row: SeedDestination = {
-      destination: "[2001:db8::1]:8448", retry_last_ts: 1759927471863, retry_interval: 600000, failure_ts: 1759466518121, last_successful_stream_ordering: 77,
-      rooms: [{ room_id: "!v6b:example.org", stream_ordering: 2 }, { room_id: "!v6a:example.org", stream_ordering: 1 }],
+      destination: "[2001:db8::1]:8448",
+      retry_last_ts: 1759927471863,
+      retry_interval: 600000,
+      failure_ts: 1759466518121,
+      last_successful_stream_ordering: 77,
+      rooms: [
+        { room_id: "!v6b:example.org", stream_ordering: 2 },
+        { room_id: "!v6a:example.org", stream_ordering: 1 },
+      ],
     };
     await seed([row, { destination: "[::1]", retry_last_ts: 1, retry_interval: 1 }, { destination: "2001.example" }]);
     const encoded = enc(row.destination);
@@ -217,18 +311,38 @@ test.describe("bad input never yields 5xx or HTML", () => {
     for (const p of [`${FED}/${encoded}/rooms`, `${FED}/${row.destination}/rooms`]) {
       const r = await raw("GET", p, { role: "admin" });
       expect(r.status, p).toBe(200);
-      expect(r.json()).toEqual({ rooms: [{ room_id: "!v6a:example.org", stream_ordering: 1 }, { room_id: "!v6b:example.org", stream_ordering: 2 }], total: 2 });
+      expect(r.json()).toEqual({
+        rooms: [
+          { room_id: "!v6a:example.org", stream_ordering: 1 },
+          { room_id: "!v6b:example.org", stream_ordering: 2 },
+        ],
+        total: 2,
+      });
     }
     const s = (await raw("GET", `${FED}?destination=${enc("2001:DB8")}`, { role: "admin" })).json();
     expect(s).toEqual({ destinations: [listItem(row)], total: 1 });
     expectError(await raw("GET", `${FED}/${enc("[2001:db8::2]:8448")}`, { role: "admin" }), 404, ERR.notFound);
     expect((await raw("POST", `${FED}/${encoded}/reset_connection`, { role: "admin" })).json()).toEqual({});
-    expect((await raw("GET", `${FED}/${encoded}`, { role: "admin" })).json()).toEqual({ ...detailsOf(row), failure_ts: null, retry_last_ts: 0, retry_interval: 0 });
+    expect((await raw("GET", `${FED}/${encoded}`, { role: "admin" })).json()).toEqual({
+      ...detailsOf(row),
+      failure_ts: null,
+      retry_last_ts: 0,
+      retry_interval: 0,
+    });
   });
 
   test("huge from / limit (beyond 64 bits) never yield 5xx", async () => {
     const rows = synapseDestinations(3);
-    await seed([...rows.slice(0, 1).map((r) => ({ ...r, rooms: [{ room_id: "!a:x", stream_ordering: 1 }, { room_id: "!b:x", stream_ordering: 2 }] })), ...rows.slice(1)]);
+    await seed([
+      ...rows.slice(0, 1).map((r) => ({
+        ...r,
+        rooms: [
+          { room_id: "!a:x", stream_ordering: 1 },
+          { room_id: "!b:x", stream_ordering: 2 },
+        ],
+      })),
+      ...rows.slice(1),
+    ]);
     const HUGE = "99999999999999999999999";
     const check = async (path: string, onOk: (body: any) => void) => {
       const res = await raw("GET", path, { role: "admin" });
@@ -238,17 +352,36 @@ test.describe("bad input never yields 5xx or HTML", () => {
       else expectError(res, 400, { errcode: "M_INVALID_PARAM", error: body.error });
     };
     await check(`${FED}?from=${HUGE}`, (b) => expect(b).toEqual({ destinations: [], total: 3 }));
-    await check(`${FED}?limit=${HUGE}`, (b) => expect(b).toEqual({ destinations: expectedOrder(rows).map((n) => listItem(rows.find((r) => r.destination === n)!)), total: 3 }));
+    await check(`${FED}?limit=${HUGE}`, (b) =>
+      expect(b).toEqual({
+        destinations: expectedOrder(rows).map((n) => listItem(rows.find((r) => r.destination === n)!)),
+        total: 3,
+      }),
+    );
     await check(`${FED}?from=${HUGE}&limit=${HUGE}`, (b) => expect(b).toEqual({ destinations: [], total: 3 }));
     await check(`${FED}/sub0.example.com/rooms?from=${HUGE}`, (b) => expect(b).toEqual({ rooms: [], total: 2 }));
-    await check(`${FED}/sub0.example.com/rooms?limit=${HUGE}`, (b) => expect(b).toEqual({ rooms: [{ room_id: "!a:x", stream_ordering: 1 }, { room_id: "!b:x", stream_ordering: 2 }], total: 2 }));
+    await check(`${FED}/sub0.example.com/rooms?limit=${HUGE}`, (b) =>
+      expect(b).toEqual({
+        rooms: [
+          { room_id: "!a:x", stream_ordering: 1 },
+          { room_id: "!b:x", stream_ordering: 2 },
+        ],
+        total: 2,
+      }),
+    );
   });
 
   test("from and limit at the 64-bit edge: from + limit must not overflow", async () => {
     const rows = synapseDestinations(3);
     await seed(rows);
     const MAX = "9223372036854775807";
-    for (const q of [`from=1&limit=${MAX}`, `from=${MAX}&limit=${MAX}`, `from=${MAX}`, `limit=${MAX}`, `from=${MAX}&limit=0`]) {
+    for (const q of [
+      `from=1&limit=${MAX}`,
+      `from=${MAX}&limit=${MAX}`,
+      `from=${MAX}`,
+      `limit=${MAX}`,
+      `from=${MAX}&limit=0`,
+    ]) {
       const res = await raw("GET", `${FED}?${q}`, { role: "admin" });
       expect(res.status, `${q}: ${res.text}`).toBe(200);
       const body = res.json();
@@ -260,8 +393,16 @@ test.describe("bad input never yields 5xx or HTML", () => {
   });
 
   test("repeated parameters: the first value wins", async () => {
-    const rows: SeedDestination[] = ["sub0.example.com", "sub1.example.com", "sub2.example.com", "sub3.example.com"].map((destination, i) => ({
-      destination, retry_last_ts: 10 * (4 - i), retry_interval: 5 * ((i * 3) % 4), failure_ts: i,
+    const rows: SeedDestination[] = [
+      "sub0.example.com",
+      "sub1.example.com",
+      "sub2.example.com",
+      "sub3.example.com",
+    ].map((destination, i) => ({
+      destination,
+      retry_last_ts: 10 * (4 - i),
+      retry_interval: 5 * ((i * 3) % 4),
+      failure_ts: i,
     }));
     await seed(rows);
     const names = (b: any) => b.destinations.map((d: { destination: string }) => d.destination);
@@ -281,8 +422,20 @@ test.describe("bad input never yields 5xx or HTML", () => {
 
   test("integers above 2^53 are exact in the list (raw text)", async () => {
     await seed([
-      { destination: "big1.example", retry_last_ts: 9223372036854775807n, retry_interval: 9007199254740993n, failure_ts: 9007199254740993n, last_successful_stream_ordering: 9223372036854775807n },
-      { destination: "big2.example", retry_last_ts: 9007199254740993n, retry_interval: 9007199254740992n, failure_ts: null, last_successful_stream_ordering: 9007199254740995n },
+      {
+        destination: "big1.example",
+        retry_last_ts: 9223372036854775807n,
+        retry_interval: 9007199254740993n,
+        failure_ts: 9007199254740993n,
+        last_successful_stream_ordering: 9223372036854775807n,
+      },
+      {
+        destination: "big2.example",
+        retry_last_ts: 9007199254740993n,
+        retry_interval: 9007199254740992n,
+        failure_ts: null,
+        last_successful_stream_ordering: 9007199254740995n,
+      },
     ]);
     const res = await raw("GET", `${FED}?order_by=retry_last_ts`, { role: "admin" });
     expect(res.status).toBe(200);

@@ -11,7 +11,10 @@ type Room = { room_id: string; stream_ordering: number };
 /** n rooms with ids whose order is the same under any collation (same shape, zero-padded). */
 function rooms(n: number, server = "example.org", base = 1234): Room[] {
   // inserted in a scrambled order so the response order cannot come from insertion order
-  const all = Array.from({ length: n }, (_, i) => ({ room_id: `!room${String(i).padStart(3, "0")}:${server}`, stream_ordering: base + ((i * 37) % 101) }));
+  const all = Array.from({ length: n }, (_, i) => ({
+    room_id: `!room${String(i).padStart(3, "0")}:${server}`,
+    stream_ordering: base + ((i * 37) % 101),
+  }));
   return [...all.filter((_, i) => i % 2 === 0).reverse(), ...all.filter((_, i) => i % 2 === 1)];
 }
 const sortedAsc = (rs: Room[]) => [...rs].sort((a, b) => (a.room_id < b.room_id ? -1 : a.room_id > b.room_id ? 1 : 0));
@@ -21,7 +24,9 @@ async function seedRooms(rs: { room_id: string; stream_ordering: bigint | number
 }
 
 test.describe("destination rooms", () => {
-  test("lists the destination's rooms with room_id and stream_ordering (Synapse test_destination_rooms)", async ({ request }) => {
+  test("lists the destination's rooms with room_id and stream_ordering (Synapse test_destination_rooms)", async ({
+    request,
+  }) => {
     const rs = rooms(3);
     await seedRooms(rs);
     const res = await call(request, "GET", URL_);
@@ -30,7 +35,7 @@ test.describe("destination rooms", () => {
     expect(res.json()).toEqual({ rooms: sortedAsc(rs), total: 3 });
   });
 
-  test("limit=3 of 5 → next_token \"3\" (Synapse test_limit)", async ({ request }) => {
+  test('limit=3 of 5 → next_token "3" (Synapse test_limit)', async ({ request }) => {
     const rs = rooms(5);
     await seedRooms(rs);
     const body = (await call(request, "GET", `${URL_}?limit=3`)).json();
@@ -44,7 +49,7 @@ test.describe("destination rooms", () => {
     expect(body).toEqual({ rooms: sortedAsc(rs).slice(5), total: 10 });
   });
 
-  test("from=3&limit=5 of 10 → next_token \"8\" (Synapse test_limit_and_from)", async ({ request }) => {
+  test('from=3&limit=5 of 10 → next_token "8" (Synapse test_limit_and_from)', async ({ request }) => {
     const rs = rooms(10);
     await seedRooms(rs);
     const body = (await call(request, "GET", `${URL_}?from=3&limit=5`)).json();
@@ -60,7 +65,7 @@ test.describe("destination rooms", () => {
     expect(desc).toEqual({ rooms: sortedAsc(rs).reverse(), total: 4 });
   });
 
-  test("dir=b with paging (the reference example: from=1&limit=2&dir=b of 7 → next_token \"3\")", async ({ request }) => {
+  test('dir=b with paging (the reference example: from=1&limit=2&dir=b of 7 → next_token "3")', async ({ request }) => {
     const rs = rooms(7);
     await seedRooms(rs);
     const body = (await call(request, "GET", `${URL_}?from=1&limit=2&dir=b`)).json();
@@ -80,7 +85,7 @@ test.describe("destination rooms", () => {
     expect(rest).toEqual({ rooms: sortedAsc(rs).slice(4), total: 5 });
   });
 
-  test("limit=0 → next_token \"0\"; from beyond total → empty, no next_token", async ({ request }) => {
+  test('limit=0 → next_token "0"; from beyond total → empty, no next_token', async ({ request }) => {
     const rs = rooms(5);
     await seedRooms(rs);
     expect((await call(request, "GET", `${URL_}?limit=0`)).json()).toEqual({ rooms: [], total: 5, next_token: "0" });
@@ -91,19 +96,27 @@ test.describe("destination rooms", () => {
   test("only the destination's own rooms are listed (Synapse test_room_filtering)", async ({ request }) => {
     const mine = rooms(2, "mine.org", 10);
     const other = rooms(1, "other.org", 20);
-    await seedRooms(mine, [{ destination: "other.destination.org", rooms: [...other, ...mine.map((r) => ({ ...r, stream_ordering: 99 }))] }]);
+    await seedRooms(mine, [
+      { destination: "other.destination.org", rooms: [...other, ...mine.map((r) => ({ ...r, stream_ordering: 99 }))] },
+    ]);
     const a = (await call(request, "GET", URL_)).json();
     expect(a).toEqual({ rooms: sortedAsc(mine), total: 2 });
     const b = (await call(request, "GET", `${FED}/other.destination.org/rooms`)).json();
     expect(b).toEqual({ rooms: sortedAsc([...other, ...mine.map((r) => ({ ...r, stream_ordering: 99 }))]), total: 3 });
   });
 
-  test("a known destination without rooms → 200 {\"rooms\":[],\"total\":0}", async ({ request }) => {
-    await seed([{ destination: "norooms.example.com", retry_last_ts: 5, retry_interval: 5 }, { destination: DEST, rooms: rooms(2) }]);
+  test('a known destination without rooms → 200 {"rooms":[],"total":0}', async ({ request }) => {
+    await seed([
+      { destination: "norooms.example.com", retry_last_ts: 5, retry_interval: 5 },
+      { destination: DEST, rooms: rooms(2) },
+    ]);
     const res = await call(request, "GET", `${FED}/norooms.example.com/rooms`);
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ rooms: [], total: 0 });
-    expect((await call(request, "GET", `${FED}/norooms.example.com/rooms?limit=0`)).json()).toEqual({ rooms: [], total: 0 });
+    expect((await call(request, "GET", `${FED}/norooms.example.com/rooms?limit=0`)).json()).toEqual({
+      rooms: [],
+      total: 0,
+    });
   });
 
   test("invalid parameters → 400 M_INVALID_PARAM (Synapse test_invalid_parameter)", async ({ request }) => {
@@ -132,8 +145,12 @@ test.describe("destination rooms", () => {
     ]);
     const res = await call(request, "GET", URL_);
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/"room_id"\s*:\s*"!a:example\.org"\s*,\s*"stream_ordering"\s*:\s*9223372036854775807(?![0-9.eE])/);
-    expect(res.text).toMatch(/"room_id"\s*:\s*"!b:example\.org"\s*,\s*"stream_ordering"\s*:\s*9007199254740993(?![0-9.eE])/);
+    expect(res.text).toMatch(
+      /"room_id"\s*:\s*"!a:example\.org"\s*,\s*"stream_ordering"\s*:\s*9223372036854775807(?![0-9.eE])/,
+    );
+    expect(res.text).toMatch(
+      /"room_id"\s*:\s*"!b:example\.org"\s*,\s*"stream_ordering"\s*:\s*9007199254740993(?![0-9.eE])/,
+    );
     expectRawInt(res.text, "total", "2");
   });
 
@@ -149,11 +166,13 @@ test.describe("destination rooms", () => {
     const rs: Room[] = [
       { room_id: "!üñí:example.org", stream_ordering: 3 },
       { room_id: "!a%2Fb_%:example.org", stream_ordering: 2 },
-      { room_id: "!\"quote\\:example.org", stream_ordering: 1 },
+      { room_id: '!"quote\\:example.org', stream_ordering: 1 },
     ];
     await seed([{ destination: "x.example", rooms: rs }]);
     const body = (await call(request, "GET", `${FED}/x.example/rooms`)).json();
     expect(body.total).toBe(3);
-    expect([...body.rooms].sort((a: Room, b: Room) => a.room_id.localeCompare(b.room_id))).toEqual([...rs].sort((a, b) => a.room_id.localeCompare(b.room_id)));
+    expect([...body.rooms].sort((a: Room, b: Room) => a.room_id.localeCompare(b.room_id))).toEqual(
+      [...rs].sort((a, b) => a.room_id.localeCompare(b.room_id)),
+    );
   });
 });

@@ -18,7 +18,11 @@ export function mxid(email: string): string {
   return `@${local}:${SERVER_NAME}`;
 }
 
-export const ROLE_EMAILS = { admin: "admin@e2e.test", operator: "operator@e2e.test", viewer: "viewer@e2e.test" } as const;
+export const ROLE_EMAILS = {
+  admin: "admin@e2e.test",
+  operator: "operator@e2e.test",
+  viewer: "viewer@e2e.test",
+} as const;
 
 /** The visible prefix the server stored for a token secret (what whoami/login call device_id). */
 export async function storedPrefix(token: string): Promise<string | undefined> {
@@ -36,7 +40,12 @@ export async function addMember(email: string, role: "viewer" | "operator" | "ad
 export const uniqueEmail = (what: string) => `${what}-${crypto.randomBytes(4).toString("hex")}@compat.e2e.test`;
 
 /** Ketesa's login request (authProvider.login), verbatim apart from the credentials. */
-export function ketesaLogin(user: string, password: string, path = "/_matrix/client/v3/login", headers: Record<string, string> = {}): Promise<Res> {
+export function ketesaLogin(
+  user: string,
+  password: string,
+  path = "/_matrix/client/v3/login",
+  headers: Record<string, string> = {},
+): Promise<Res> {
   return raw("POST", path, {
     headers: { Accept: "application/json", "Content-Type": "application/json", ...headers },
     body: JSON.stringify({

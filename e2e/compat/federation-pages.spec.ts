@@ -6,8 +6,18 @@ import { ORDER_COLUMNS, detailsOf, expectedOrder, listItem, raw } from "../api/h
 import { MISSING_TOKEN, UNKNOWN_TOKEN, expectCors, expectMatrixError } from "./compat-helpers";
 
 const ROWS: SeedDestination[] = [
-  { destination: "matrix.example.org:8448", retry_last_ts: 1759927471863, retry_interval: 18639586, failure_ts: 1759466518121, last_successful_stream_ordering: 1910209,
-    rooms: [{ room_id: "!aaa:example.org", stream_ordering: 10 }, { room_id: "!bbb:example.org", stream_ordering: 30 }, { room_id: "!ccc:example.org", stream_ordering: 20 }] },
+  {
+    destination: "matrix.example.org:8448",
+    retry_last_ts: 1759927471863,
+    retry_interval: 18639586,
+    failure_ts: 1759466518121,
+    last_successful_stream_ordering: 1910209,
+    rooms: [
+      { room_id: "!aaa:example.org", stream_ordering: 10 },
+      { room_id: "!bbb:example.org", stream_ordering: 30 },
+      { room_id: "!ccc:example.org", stream_ordering: 20 },
+    ],
+  },
   { destination: "healthy.example", retry_last_ts: 0, retry_interval: 0, last_successful_stream_ordering: 500 },
   { destination: "other.example.net", retry_last_ts: 100, retry_interval: 200, failure_ts: 50 },
 ];
@@ -26,11 +36,16 @@ test.describe("Federation pages as the admin UIs call them", () => {
         expectCors(res);
         const body = res.json();
         expect(body.total, `${col} ${dir}`).toBe(3);
-        expect(body.destinations.map((d: { destination: string }) => d.destination), `${col} ${dir}`).toEqual(expectedOrder(ROWS, col, dir));
+        expect(
+          body.destinations.map((d: { destination: string }) => d.destination),
+          `${col} ${dir}`,
+        ).toEqual(expectedOrder(ROWS, col, dir));
       }
     }
     const first = (await ui("GET", `${FED}?from=0&limit=50&order_by=destination&dir=f`)).json();
-    expect(first.destinations).toEqual(expectedOrder(ROWS).map((d) => listItem(ROWS.find((r) => r.destination === d)!)));
+    expect(first.destinations).toEqual(
+      expectedOrder(ROWS).map((d) => listItem(ROWS.find((r) => r.destination === d)!)),
+    );
   });
 
   test("search: &destination= filters and total counts the matches", async () => {
@@ -66,8 +81,16 @@ test.describe("Federation pages as the admin UIs call them", () => {
 
   test("room names: GET /_synapse/admin/v1/rooms/<room_id> → 404 M_NOT_FOUND (names are unknown here); 401 without a token", async () => {
     await seed(ROWS);
-    for (const path of ["/_synapse/admin/v1/rooms/!aaa:example.org", `/_synapse/admin/v1/rooms/${encodeURIComponent("!aaa:example.org")}`]) {
-      expectMatrixError(await ui("GET", path, tokens().viewer), 404, { errcode: "M_NOT_FOUND", error: "Room not found" }, path);
+    for (const path of [
+      "/_synapse/admin/v1/rooms/!aaa:example.org",
+      `/_synapse/admin/v1/rooms/${encodeURIComponent("!aaa:example.org")}`,
+    ]) {
+      expectMatrixError(
+        await ui("GET", path, tokens().viewer),
+        404,
+        { errcode: "M_NOT_FOUND", error: "Room not found" },
+        path,
+      );
       expectMatrixError(await raw("GET", path), 401, MISSING_TOKEN, path);
     }
   });
@@ -78,14 +101,28 @@ test.describe("Federation pages as the admin UIs call them", () => {
     expect(res.status, res.text).toBe(200);
     expectCors(res);
     expect(res.json()).toEqual({});
-    expect((await ui("GET", `${FED}/matrix.example.org:8448`)).json()).toMatchObject({ retry_last_ts: 0, retry_interval: 0, failure_ts: null });
+    expect((await ui("GET", `${FED}/matrix.example.org:8448`)).json()).toMatchObject({
+      retry_last_ts: 0,
+      retry_interval: 0,
+      failure_ts: null,
+    });
   });
 
   test("every 401 on these pages is a JSON {errcode, error} with CORS", async () => {
     await seed(ROWS);
-    for (const [m, p] of [["GET", FED], ["GET", `${FED}/healthy.example`], ["GET", `${FED}/healthy.example/rooms`], ["POST", `${FED}/other.example.net/reset_connection`]] as const) {
+    for (const [m, p] of [
+      ["GET", FED],
+      ["GET", `${FED}/healthy.example`],
+      ["GET", `${FED}/healthy.example/rooms`],
+      ["POST", `${FED}/other.example.net/reset_connection`],
+    ] as const) {
       expectMatrixError(await raw(m, p), 401, MISSING_TOKEN, `${m} ${p}`);
-      expectMatrixError(await raw(m, p, { headers: { Authorization: "Bearer revoked-or-wrong" } }), 401, UNKNOWN_TOKEN, `${m} ${p}`);
+      expectMatrixError(
+        await raw(m, p, { headers: { Authorization: "Bearer revoked-or-wrong" } }),
+        401,
+        UNKNOWN_TOKEN,
+        `${m} ${p}`,
+      );
     }
   });
 });

@@ -4,7 +4,15 @@ import { test, expect, db, testEnv, FED, seed } from "../support/fixtures";
 import { fedctl } from "../support/server";
 import { raw } from "../api/helpers";
 import {
-  INVALID_LOGIN, UNKNOWN_TOKEN, addMember, expectCors, expectMatrixError, ketesaLogin, mxid, storedPrefix, uniqueEmail,
+  INVALID_LOGIN,
+  UNKNOWN_TOKEN,
+  addMember,
+  expectCors,
+  expectMatrixError,
+  ketesaLogin,
+  mxid,
+  storedPrefix,
+  uniqueEmail,
 } from "./compat-helpers";
 
 const PASSWORD = "compat-password-1";
@@ -33,17 +41,28 @@ test.describe("password login", () => {
 
     // the token is the member's own: whoami agrees, and the operator role applies
     const auth = { Authorization: `Bearer ${body.access_token}` };
-    expect((await raw("GET", "/_matrix/client/v3/account/whoami", { headers: auth })).json()).toEqual({ user_id: mxid(email), is_guest: false, device_id: body.device_id });
+    expect((await raw("GET", "/_matrix/client/v3/account/whoami", { headers: auth })).json()).toEqual({
+      user_id: mxid(email),
+      is_guest: false,
+      device_id: body.device_id,
+    });
     await seed([{ destination: "login.example", retry_last_ts: 5, retry_interval: 5, failure_ts: 5 }]);
     expect((await raw("GET", FED, { headers: auth })).json().total).toBe(1);
     expect((await raw("POST", `${FED}/login.example/reset_connection`, { headers: auth })).json()).toEqual({});
 
     // listed among the member's tokens under the device's name, and audited as token.create
-    expect(await tokenRows(email)).toEqual([{ name: "Matrix login (Ketesa)", prefix: body.device_id, revoked_at: null }]);
+    expect(await tokenRows(email)).toEqual([
+      { name: "Matrix login (Ketesa)", prefix: body.device_id, revoked_at: null },
+    ]);
     const listed = await fedctl(["tokens", "list"], testEnv());
     expect(listed.stdout).toContain(`${body.device_id}…\t${email}\tMatrix login (Ketesa)\t`);
-    const audit = await db().query("SELECT actor, via, detail FROM audit_events WHERE action = 'token.create' AND actor = $1", [email]);
-    expect(audit.rows).toEqual([{ actor: email, via: "api", detail: { owner: email, name: "Matrix login (Ketesa)", prefix: body.device_id } }]);
+    const audit = await db().query(
+      "SELECT actor, via, detail FROM audit_events WHERE action = 'token.create' AND actor = $1",
+      [email],
+    );
+    expect(audit.rows).toEqual([
+      { actor: email, via: "api", detail: { owner: email, name: "Matrix login (Ketesa)", prefix: body.device_id } },
+    ]);
 
     // revoked there → the UI's next call gets 401 M_UNKNOWN_TOKEN
     const revoke = await fedctl(["tokens", "revoke", body.device_id], testEnv());
@@ -57,8 +76,11 @@ test.describe("password login", () => {
     await addMember(email, "viewer", PASSWORD);
     const res = await raw("POST", "/_matrix/client/r0/login", {
       body: JSON.stringify({
-        device_id: null, initial_device_display_name: "Synapse Admin", type: "m.login.password",
-        identifier: { type: "m.id.user", user: mxid(email) }, password: PASSWORD,
+        device_id: null,
+        initial_device_display_name: "Synapse Admin",
+        type: "m.login.password",
+        identifier: { type: "m.id.user", user: mxid(email) },
+        password: PASSWORD,
       }),
     });
     expect(res.status, res.text).toBe(200);
@@ -74,35 +96,60 @@ test.describe("password login", () => {
     const bodies = [
       { type: "m.login.password", user: email.toUpperCase(), password: PASSWORD, device_id: "DEVICE1" },
       { type: "m.login.password", identifier: { type: "m.id.user", user: localpart }, password: PASSWORD },
-      { type: "m.login.password", identifier: { type: "m.id.thirdparty", medium: "email", address: email }, password: PASSWORD },
+      {
+        type: "m.login.password",
+        identifier: { type: "m.id.thirdparty", medium: "email", address: email },
+        password: PASSWORD,
+      },
     ];
     for (const b of bodies) {
-      const res = await raw("POST", "/_matrix/client/v3/login", { headers: { "Content-Type": "application/json" }, body: JSON.stringify(b) });
+      const res = await raw("POST", "/_matrix/client/v3/login", {
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(b),
+      });
       expect(res.status, `${JSON.stringify(b)} ${res.text}`).toBe(200);
       expect(res.json().user_id).toBe(mxid(email));
     }
-    expect((await tokenRows(email)).map((t) => t.name)).toEqual(["Matrix login (DEVICE1)", "Matrix login (unknown device)", "Matrix login (unknown device)"]);
+    expect((await tokenRows(email)).map((t) => t.name)).toEqual([
+      "Matrix login (DEVICE1)",
+      "Matrix login (unknown device)",
+      "Matrix login (unknown device)",
+    ]);
   });
 
   test("wrong password, unknown account, another server's id → the same 403 M_FORBIDDEN, and no token is made", async () => {
     const email = uniqueEmail("wrong");
     await addMember(email, "viewer", PASSWORD);
-    for (const [user, pw] of [[email, "not-the-password"], [uniqueEmail("ghost"), PASSWORD], [mxid(email).replace(":e2e.test", ":matrix.org"), PASSWORD], ["admin", PASSWORD]]) {
+    for (const [user, pw] of [
+      [email, "not-the-password"],
+      [uniqueEmail("ghost"), PASSWORD],
+      [mxid(email).replace(":e2e.test", ":matrix.org"), PASSWORD],
+      ["admin", PASSWORD],
+    ]) {
       expectMatrixError(await ketesaLogin(user, pw), 403, INVALID_LOGIN, user);
     }
     expect(await tokenRows(email)).toEqual([]);
   });
 
   test("malformed requests → 400 JSON errors", async () => {
-    const post = (body: string) => raw("POST", "/_matrix/client/v3/login", { headers: { "Content-Type": "application/json" }, body });
+    const post = (body: string) =>
+      raw("POST", "/_matrix/client/v3/login", { headers: { "Content-Type": "application/json" }, body });
     expectMatrixError(await post("{not json"), 400, { errcode: "M_NOT_JSON", error: "Content not JSON." });
-    expectMatrixError(await raw("POST", "/_matrix/client/v3/login"), 400, { errcode: "M_NOT_JSON", error: "Content not JSON." });
+    expectMatrixError(await raw("POST", "/_matrix/client/v3/login"), 400, {
+      errcode: "M_NOT_JSON",
+      error: "Content not JSON.",
+    });
     expectMatrixError(await post("[]"), 400, { errcode: "M_BAD_JSON", error: "Content must be a JSON object." });
     const token = await post(JSON.stringify({ type: "m.login.token", token: "abc" }));
     expect(token.status).toBe(400);
     expect(token.json().errcode).toBe("M_UNKNOWN");
-    expect((await post(JSON.stringify({ type: "m.login.password", password: "x" }))).json().errcode).toBe("M_MISSING_PARAM");
-    expectMatrixError(await post(JSON.stringify({ type: "m.login.password", user: "a@b.c", password: 1 })), 400, { errcode: "M_INVALID_PARAM", error: "Bad parameter: password" });
+    expect((await post(JSON.stringify({ type: "m.login.password", password: "x" }))).json().errcode).toBe(
+      "M_MISSING_PARAM",
+    );
+    expectMatrixError(await post(JSON.stringify({ type: "m.login.password", user: "a@b.c", password: 1 })), 400, {
+      errcode: "M_INVALID_PARAM",
+      error: "Bad parameter: password",
+    });
   });
 
   test("throttled per account like console sign-in (FEDCONSOLE_LOGIN_MAX_FAILURES = 5): the 5th failure and then even the right password → 429 M_LIMIT_EXCEEDED with retry_after_ms; other accounts unaffected", async () => {
@@ -110,7 +157,8 @@ test.describe("password login", () => {
     const other = uniqueEmail("unlimited");
     await addMember(email, "viewer", PASSWORD);
     await addMember(other, "viewer", PASSWORD);
-    for (let i = 0; i < 4; i++) expectMatrixError(await ketesaLogin(email, `wrong-${i}`), 403, INVALID_LOGIN, `attempt ${i + 1}`);
+    for (let i = 0; i < 4; i++)
+      expectMatrixError(await ketesaLogin(email, `wrong-${i}`), 403, INVALID_LOGIN, `attempt ${i + 1}`);
     const fifth = await ketesaLogin(email, "wrong-4");
     expect(fifth.status, fifth.text).toBe(429);
     expect(fifth.json().retry_after_ms).toBe(15 * 60_000);
@@ -126,7 +174,10 @@ test.describe("password login", () => {
       expect(body.retry_after_ms).toBeLessThanOrEqual(15 * 60_000);
     }
     // the count is console sign-in's own (table login_throttle, key account:<e-mail>)
-    const row = await db().query("SELECT failures, locked_until IS NOT NULL AS locked FROM login_throttle WHERE key = $1", [`account:${email}`]);
+    const row = await db().query(
+      "SELECT failures, locked_until IS NOT NULL AS locked FROM login_throttle WHERE key = $1",
+      [`account:${email}`],
+    );
     expect(row.rows).toEqual([{ failures: 5, locked: true }]);
     expect(await tokenRows(email)).toEqual([]);
     expect((await ketesaLogin(other, PASSWORD)).status).toBe(200);
@@ -135,9 +186,17 @@ test.describe("password login", () => {
   test("per client address: a client's X-Forwarded-For / X-Real-IP are not trusted (no FEDCONSOLE_TRUST_PROXY): failures count against the connection's address", async () => {
     const email = uniqueEmail("addr");
     await addMember(email, "viewer", PASSWORD);
-    const spoofed = (i: number) => ({ "X-Forwarded-For": `198.51.100.7, 203.0.113.${i}`, "X-Real-IP": `203.0.113.${i}` });
+    const spoofed = (i: number) => ({
+      "X-Forwarded-For": `198.51.100.7, 203.0.113.${i}`,
+      "X-Real-IP": `203.0.113.${i}`,
+    });
     const addressRows = async () =>
-      (await db().query("SELECT key, failures, locked_until > $1::bigint AS locked FROM login_throttle WHERE key LIKE 'address:%' ORDER BY key", [Date.now()])).rows as { key: string; failures: number; locked: boolean | null }[];
+      (
+        await db().query(
+          "SELECT key, failures, locked_until > $1::bigint AS locked FROM login_throttle WHERE key LIKE 'address:%' ORDER BY key",
+          [Date.now()],
+        )
+      ).rows as { key: string; failures: number; locked: boolean | null }[];
     let socketKey: string | undefined;
     try {
       // Spraying failures over many accounts, each "from" another forged address, pauses the
@@ -174,7 +233,9 @@ test.describe("password login", () => {
     for (const v of ["v3", "r0"]) {
       const login = (await ketesaLogin(email, PASSWORD, `/_matrix/client/${v}/login`)).json();
       const auth = { Authorization: `Bearer ${login.access_token}` };
-      const out = await raw("POST", `/_matrix/client/${v}/logout`, { headers: { ...auth, Accept: "application/json", "Content-Type": "application/json" } });
+      const out = await raw("POST", `/_matrix/client/${v}/logout`, {
+        headers: { ...auth, Accept: "application/json", "Content-Type": "application/json" },
+      });
       expect(out.status, out.text).toBe(200);
       expectCors(out);
       expect(out.json()).toEqual({});
@@ -182,8 +243,14 @@ test.describe("password login", () => {
       expectMatrixError(await raw("POST", `/_matrix/client/${v}/logout`, { headers: auth }), 401, UNKNOWN_TOKEN);
     }
     const rows = await tokenRows(email);
-    expect(rows.map((r) => [r.name, r.revoked_at !== null])).toEqual([["Matrix login (Ketesa)", true], ["Matrix login (Ketesa)", true]]);
-    const audit = await db().query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'token.revoke' AND actor = $1", [email]);
+    expect(rows.map((r) => [r.name, r.revoked_at !== null])).toEqual([
+      ["Matrix login (Ketesa)", true],
+      ["Matrix login (Ketesa)", true],
+    ]);
+    const audit = await db().query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'token.revoke' AND actor = $1",
+      [email],
+    );
     expect(audit.rows[0].n).toBe(2);
 
     // Ketesa's "Access token" login with a team token, then Logout: the token is not revoked
@@ -191,6 +258,9 @@ test.describe("password login", () => {
     const team = { Authorization: `Bearer ${created.stdout.trim()}` };
     expect((await raw("POST", "/_matrix/client/v3/logout", { headers: team })).json()).toEqual({});
     expect((await raw("GET", "/_matrix/client/v3/account/whoami", { headers: team })).json().user_id).toBe(mxid(email));
-    expectMatrixError(await raw("POST", "/_matrix/client/v3/logout"), 401, { errcode: "M_MISSING_TOKEN", error: "Missing access token" });
+    expectMatrixError(await raw("POST", "/_matrix/client/v3/logout"), 401, {
+      errcode: "M_MISSING_TOKEN",
+      error: "Missing access token",
+    });
   });
 });

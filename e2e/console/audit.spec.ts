@@ -4,7 +4,10 @@ import { login, seedConsole } from "./helpers";
 
 const NOW = Date.now();
 
-test("console and API resets appear with who, via and destination; filters by user and destination", async ({ page, request }) => {
+test("console and API resets appear with who, via and destination; filters by user and destination", async ({
+  page,
+  request,
+}) => {
   await seedConsole([
     { destination: "a.audit.test", retry_last_ts: NOW - 1, retry_interval: 600_000, failure_ts: NOW - 5 },
     { destination: "b.audit.test", retry_last_ts: NOW - 1, retry_interval: 600_000, failure_ts: NOW - 5 },

@@ -36,7 +36,7 @@ test("every console page needs a session and comes back after sign-in", async ({
   for (const p of ["/", "/destinations", "/destinations/x.example", "/audit", "/tokens", "/team"]) {
     const res = await request.get(p, { maxRedirects: 0 });
     expect([303, 307, 308], `${p} → ${res.status()}`).toContain(res.status());
-    const location = res.headers()["location"] ?? "";
+    const location = res.headers().location ?? "";
     expect(location, p).toMatch(p === "/" ? /\/destinations$/ : /\/login/);
   }
   await page.goto("/audit?user=fedctl");
@@ -47,7 +47,10 @@ test("every console page needs a session and comes back after sign-in", async ({
   await expect(page).toHaveURL(/\/audit\?user=fedctl$/);
 });
 
-test("the session cookie is http-only and lasts FEDCONSOLE_SESSION_MAX_AGE (default 12 h)", async ({ page, context }) => {
+test("the session cookie is http-only and lasts FEDCONSOLE_SESSION_MAX_AGE (default 12 h)", async ({
+  page,
+  context,
+}) => {
   await login(page, "viewer");
   const cookie = (await context.cookies()).find((c) => c.name === "authjs.session-token");
   expect(cookie).toBeDefined();
@@ -57,20 +60,33 @@ test("the session cookie is http-only and lasts FEDCONSOLE_SESSION_MAX_AGE (defa
 });
 
 test("a forged session cookie is not a session", async ({ page, context, baseURL }) => {
-  await context.addCookies([{ name: "authjs.session-token", value: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..forged.forged.forged", url: baseURL! }]);
+  await context.addCookies([
+    {
+      name: "authjs.session-token",
+      value: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..forged.forged.forged",
+      url: baseURL!,
+    },
+  ]);
   await page.goto("/destinations");
   await expect(page).toHaveURL(/\/login/);
 });
 
 test("failed sign-ins are throttled per account: the correct password is refused while paused", async ({ page }) => {
   const email = `locked-${Date.now()}@e2e.test`;
-  expect((await fedctl(["users", "add", email, "--role", "viewer", "--password", "locked-password-1"], testEnv())).code).toBe(0);
+  expect(
+    (await fedctl(["users", "add", email, "--role", "viewer", "--password", "locked-password-1"], testEnv())).code,
+  ).toBe(0);
   await page.goto("/login");
   for (let i = 1; i <= 5; i++) {
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(`wrong-${i}`);
-    await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Sign in" }).click()]);
-    await expect(page.locator("#login-error")).toContainText(i < 5 ? /^Wrong email or password\.$/ : /Too many failed sign-ins for this account\. Try again in 15 min\./);
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST"),
+      page.getByRole("button", { name: "Sign in" }).click(),
+    ]);
+    await expect(page.locator("#login-error")).toContainText(
+      i < 5 ? /^Wrong email or password\.$/ : /Too many failed sign-ins for this account\. Try again in 15 min\./,
+    );
   }
   await page.getByLabel("Password").fill("locked-password-1");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -93,7 +109,14 @@ test("first run: with no users the login page says how to create the first admin
     // The server log says the same.
     expect(server.output()).toContain("No users yet. Create the first admin with:");
     // Once an admin exists, the hint is gone and that admin can sign in.
-    expect((await fedctl(["users", "add", "first@example.org", "--role", "admin", "--password", "first-admin-pw"], { DATABASE_URL: "", FEDCONSOLE_DATA_DIR: dataDir })).code).toBe(0);
+    expect(
+      (
+        await fedctl(["users", "add", "first@example.org", "--role", "admin", "--password", "first-admin-pw"], {
+          DATABASE_URL: "",
+          FEDCONSOLE_DATA_DIR: dataDir,
+        })
+      ).code,
+    ).toBe(0);
     await page.goto(server.url + "/login");
     await expect(page.getByRole("heading", { name: "No accounts yet" })).toHaveCount(0);
     await page.getByLabel("Email").fill("first@example.org");

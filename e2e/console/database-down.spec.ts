@@ -24,7 +24,10 @@ const FAILING = "down.example.org";
 test("database outage: clear error page and action message, API 503, recovery without reload", async ({ browser }) => {
   test.setTimeout(180_000);
   db = await createTestDatabase();
-  await db.pool.query("INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, $2, 600000, $2), ('up.example.org', 0, 0, NULL)", [FAILING, NOW - 1000]);
+  await db.pool.query(
+    "INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, $2, 600000, $2), ('up.example.org', 0, 0, NULL)",
+    [FAILING, NOW - 1000],
+  );
   const target = new URL(db.url);
   proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
   const viaProxy = new URL(db.url);
@@ -51,7 +54,9 @@ test("database outage: clear error page and action message, API 503, recovery wi
 
   // An action while the database is away: a clear message, and (checked below) no change.
   await page.getByRole("button", { name: "Reset connection" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "database" })).toHaveText("The database is not reachable right now, so nothing was changed. Try again in a moment.");
+  await expect(page.getByRole("alert").filter({ hasText: "database" })).toHaveText(
+    "The database is not reachable right now, so nothing was changed. Try again in a moment.",
+  );
 
   // A page: the database-down page, not a generic crash.
   await page.goto("/destinations");
@@ -67,7 +72,9 @@ test("database outage: clear error page and action message, API 503, recovery wi
 
   // The API: 503 with a Matrix error body, within the connect timeout.
   const t = Date.now();
-  const api = await fetch(`${base}/_synapse/admin/v1/federation/destinations`, { headers: { Authorization: "Bearer fct_whatever" } });
+  const api = await fetch(`${base}/_synapse/admin/v1/federation/destinations`, {
+    headers: { Authorization: "Bearer fct_whatever" },
+  });
   expect(api.status).toBe(503);
   expect(await api.json()).toMatchObject({ errcode: "M_UNKNOWN" });
   expect(Date.now() - t).toBeLessThan(5_000);
@@ -82,9 +89,15 @@ test("database outage: clear error page and action message, API 503, recovery wi
   test.info().annotations.push({ type: "outage", description: `recovered ${Date.now() - cutAt} ms after the cut` });
 
   // The failed action changed nothing: still backing off, no audit event.
-  const row = (await db.pool.query("SELECT retry_last_ts::text, wake_requested_at FROM destinations WHERE destination = $1", [FAILING])).rows[0];
+  const row = (
+    await db.pool.query("SELECT retry_last_ts::text, wake_requested_at FROM destinations WHERE destination = $1", [
+      FAILING,
+    ])
+  ).rows[0];
   expect(row).toEqual({ retry_last_ts: String(NOW - 1000), wake_requested_at: null });
-  expect((await db.pool.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'destination.reset'")).rows[0].n).toBe(0);
+  expect(
+    (await db.pool.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'destination.reset'")).rows[0].n,
+  ).toBe(0);
 
   // And works again: the same reset now goes through.
   await page.goto(`/destinations/${encodeURIComponent(FAILING)}`);

@@ -9,16 +9,49 @@ const NAME = "broken.example.org:8448";
 test.beforeEach(async ({ page }) => {
   await seedConsole([
     {
-      destination: NAME, retry_last_ts: NOW - 120_000, retry_interval: 9_000_000, failure_ts: NOW - 26 * HOUR, last_successful_stream_ordering: 9007199254740993n,
-      last_attempt_ts: NOW - 120_000, last_outcome: "failure", last_error_kind: "CERT_EXPIRED", last_error_message: "certificate has expired",
-      resolved_address: "203.0.113.7:8448", server_software: "Synapse", server_version: "1.120.0",
-      rooms: Array.from({ length: 120 }, (_, i) => ({ room_id: `!room${String(i).padStart(3, "0")}:example.org`, stream_ordering: 1000 + i })),
+      destination: NAME,
+      retry_last_ts: NOW - 120_000,
+      retry_interval: 9_000_000,
+      failure_ts: NOW - 26 * HOUR,
+      last_successful_stream_ordering: 9007199254740993n,
+      last_attempt_ts: NOW - 120_000,
+      last_outcome: "failure",
+      last_error_kind: "CERT_EXPIRED",
+      last_error_message: "certificate has expired",
+      resolved_address: "203.0.113.7:8448",
+      server_software: "Synapse",
+      server_version: "1.120.0",
+      rooms: Array.from({ length: 120 }, (_, i) => ({
+        room_id: `!room${String(i).padStart(3, "0")}:example.org`,
+        stream_ordering: 1000 + i,
+      })),
     },
     { destination: "fine.example.org", last_attempt_ts: NOW - 60_000, last_outcome: "success" },
   ]);
-  await addAttempt({ destination: NAME, started_ts: NOW - 26 * HOUR, outcome: "success", stage: "done", http_status: 200 });
-  await addAttempt({ destination: NAME, started_ts: NOW - 25 * HOUR, outcome: "failure", stage: "connect", reason: "CONNECT_REFUSED", message: "connect ECONNREFUSED 203.0.113.7:8448" });
-  await addAttempt({ destination: NAME, started_ts: NOW - 120_000, outcome: "failure", stage: "tls", reason: "CERT_EXPIRED", message: "certificate has expired", trigger: "schedule" });
+  await addAttempt({
+    destination: NAME,
+    started_ts: NOW - 26 * HOUR,
+    outcome: "success",
+    stage: "done",
+    http_status: 200,
+  });
+  await addAttempt({
+    destination: NAME,
+    started_ts: NOW - 25 * HOUR,
+    outcome: "failure",
+    stage: "connect",
+    reason: "CONNECT_REFUSED",
+    message: "connect ECONNREFUSED 203.0.113.7:8448",
+  });
+  await addAttempt({
+    destination: NAME,
+    started_ts: NOW - 120_000,
+    outcome: "failure",
+    stage: "tls",
+    reason: "CERT_EXPIRED",
+    message: "certificate has expired",
+    trigger: "schedule",
+  });
   await login(page, "viewer");
 });
 
@@ -28,7 +61,9 @@ test("error in plain words, fields raw and human, remote server, history (screen
   await expect(page).toHaveURL(`/destinations/${encodeURIComponent(NAME)}`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(NAME);
   await expect(page.getByTestId("detail-status")).toContainText("Backing off");
-  await expect(page.getByTestId("detail-status")).toContainText(/retry due .*UTC.*\(in 2 h 2\d min|retry due .*\(in 2 h/);
+  await expect(page.getByTestId("detail-status")).toContainText(
+    /retry due .*UTC.*\(in 2 h 2\d min|retry due .*\(in 2 h/,
+  );
   await expect(page.getByTestId("latest-error")).toContainText("TLS: certificate has expired");
 
   const fields = page.getByTestId("synapse-fields");

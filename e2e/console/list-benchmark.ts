@@ -24,10 +24,14 @@ const db = await createTestDatabase();
 const t0 = performance.now();
 // Bulk fill: drop the secondary indexes, insert, build them again (much faster than
 // maintaining ~25 indexes row by row); the definitions are the migration's own.
-const defs = (await db.pool.query<{ indexname: string; indexdef: string }>(
-  "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'destinations' AND indexname <> 'destinations_pkey'")).rows;
+const defs = (
+  await db.pool.query<{ indexname: string; indexdef: string }>(
+    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'destinations' AND indexname <> 'destinations_pkey'",
+  )
+).rows;
 for (const d of defs) await db.pool.query(`DROP INDEX "${d.indexname}"`);
-await db.pool.query(`
+await db.pool.query(
+  `
   INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering,
                             last_attempt_ts, last_outcome, last_error_kind, rooms_count)
   SELECT 'host' || lpad(((i * 7368787 + 1234567) % 10000000)::text, 7, '0') || '.example.org',
@@ -39,13 +43,17 @@ await db.pool.query(`
          CASE WHEN i % 10 < 3 THEN 'failure' WHEN i % 20 = 7 THEN NULL ELSE 'success' END,
          CASE WHEN i % 100 = 1 THEN 'IP_BLOCKED' WHEN i % 10 < 3 THEN 'CONNECT_REFUSED' END,
          i % 11
-  FROM generate_series(1::bigint, $1::bigint) AS i`, [N]);
+  FROM generate_series(1::bigint, $1::bigint) AS i`,
+  [N],
+);
 for (const d of defs) await db.pool.query(d.indexdef);
 await db.pool.query("VACUUM ANALYZE destinations");
 console.log(`filled ${N} destinations in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const me: Principal = { userId: null, email: "bench", role: "viewer", via: "console" };
-const r = await db.pool.query("INSERT INTO users (id, email, role) VALUES (gen_random_uuid(), 'bench@x.test', 'viewer') RETURNING id");
+const r = await db.pool.query(
+  "INSERT INTO users (id, email, role) VALUES (gen_random_uuid(), 'bench@x.test', 'viewer') RETURNING id",
+);
 const secret = await getOrCreateAuthSecret(db.pool);
 const cookieName = "authjs.session-token";
 const cookie = `${cookieName}=${await encode({ token: { sub: r.rows[0].id, email: "bench@x.test" }, secret, salt: cookieName, maxAge: 3600 })}`;
@@ -65,22 +73,43 @@ async function measure(view: string, q: ConsoleListQuery, qs: string) {
     const html = await res.text();
     const p = performance.now() - t;
     if (res.status !== 200 || !html.includes('data-testid="destinations"')) throw new Error(`${qs}: ${res.status}`);
-    if (i > 0) { lib.push(l); page.push(p); } // the first run warms caches
+    if (i > 0) {
+      lib.push(l);
+      page.push(p);
+    } // the first run warms caches
   }
   rows.push({ view, lib: median(lib), page: median(page) });
-  console.log(`${view.padEnd(48)} lib ${median(lib).toFixed(1).padStart(6)} ms   page ${median(page).toFixed(1).padStart(6)} ms`);
+  console.log(
+    `${view.padEnd(48)} lib ${median(lib).toFixed(1).padStart(6)} ms   page ${median(page).toFixed(1).padStart(6)} ms`,
+  );
 }
 
 try {
   for (const sort of CONSOLE_SORTS) {
     for (const dir of ["asc", "desc"] as const) {
-      await measure(`sort=${sort}&dir=${dir}`, { ...DEFAULT_LIST_QUERY, size: 100, sort, dir }, `size=100&sort=${sort}&dir=${dir}`);
+      await measure(
+        `sort=${sort}&dir=${dir}`,
+        { ...DEFAULT_LIST_QUERY, size: 100, sort, dir },
+        `size=100&sort=${sort}&dir=${dir}`,
+      );
     }
   }
-  await measure("status=failing&sort=next_retry", { ...DEFAULT_LIST_QUERY, size: 100, status: "failing", sort: "next_retry" }, "size=100&status=failing&sort=next_retry");
-  await measure("status=healthy&sort=last_attempt&dir=desc", { ...DEFAULT_LIST_QUERY, size: 100, status: "healthy", sort: "last_attempt", dir: "desc" }, "size=100&status=healthy&sort=last_attempt&dir=desc");
+  await measure(
+    "status=failing&sort=next_retry",
+    { ...DEFAULT_LIST_QUERY, size: 100, status: "failing", sort: "next_retry" },
+    "size=100&status=failing&sort=next_retry",
+  );
+  await measure(
+    "status=healthy&sort=last_attempt&dir=desc",
+    { ...DEFAULT_LIST_QUERY, size: 100, status: "healthy", sort: "last_attempt", dir: "desc" },
+    "size=100&status=healthy&sort=last_attempt&dir=desc",
+  );
   await measure("status=blocked", { ...DEFAULT_LIST_QUERY, size: 100, status: "blocked" }, "size=100&status=blocked");
-  await measure("q=host12&sort=rooms&dir=desc", { ...DEFAULT_LIST_QUERY, size: 100, search: "host12", sort: "rooms", dir: "desc" }, "size=100&q=host12&sort=rooms&dir=desc");
+  await measure(
+    "q=host12&sort=rooms&dir=desc",
+    { ...DEFAULT_LIST_QUERY, size: 100, search: "host12", sort: "rooms", dir: "desc" },
+    "size=100&q=host12&sort=rooms&dir=desc",
+  );
   await measure("page=5000 (offset 499,900)", { ...DEFAULT_LIST_QUERY, size: 100, page: 5000 }, "size=100&page=5000");
   console.log("\n| view | lib (ms) | page (ms) |\n|---|---:|---:|");
   for (const x of rows) console.log(`| \`${x.view}\` | ${x.lib.toFixed(1)} | ${x.page.toFixed(1)} |`);

@@ -11,21 +11,61 @@ function fleet(): ConsoleSeed[] {
     const name = `srv${String(i).padStart(2, "0")}.example.org`;
     if (i % 4 === 0) {
       // backing off, interval growing with i
-      rows.push({ destination: name, retry_last_ts: NOW - i * 60_000, retry_interval: 600_000 * (i + 1), failure_ts: NOW - (i + 1) * HOUR,
-        last_successful_stream_ordering: i, last_attempt_ts: NOW - i * 60_000, last_outcome: "failure", last_error_kind: "CONNECT_REFUSED", rooms: [{ room_id: "!a:x", stream_ordering: 1 }] });
+      rows.push({
+        destination: name,
+        retry_last_ts: NOW - i * 60_000,
+        retry_interval: 600_000 * (i + 1),
+        failure_ts: NOW - (i + 1) * HOUR,
+        last_successful_stream_ordering: i,
+        last_attempt_ts: NOW - i * 60_000,
+        last_outcome: "failure",
+        last_error_kind: "CONNECT_REFUSED",
+        rooms: [{ room_id: "!a:x", stream_ordering: 1 }],
+      });
     } else if (i % 4 === 1) {
-      rows.push({ destination: name, last_successful_stream_ordering: 1000 + i, last_attempt_ts: NOW - 5 * 60_000, last_outcome: "success", last_success_ts: NOW - 5 * 60_000,
-        rooms: Array.from({ length: i % 7 }, (_, k) => ({ room_id: `!r${k}:x`, stream_ordering: k })) });
+      rows.push({
+        destination: name,
+        last_successful_stream_ordering: 1000 + i,
+        last_attempt_ts: NOW - 5 * 60_000,
+        last_outcome: "success",
+        last_success_ts: NOW - 5 * 60_000,
+        rooms: Array.from({ length: i % 7 }, (_, k) => ({ room_id: `!r${k}:x`, stream_ordering: k })),
+      });
     } else if (i % 4 === 2) {
       rows.push({ destination: name }); // never contacted, null stream ordering
     } else {
-      rows.push({ destination: name, last_successful_stream_ordering: null, last_attempt_ts: NOW - HOUR, last_outcome: "success" }); // healthy, never sent events
+      rows.push({
+        destination: name,
+        last_successful_stream_ordering: null,
+        last_attempt_ts: NOW - HOUR,
+        last_outcome: "success",
+      }); // healthy, never sent events
     }
   }
-  rows.push({ destination: "10.1.2.3:8448", retry_last_ts: NOW - 1000, retry_interval: 3_600_000, failure_ts: NOW - 2 * HOUR, last_attempt_ts: NOW - 1000,
-    last_outcome: "failure", last_error_kind: "IP_BLOCKED", last_error_message: "10.1.2.3 is in a blocked range" });
-  rows.push({ destination: "matrix.example.com", retry_last_ts: NOW - 60_000, retry_interval: 720_000, failure_ts: NOW - 3 * HOUR, last_successful_stream_ordering: 1910209,
-    last_attempt_ts: NOW - 60_000, last_outcome: "failure", last_error_kind: "CERT_EXPIRED", rooms: [{ room_id: "!x:y", stream_ordering: 5 }, { room_id: "!z:y", stream_ordering: 6 }] });
+  rows.push({
+    destination: "10.1.2.3:8448",
+    retry_last_ts: NOW - 1000,
+    retry_interval: 3_600_000,
+    failure_ts: NOW - 2 * HOUR,
+    last_attempt_ts: NOW - 1000,
+    last_outcome: "failure",
+    last_error_kind: "IP_BLOCKED",
+    last_error_message: "10.1.2.3 is in a blocked range",
+  });
+  rows.push({
+    destination: "matrix.example.com",
+    retry_last_ts: NOW - 60_000,
+    retry_interval: 720_000,
+    failure_ts: NOW - 3 * HOUR,
+    last_successful_stream_ordering: 1910209,
+    last_attempt_ts: NOW - 60_000,
+    last_outcome: "failure",
+    last_error_kind: "CERT_EXPIRED",
+    rooms: [
+      { room_id: "!x:y", stream_ordering: 5 },
+      { room_id: "!z:y", stream_ordering: 6 },
+    ],
+  });
   return rows;
 }
 
@@ -33,8 +73,12 @@ let browserErrors: string[] = [];
 test.beforeEach(async ({ page }) => {
   browserErrors = [];
   // Resource failures are reported by URL (below); the console line for them carries none.
-  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) browserErrors.push(m.text()); });
-  page.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) browserErrors.push(`${r.status()} ${r.url()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) browserErrors.push(m.text());
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) browserErrors.push(`${r.status()} ${r.url()}`);
+  });
   page.on("pageerror", (e) => browserErrors.push(e.message));
   await seedConsole(fleet());
   await login(page, "viewer");
@@ -45,7 +89,9 @@ test.afterEach(() => {
   expect(browserErrors).toEqual([]);
 });
 
-test("columns: honest status names, next retry absolute and relative, interval in human units with raw ms (screenshot)", async ({ page }, testInfo) => {
+test("columns: honest status names, next retry absolute and relative, interval in human units with raw ms (screenshot)", async ({
+  page,
+}, testInfo) => {
   await page.goto("/destinations?q=matrix");
   const row = page.locator('tr[data-destination="matrix.example.com"]');
   await expect(row).toBeVisible();
@@ -84,10 +130,22 @@ test("sort by any column both ways via the headers, state in the URL, survives r
   expect(names.slice(0, 3)).toEqual(["srv56.example.org", "srv52.example.org", "srv48.example.org"]);
   await expect(page.getByRole("columnheader", { name: /Retry interval/ })).toHaveAttribute("aria-sort", "descending");
   await page.reload();
-  expect((await listedNames(page)).slice(0, 3)).toEqual(["srv56.example.org", "srv52.example.org", "srv48.example.org"]);
+  expect((await listedNames(page)).slice(0, 3)).toEqual([
+    "srv56.example.org",
+    "srv52.example.org",
+    "srv48.example.org",
+  ]);
 
   // Every column sorts both ways without error, and the order is the reverse where keys are distinct.
-  for (const [label, sort] of [["Destination", "destination"], ["Status", "status"], ["Failing since", "failure_ts"], ["Last attempt", "last_attempt"], ["Next retry", "next_retry"], ["Last successful stream ordering", "last_successful_stream_ordering"], ["Shared rooms", "rooms"]] as const) {
+  for (const [label, sort] of [
+    ["Destination", "destination"],
+    ["Status", "status"],
+    ["Failing since", "failure_ts"],
+    ["Last attempt", "last_attempt"],
+    ["Next retry", "next_retry"],
+    ["Last successful stream ordering", "last_successful_stream_ordering"],
+    ["Shared rooms", "rooms"],
+  ] as const) {
     await page.goto(`/destinations?size=100&sort=${sort}`);
     const asc = await listedNames(page);
     await page.goto(`/destinations?size=100&sort=${sort}&dir=desc`);
@@ -155,11 +213,15 @@ test("paging: page size, next/previous, total, last page; bookmarkable", async (
   await expect(page.getByTestId("list-summary")).toHaveText("26–50 of 62");
 });
 
-test("phone width: the list stays usable (no page-wide horizontal scroll, table scrolls in its box)", async ({ page }) => {
+test("phone width: the list stays usable (no page-wide horizontal scroll, table scrolls in its box)", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/destinations");
   await expect(page.getByLabel("Search server names")).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(1);
   await expect(page.getByRole("link", { name: "Next ›" })).toBeVisible();
 });

@@ -20,7 +20,10 @@ let dir: string;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  fleet = await startFakeFleet([{ name: "good", behaviour: "healthy" }, { name: "bad", behaviour: "down" }]);
+  fleet = await startFakeFleet([
+    { name: "good", behaviour: "healthy" },
+    { name: "bad", behaviour: "down" },
+  ]);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-console-sched-"));
   fs.chmodSync(dir, 0o755);
   const caFile = path.join(dir, "fleet-ca.pem");
@@ -35,7 +38,14 @@ test.beforeAll(async () => {
     FEDERATION_HEALTH_INTERVAL: "0", // only resets and due retries: nothing else is attempted
   };
   server = await startServer(env);
-  expect((await fedctl(["users", "add", "operator@sched.test", "--role", "operator", "--password", "operator-password-1"], env)).code).toBe(0);
+  expect(
+    (
+      await fedctl(
+        ["users", "add", "operator@sched.test", "--role", "operator", "--password", "operator-password-1"],
+        env,
+      )
+    ).code,
+  ).toBe(0);
   pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const now = Date.now();
   for (const name of ["good", "bad"]) {
@@ -55,7 +65,9 @@ test.afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("operator reset: the page shows the attempt it triggered, in progress → success, without a reload", async ({ browser }) => {
+test("operator reset: the page shows the attempt it triggered, in progress → success, without a reload", async ({
+  browser,
+}) => {
   const context = await browser.newContext({ baseURL: server.url });
   const page = await context.newPage();
   await login(page, "operator", { email: "operator@sched.test", password: "operator-password-1" });
@@ -63,7 +75,9 @@ test("operator reset: the page shows the attempt it triggered, in progress → s
   await page.goto(`/destinations/${encodeURIComponent(name)}`);
   await expect(page.getByTestId("detail-status")).toContainText("Backing off");
   await page.getByRole("button", { name: "Reset connection" }).click();
-  await expect(page.getByTestId("reset-attempt-result")).toHaveText(/^attempt succeeded in \d[\d,]* ms$/, { timeout: 20_000 });
+  await expect(page.getByTestId("reset-attempt-result")).toHaveText(/^attempt succeeded in \d[\d,]* ms$/, {
+    timeout: 20_000,
+  });
   await expect(page.getByTestId("detail-status")).toContainText("Healthy");
   await expect(page.getByTestId("remote-fields")).toContainText("FakeSynapse 1.2.3");
   const newest = page.getByTestId("attempts").locator("li").first();
@@ -80,7 +94,10 @@ test("operator reset of a server that is still down: the failed attempt and its 
   await login(page, "operator", { email: "operator@sched.test", password: "operator-password-1" });
   await page.goto(`/destinations/${encodeURIComponent(fleet.server("bad").serverName)}`);
   await page.getByRole("button", { name: "Reset connection" }).click();
-  await expect(page.getByTestId("reset-attempt-result")).toHaveText(/^attempt failed in \d[\d,]* ms: Connection: connection refused$/, { timeout: 20_000 });
+  await expect(page.getByTestId("reset-attempt-result")).toHaveText(
+    /^attempt failed in \d[\d,]* ms: Connection: connection refused$/,
+    { timeout: 20_000 },
+  );
   await expect(page.getByTestId("detail-status")).toContainText("Backing off");
   await expect(page.getByTestId("latest-error")).toContainText("Connection: connection refused");
   await context.close();

@@ -2,7 +2,11 @@
 import { test, expect, db } from "../support/fixtures";
 import { login } from "./helpers";
 
-test("admin adds a member with a role, changes the role, removes them; all audited", async ({ page, browser, baseURL }) => {
+test("admin adds a member with a role, changes the role, removes them; all audited", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const email = `new-${Date.now()}@e2e.test`;
   await login(page, "admin");
   await page.getByRole("link", { name: "Team" }).click();
@@ -36,10 +40,20 @@ test("admin adds a member with a role, changes the role, removes them; all audit
   await expect(opage).toHaveURL(/\/login/);
   await other.close();
 
-  const audit = (await db().query("SELECT actor, via, action, detail FROM audit_events WHERE action LIKE 'user.%' AND detail->>'email' = $1 ORDER BY id", [email])).rows;
+  const audit = (
+    await db().query(
+      "SELECT actor, via, action, detail FROM audit_events WHERE action LIKE 'user.%' AND detail->>'email' = $1 ORDER BY id",
+      [email],
+    )
+  ).rows;
   expect(audit).toEqual([
     { actor: "admin@e2e.test", via: "console", action: "user.add", detail: { email, role: "operator" } },
-    { actor: "admin@e2e.test", via: "console", action: "user.set_role", detail: { email, from: "operator", to: "viewer" } },
+    {
+      actor: "admin@e2e.test",
+      via: "console",
+      action: "user.set_role",
+      detail: { email, from: "operator", to: "viewer" },
+    },
     { actor: "admin@e2e.test", via: "console", action: "user.remove", detail: { email } },
   ]);
 });
@@ -50,10 +64,14 @@ test("cannot remove or demote the last admin; errors are shown, nothing changes"
   const row = page.locator('tr[data-email="admin@e2e.test"]');
   page.once("dialog", (d) => d.accept());
   await row.getByRole("button", { name: "Remove admin@e2e.test" }).click();
-  await expect(row.locator("td").nth(3).getByRole("alert")).toHaveText("admin@e2e.test is the last admin and cannot be removed.");
+  await expect(row.locator("td").nth(3).getByRole("alert")).toHaveText(
+    "admin@e2e.test is the last admin and cannot be removed.",
+  );
   await row.getByLabel("Role of admin@e2e.test", { exact: true }).selectOption("operator");
   await row.getByRole("button", { name: "Save role of admin@e2e.test" }).click();
-  await expect(row.locator("td").nth(1).getByRole("alert")).toHaveText("admin@e2e.test is the last admin; make another user admin first.");
+  await expect(row.locator("td").nth(1).getByRole("alert")).toHaveText(
+    "admin@e2e.test is the last admin; make another user admin first.",
+  );
   expect((await db().query("SELECT role FROM users WHERE email = 'admin@e2e.test'")).rows).toEqual([{ role: "admin" }]);
 });
 
@@ -70,6 +88,8 @@ test("operators and viewers cannot manage the team (page and nav)", async ({ pag
   await login(page, "operator");
   await expect(page.getByRole("link", { name: "Team" })).toHaveCount(0);
   await page.goto("/team");
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Managing the team needs the admin role; you are operator.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    "Managing the team needs the admin role; you are operator.",
+  );
   await expect(page.getByRole("form", { name: "Add a team member" })).toHaveCount(0);
 });

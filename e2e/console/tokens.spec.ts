@@ -2,7 +2,10 @@
 import { test, expect, FED } from "../support/fixtures";
 import { login } from "./helpers";
 
-test("a token created in the console works against the API and stops working once revoked", async ({ page, baseURL }) => {
+test("a token created in the console works against the API and stops working once revoked", async ({
+  page,
+  baseURL,
+}) => {
   await login(page, "operator");
   await page.goto("/tokens");
   const name = `ci-script-${Date.now()}`;

@@ -14,12 +14,29 @@ let server: RunningServer;
 let token: string;
 let t0: number;
 
-type Row = { destination: string; retry_last_ts: string; retry_interval: string; failure_ts: string | null; last_outcome: string | null; last_error_kind: string | null };
+type Row = {
+  destination: string;
+  retry_last_ts: string;
+  retry_interval: string;
+  failure_ts: string | null;
+  last_outcome: string | null;
+  last_error_kind: string | null;
+};
 
 const row = async (d: string): Promise<Row> =>
-  (await db.pool.query("SELECT destination, retry_last_ts, retry_interval, failure_ts, last_outcome, last_error_kind FROM destinations WHERE destination = $1", [d])).rows[0];
+  (
+    await db.pool.query(
+      "SELECT destination, retry_last_ts, retry_interval, failure_ts, last_outcome, last_error_kind FROM destinations WHERE destination = $1",
+      [d],
+    )
+  ).rows[0];
 const attempts = async (d: string) =>
-  (await db.pool.query("SELECT trigger, outcome, stage, reason, duration_ms, server_version FROM attempts WHERE destination = $1 ORDER BY id", [d])).rows;
+  (
+    await db.pool.query(
+      "SELECT trigger, outcome, stage, reason, duration_ms, server_version FROM attempts WHERE destination = $1 ORDER BY id",
+      [d],
+    )
+  ).rows;
 
 test.describe.configure({ mode: "serial" });
 
@@ -38,11 +55,19 @@ test.beforeAll(async () => {
   const due = { retry_last_ts: t0 - 2 * 3_600_000, retry_interval: MIN, failure_ts: t0 - 3 * 3_600_000 };
   const notDue = { retry_last_ts: t0, retry_interval: 86_400_000, failure_ts: t0 - 3_600_000 };
   const seed: [string, typeof due][] = [
-    ["healthy", due], ["down", due], ["notdue", notDue], ["s404", due], ["hang", due], ["v6", due], ["resetme", notDue],
+    ["healthy", due],
+    ["down", due],
+    ["notdue", notDue],
+    ["s404", due],
+    ["hang", due],
+    ["v6", due],
+    ["resetme", notDue],
   ];
   for (const [name, t] of seed) {
-    await db.pool.query("INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, $2, $3, $4)",
-      [fleet.server(name).serverName, t.retry_last_ts, t.retry_interval, t.failure_ts]);
+    await db.pool.query(
+      "INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, $2, $3, $4)",
+      [fleet.server(name).serverName, t.retry_last_ts, t.retry_interval, t.failure_ts],
+    );
   }
   const env = schedulerEnv(fleet, db.url);
   server = await startServer(env);
@@ -58,15 +83,30 @@ test.afterAll(async () => {
 
 test("a due destination on a healthy server is cleared within seconds of start", async () => {
   const name = fleet.server("healthy").serverName;
-  const r = await waitFor("healthy cleared", async () => { const x = await row(name); return x.retry_last_ts === "0" ? x : undefined; });
+  const r = await waitFor("healthy cleared", async () => {
+    const x = await row(name);
+    return x.retry_last_ts === "0" ? x : undefined;
+  });
   expect(r).toMatchObject({ retry_interval: "0", failure_ts: null, last_outcome: "success" });
-  expect(await attempts(name)).toEqual([{ trigger: "schedule", outcome: "success", stage: "done", reason: null, duration_ms: expect.any(Number), server_version: "1.2.3" }]);
+  expect(await attempts(name)).toEqual([
+    {
+      trigger: "schedule",
+      outcome: "success",
+      stage: "done",
+      reason: null,
+      duration_ms: expect.any(Number),
+      server_version: "1.2.3",
+    },
+  ]);
   expect(fleet.server("healthy").requests.count(VERSION_PATH)).toBe(1);
 });
 
 test("a closed port: retry_last_ts ≈ now, failure_ts kept, interval grown by Synapse's factor", async () => {
   const name = fleet.server("down").serverName;
-  const r = await waitFor("down attempted", async () => { const x = await row(name); return x.last_outcome ? x : undefined; });
+  const r = await waitFor("down attempted", async () => {
+    const x = await row(name);
+    return x.last_outcome ? x : undefined;
+  });
   expect(r.last_outcome).toBe("failure");
   expect(r.last_error_kind).toBe("CONNECT_REFUSED");
   expect(Number(r.retry_last_ts)).toBeGreaterThanOrEqual(t0);
@@ -79,14 +119,29 @@ test("a closed port: retry_last_ts ≈ now, failure_ts kept, interval grown by S
 
 test("a 404 answer is recorded but leaves the timings unchanged", async () => {
   const name = fleet.server("s404").serverName;
-  const r = await waitFor("404 attempted", async () => { const x = await row(name); return x.last_outcome ? x : undefined; });
-  expect(r).toMatchObject({ last_outcome: "neutral", last_error_kind: "HTTP_404", retry_interval: String(MIN), failure_ts: String(t0 - 3 * 3_600_000) });
+  const r = await waitFor("404 attempted", async () => {
+    const x = await row(name);
+    return x.last_outcome ? x : undefined;
+  });
+  expect(r).toMatchObject({
+    last_outcome: "neutral",
+    last_error_kind: "HTTP_404",
+    retry_interval: String(MIN),
+    failure_ts: String(t0 - 3 * 3_600_000),
+  });
   expect(r.retry_last_ts).toBe(String(t0 - 2 * 3_600_000));
 });
 
 test("a hanging server times out and counts as a failure", async () => {
   const name = fleet.server("hang").serverName;
-  const r = await waitFor("hang timed out", async () => { const x = await row(name); return x.last_outcome ? x : undefined; }, 15_000);
+  const r = await waitFor(
+    "hang timed out",
+    async () => {
+      const x = await row(name);
+      return x.last_outcome ? x : undefined;
+    },
+    15_000,
+  );
   expect(r.last_outcome).toBe("failure");
   expect(r.last_error_kind).toBe("TIMEOUT");
   const [a] = await attempts(name);
@@ -96,7 +151,10 @@ test("a hanging server times out and counts as a failure", async () => {
 
 test("an address in a blocked range is never connected to", async () => {
   const name = fleet.server("v6").serverName; // [::1]:port — ::1/128 is not allowlisted
-  const r = await waitFor("blocked attempted", async () => { const x = await row(name); return x.last_outcome ? x : undefined; });
+  const r = await waitFor("blocked attempted", async () => {
+    const x = await row(name);
+    return x.last_outcome ? x : undefined;
+  });
   expect(r).toMatchObject({ last_outcome: "failure", last_error_kind: "IP_BLOCKED" });
   expect(fleet.server("v6").connections).toBe(0);
 });
@@ -119,6 +177,12 @@ test("reset through the API on a now-healthy server: cleared timings and a succe
   expect(Date.now() - started).toBeLessThan(2_000);
   expect(a).toMatchObject({ trigger: "reset", outcome: "success" });
   const details = await (await fetch(url, { headers: { Authorization: `Bearer ${token}` } })).json();
-  expect(details).toEqual({ destination: member.serverName, last_successful_stream_ordering: null, failure_ts: null, retry_last_ts: 0, retry_interval: 0 });
+  expect(details).toEqual({
+    destination: member.serverName,
+    last_successful_stream_ordering: null,
+    failure_ts: null,
+    retry_last_ts: 0,
+    retry_interval: 0,
+  });
   expect(member.requests.count(VERSION_PATH)).toBe(1);
 });

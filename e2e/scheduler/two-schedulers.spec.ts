@@ -29,19 +29,30 @@ test(`two scheduler processes, ${N} due destinations: every one attempted exactl
   const started = Date.now();
   schedulers.push(...(await Promise.all([startSchedulerProcess(env), startSchedulerProcess(env)])));
   const pool = db.pool;
-  await waitFor("all attempts recorded", async () => {
-    const r = await pool.query("SELECT count(*)::int AS n FROM attempts");
-    return r.rows[0].n >= N;
-  }, 120_000);
+  await waitFor(
+    "all attempts recorded",
+    async () => {
+      const r = await pool.query("SELECT count(*)::int AS n FROM attempts");
+      return r.rows[0].n >= N;
+    },
+    120_000,
+  );
   const elapsed = Date.now() - started;
   await new Promise((r) => setTimeout(r, 1_000)); // would a second attempt sneak in?
 
   const perServer = fleet.servers.map((s) => s.requests.count(VERSION_PATH));
   expect(perServer.filter((n) => n !== 1).length, "servers not contacted exactly once").toBe(0);
-  const rows = await pool.query("SELECT count(*)::int AS attempts, count(DISTINCT destination)::int AS destinations, count(DISTINCT scheduler)::int AS schedulers FROM attempts");
+  const rows = await pool.query(
+    "SELECT count(*)::int AS attempts, count(DISTINCT destination)::int AS destinations, count(DISTINCT scheduler)::int AS schedulers FROM attempts",
+  );
   expect(rows.rows[0]).toEqual({ attempts: N, destinations: N, schedulers: 2 });
-  const left = await pool.query("SELECT count(*)::int AS n FROM destinations WHERE retry_last_ts <> 0 OR claimed_until IS NOT NULL");
+  const left = await pool.query(
+    "SELECT count(*)::int AS n FROM destinations WHERE retry_last_ts <> 0 OR claimed_until IS NOT NULL",
+  );
   expect(left.rows[0].n).toBe(0);
-  test.info().annotations.push({ type: "measured", description: `${N} attempts by 2 schedulers in ${elapsed} ms (${Math.round((N * 1000) / elapsed)} attempts/s)` });
+  test.info().annotations.push({
+    type: "measured",
+    description: `${N} attempts by 2 schedulers in ${elapsed} ms (${Math.round((N * 1000) / elapsed)} attempts/s)`,
+  });
   console.log(`two schedulers: ${N} attempts in ${elapsed} ms (${Math.round((N * 1000) / elapsed)}/s)`);
 });

@@ -4,7 +4,11 @@ import { test as base, expect, type APIRequestContext } from "@playwright/test";
 
 export type Role = "admin" | "operator" | "viewer";
 export const tokens = (): Record<Role, string> => JSON.parse(process.env.E2E_TOKENS ?? "{}");
-export const testEnv = () => ({ DATABASE_URL: process.env.E2E_DATABASE_URL!, FEDCONSOLE_DATA_DIR: process.env.E2E_DATA_DIR!, FEDERATION_SCHEDULER: "off" });
+export const testEnv = () => ({
+  DATABASE_URL: process.env.E2E_DATABASE_URL!,
+  FEDCONSOLE_DATA_DIR: process.env.E2E_DATA_DIR!,
+  FEDERATION_SCHEDULER: "off",
+});
 
 export type SeedDestination = {
   destination: string;
@@ -32,10 +36,20 @@ export async function seed(rows: SeedDestination[]): Promise<void> {
     for (const r of rows) {
       await c.query(
         "INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering) VALUES ($1, $2, $3, $4, $5)",
-        [r.destination, str(r.retry_last_ts) ?? "0", str(r.retry_interval) ?? "0", str(r.failure_ts), str(r.last_successful_stream_ordering)],
+        [
+          r.destination,
+          str(r.retry_last_ts) ?? "0",
+          str(r.retry_interval) ?? "0",
+          str(r.failure_ts),
+          str(r.last_successful_stream_ordering),
+        ],
       );
       for (const room of r.rooms ?? []) {
-        await c.query("INSERT INTO destination_rooms (destination, room_id, stream_ordering) VALUES ($1, $2, $3)", [r.destination, room.room_id, str(room.stream_ordering)]);
+        await c.query("INSERT INTO destination_rooms (destination, room_id, stream_ordering) VALUES ($1, $2, $3)", [
+          r.destination,
+          room.room_id,
+          str(room.stream_ordering),
+        ]);
       }
     }
     await c.query("COMMIT");
@@ -50,7 +64,13 @@ export async function seed(rows: SeedDestination[]): Promise<void> {
 export const FED = "/_synapse/admin/v1/federation/destinations";
 
 /** GET/POST with a role's bearer token; returns status and the raw body text (exact integers). */
-export async function call(request: APIRequestContext, method: "GET" | "POST", path: string, role: Role | null = "admin", body?: string) {
+export async function call(
+  request: APIRequestContext,
+  method: "GET" | "POST",
+  path: string,
+  role: Role | null = "admin",
+  body?: string,
+) {
   const headers: Record<string, string> = {};
   if (role) headers.Authorization = `Bearer ${tokens()[role]}`;
   const res = await request.fetch(path, { method, headers, data: body });

@@ -6,7 +6,11 @@ import { buildIfNeeded } from "../../scripts/build-if-needed";
 import { createTestDatabase } from "../../lib/testing/test-database";
 import { ROOT, fedctl, startServer } from "./server";
 
-export const ROLE_USERS = { admin: "admin@e2e.test", operator: "operator@e2e.test", viewer: "viewer@e2e.test" } as const;
+export const ROLE_USERS = {
+  admin: "admin@e2e.test",
+  operator: "operator@e2e.test",
+  viewer: "viewer@e2e.test",
+} as const;
 
 export default async function globalSetup() {
   buildIfNeeded(ROOT, (m) => console.log(m));
@@ -15,7 +19,12 @@ export default async function globalSetup() {
   const db = await createTestDatabase({ serverUrl: process.env.E2E_PG_SERVER_URL ?? "", probeLocal: false });
   console.log(`e2e: ${db.describe}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-e2e-data-"));
-  const env = { DATABASE_URL: db.url, FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off", FEDCONSOLE_SERVER_NAME: "e2e.test" };
+  const env = {
+    DATABASE_URL: db.url,
+    FEDCONSOLE_DATA_DIR: dataDir,
+    FEDERATION_SCHEDULER: "off",
+    FEDCONSOLE_SERVER_NAME: "e2e.test",
+  };
   const server = await startServer(env);
 
   const tokens: Record<string, string> = {};

@@ -5,7 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import type { FakeFleet } from "../../lib/federation/testing/fake-fleet";
 
-export function schedulerEnv(fleet: FakeFleet, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function schedulerEnv(
+  fleet: FakeFleet,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-fleet-"));
   const caFile = path.join(dir, "fleet-ca.pem");
   fs.writeFileSync(caFile, fleet.caPem);
@@ -23,7 +27,11 @@ export function schedulerEnv(fleet: FakeFleet, databaseUrl: string, extra: Recor
   };
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -21,12 +21,21 @@ export function stopProcess(proc: ChildProcess): Promise<void> {
   return new Promise<void>((resolve) => {
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
     const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-    proc.once("exit", () => { clearTimeout(t); resolve(); });
+    proc.once("exit", () => {
+      clearTimeout(t);
+      resolve();
+    });
     proc.kill("SIGTERM");
   });
 }
 
-export type RunningServer = { url: string; port: number; proc: ChildProcess; output: () => string; stop: () => Promise<void> };
+export type RunningServer = {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<RunningServer> {
   const port = await freePort();
@@ -46,8 +55,13 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
     try {
       const r = await fetch(url + "/health");
       if (r.ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) { proc.kill("SIGKILL"); throw new Error(`server did not become healthy:\n${out}`); }
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      proc.kill("SIGKILL");
+      throw new Error(`server did not become healthy:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const stop = () => stopProcess(proc);
@@ -55,7 +69,11 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
 }
 
 /** Runs fedctl against the given environment; resolves with stdout, rejects on non-zero exit. */
-export function fedctl(args: string[], env: Record<string, string>, stdin?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+export function fedctl(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib", "cli", "fedctl.ts"), ...args], {
       cwd: ROOT,
@@ -86,7 +104,10 @@ export async function startSchedulerProcess(env: Record<string, string>, timeout
   const deadline = Date.now() + timeoutMs;
   while (!out.includes("retry scheduler started")) {
     if (proc.exitCode !== null) throw new Error(`scheduler exited with ${proc.exitCode}:\n${out}`);
-    if (Date.now() > deadline) { proc.kill("SIGKILL"); throw new Error(`scheduler did not start:\n${out}`); }
+    if (Date.now() > deadline) {
+      proc.kill("SIGKILL");
+      throw new Error(`scheduler did not start:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const stop = () => stopProcess(proc);

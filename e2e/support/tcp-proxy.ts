@@ -11,7 +11,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     if (down) return client.destroy();
     const upstream = net.connect(targetPort, targetHost);
     sockets.add(client).add(upstream);
-    const drop = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
     client.pipe(upstream).pipe(client);
@@ -24,7 +29,13 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       for (const s of sockets) s.destroy();
       sockets.clear();
     },
-    restore() { down = false; },
-    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+    restore() {
+      down = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -40,7 +40,15 @@ export async function listAudit(pool: pg.Pool, viewer: Principal, q: AuditQuery)
   if (q.action?.trim()) add("action = ?", q.action.trim());
   if (q.before !== undefined) add("id < ?", q.before.toString());
   args.push(limit + 1);
-  const r = await pool.query<{ id: string; ts: Date; actor: string; via: string; action: string; destination: string | null; detail: unknown }>(
+  const r = await pool.query<{
+    id: string;
+    ts: Date;
+    actor: string;
+    via: string;
+    action: string;
+    destination: string | null;
+    detail: unknown;
+  }>(
     `SELECT id::text AS id, ts, actor, via, action, destination, detail FROM audit_events
      ${conds.length ? "WHERE " + conds.join(" AND ") : ""} ORDER BY id DESC LIMIT $${args.length}`,
     args,

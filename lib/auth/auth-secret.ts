@@ -8,7 +8,10 @@ const NAME = "auth_secret";
 
 export async function getOrCreateAuthSecret(pool: pg.Pool): Promise<string> {
   // ON CONFLICT DO NOTHING: two instances starting together agree on the first one written.
-  await pool.query("INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [NAME, crypto.randomBytes(32).toString("base64url")]);
+  await pool.query("INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [
+    NAME,
+    crypto.randomBytes(32).toString("base64url"),
+  ]);
   const r = await pool.query<{ value: string }>("SELECT value FROM app_secrets WHERE name = $1", [NAME]);
   return r.rows[0].value;
 }

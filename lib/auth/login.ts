@@ -45,7 +45,12 @@ export async function attemptLogin(pool: pg.Pool, cfg: ConsoleConfig, input: Log
   if (locks.rowCount) {
     const lock = locks.rows[0];
     const ms = Number(lock.locked_until) - now;
-    return { ok: false, reason: "locked", message: pausedMessage(lock.key.startsWith("account:") ? "account" : "address", ms), retryAfterMs: ms };
+    return {
+      ok: false,
+      reason: "locked",
+      message: pausedMessage(lock.key.startsWith("account:") ? "account" : "address", ms),
+      retryAfterMs: ms,
+    };
   }
 
   const pendingDummy = dummy(); // made once per process; started alongside the lookup
@@ -78,7 +83,12 @@ export async function attemptLogin(pool: pg.Pool, cfg: ConsoleConfig, input: Log
   const nowLocked = r.rows.find((x) => x.locked_until !== null && Number(x.locked_until) > now);
   if (nowLocked) {
     const kind = nowLocked.key.startsWith("account:") ? "account" : "address";
-    return { ok: false, reason: "locked", message: `${INVALID_LOGIN} ${pausedMessage(kind, cfg.lockoutMs)}`, retryAfterMs: cfg.lockoutMs };
+    return {
+      ok: false,
+      reason: "locked",
+      message: `${INVALID_LOGIN} ${pausedMessage(kind, cfg.lockoutMs)}`,
+      retryAfterMs: cfg.lockoutMs,
+    };
   }
   return { ok: false, reason: "invalid", message: INVALID_LOGIN };
 }

@@ -14,7 +14,10 @@ export const hasRole = (p: Principal, needed: Role) => RANK[p.role] >= RANK[need
 
 export function requireRole(p: Principal, needed: Role, action: string): void {
   if (!hasRole(p, needed)) {
-    throw new AppError("forbidden", `You are not allowed to ${action}: it needs the ${needed} role, and ${p.email} is ${p.role}.`);
+    throw new AppError(
+      "forbidden",
+      `You are not allowed to ${action}: it needs the ${needed} role, and ${p.email} is ${p.role}.`,
+    );
   }
 }
 

@@ -6,7 +6,10 @@ import type { Principal, Role } from "./principal";
 
 export async function principalForSession(pool: pg.Pool, userId: string): Promise<Principal | null> {
   if (!/^[0-9a-f-]{36}$/i.test(userId)) return null;
-  const r = await pool.query<{ id: string; email: string; role: Role }>("SELECT id, email, role FROM users WHERE id = $1", [userId]);
+  const r = await pool.query<{ id: string; email: string; role: Role }>(
+    "SELECT id, email, role FROM users WHERE id = $1",
+    [userId],
+  );
   const u = r.rows[0];
   return u ? { userId: u.id, email: u.email, role: u.role, via: "console" } : null;
 }

@@ -46,7 +46,11 @@ export async function createToken(
   return { token, row: toRow(row) };
 }
 
-export async function listTokens(prisma: PrismaClient, actor: Principal, opts: { all?: boolean } = {}): Promise<TokenRow[]> {
+export async function listTokens(
+  prisma: PrismaClient,
+  actor: Principal,
+  opts: { all?: boolean } = {},
+): Promise<TokenRow[]> {
   if (opts.all) requireRole(actor, "admin", "list everyone's tokens");
   const rows = await prisma.apiToken.findMany({
     where: opts.all ? {} : { user: { email: actor.email } },
@@ -68,15 +72,28 @@ export async function revokeToken(prisma: PrismaClient, actor: Principal, idOrPr
     if (matches.length > 1) throw new AppError("conflict", `Several tokens start with ${idOrPrefix}; use the id.`);
     const t = matches[0];
     if (t.user.email !== actor.email) requireRole(actor, "admin", "revoke other users' tokens");
-    const updated = t.revokedAt ? t : await tx.apiToken.update({ where: { id: t.id }, data: { revokedAt: new Date() }, include: { user: true } });
-    await recordAudit(tx, actor, { action: "token.revoke", detail: { owner: t.user.email, name: t.name, prefix: t.prefix } });
+    const updated = t.revokedAt
+      ? t
+      : await tx.apiToken.update({ where: { id: t.id }, data: { revokedAt: new Date() }, include: { user: true } });
+    await recordAudit(tx, actor, {
+      action: "token.revoke",
+      detail: { owner: t.user.email, name: t.name, prefix: t.prefix },
+    });
     return toRow(updated);
   });
 }
 
 export type ResolvedToken = { principal: Principal; token: { id: string; prefix: string; name: string } };
 
-type TokenSqlRow = { id: string; prefix: string; name: string; last_used_ms: string | null; user_id: string; email: string; role: Role };
+type TokenSqlRow = {
+  id: string;
+  prefix: string;
+  name: string;
+  last_used_ms: string | null;
+  user_id: string;
+  email: string;
+  role: Role;
+};
 
 /**
  * The principal a bearer secret stands for, or M_UNKNOWN_TOKEN. One indexed SQL statement:
@@ -95,7 +112,10 @@ export async function resolveTokenDetails(pool: pg.Pool, secret: string, via: Vi
     // Best effort and off the request's path: a failed write must not fail the request.
     pool.query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", [t.id, new Date(now)]).catch(() => {});
   }
-  return { principal: { userId: t.user_id, email: t.email, role: t.role, via }, token: { id: t.id, prefix: t.prefix, name: t.name } };
+  return {
+    principal: { userId: t.user_id, email: t.email, role: t.role, via },
+    token: { id: t.id, prefix: t.prefix, name: t.name },
+  };
 }
 
 export async function resolveToken(pool: pg.Pool, secret: string, via: Via = "api"): Promise<Principal> {
@@ -104,7 +124,23 @@ export async function resolveToken(pool: pg.Pool, secret: string, via: Via = "ap
 
 export const canManageAllTokens = (p: Principal) => hasRole(p, "admin");
 
-type WithUser = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null; user: { email: string } };
+type WithUser = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  user: { email: string };
+};
 function toRow(t: WithUser): TokenRow {
-  return { id: t.id, name: t.name, prefix: t.prefix, ownerEmail: t.user.email, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revokedAt: t.revokedAt };
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    ownerEmail: t.user.email,
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt,
+    revokedAt: t.revokedAt,
+  };
 }

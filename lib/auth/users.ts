@@ -12,13 +12,18 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export function normaliseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (!EMAIL.test(email) || email.length > 254) throw new AppError("invalid_param", `"${raw}" is not an email address.`);
+  if (!EMAIL.test(email) || email.length > 254)
+    throw new AppError("invalid_param", `"${raw}" is not an email address.`);
   return email;
 }
 
 export type AddUserResult = { user: UserRow; generatedPassword?: string };
 
-export async function addUser(prisma: PrismaClient, actor: Principal, input: { email: string; role: Role; password?: string }): Promise<AddUserResult> {
+export async function addUser(
+  prisma: PrismaClient,
+  actor: Principal,
+  input: { email: string; role: Role; password?: string },
+): Promise<AddUserResult> {
   requireRole(actor, "admin", "add users");
   const email = normaliseEmail(input.email);
   const generatedPassword = input.password === undefined ? crypto.randomBytes(12).toString("base64url") : undefined;
@@ -26,7 +31,8 @@ export async function addUser(prisma: PrismaClient, actor: Principal, input: { e
   checkPasswordStrength(password);
   const passwordHash = await hashPassword(password);
   const user = await prisma.$transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email } })) throw new AppError("conflict", `A user ${email} already exists.`);
+    if (await tx.user.findUnique({ where: { email } }))
+      throw new AppError("conflict", `A user ${email} already exists.`);
     const u = await tx.user.create({ data: { email, role: input.role, passwordHash } });
     await recordAudit(tx, actor, { action: "user.add", detail: { email, role: input.role } });
     return u;
@@ -39,7 +45,12 @@ export async function listUsers(prisma: PrismaClient, actor: Principal): Promise
   return (await prisma.user.findMany({ orderBy: { email: "asc" } })).map(toRow);
 }
 
-export async function setUserRole(prisma: PrismaClient, actor: Principal, emailRaw: string, role: Role): Promise<UserRow> {
+export async function setUserRole(
+  prisma: PrismaClient,
+  actor: Principal,
+  emailRaw: string,
+  role: Role,
+): Promise<UserRow> {
   requireRole(actor, "admin", "change roles");
   const email = normaliseEmail(emailRaw);
   return prisma.$transaction(async (tx) => {

@@ -71,16 +71,26 @@ async function run(argv: string[]): Promise<number> {
       out("Migrations are up to date.");
       return 0;
     case "users add": {
-      const r = await addUser(db.prisma, CLI_PRINCIPAL, { email: need(arg, "EMAIL"), role: parseRole(need(flag(a, "role"), "--role")), password: flag(a, "password") });
+      const r = await addUser(db.prisma, CLI_PRINCIPAL, {
+        email: need(arg, "EMAIL"),
+        role: parseRole(need(flag(a, "role"), "--role")),
+        password: flag(a, "password"),
+      });
       out(`Added ${r.user.email} (${r.user.role}).`);
       if (r.generatedPassword) out(`Password: ${r.generatedPassword}`);
       return 0;
     }
     case "users list":
-      for (const u of await listUsers(db.prisma, CLI_PRINCIPAL)) out(`${u.email}\t${u.role}\t${u.createdAt.toISOString()}`);
+      for (const u of await listUsers(db.prisma, CLI_PRINCIPAL))
+        out(`${u.email}\t${u.role}\t${u.createdAt.toISOString()}`);
       return 0;
     case "users set-role": {
-      const u = await setUserRole(db.prisma, CLI_PRINCIPAL, need(arg, "EMAIL"), parseRole(need(a.positional[3], "ROLE")));
+      const u = await setUserRole(
+        db.prisma,
+        CLI_PRINCIPAL,
+        need(arg, "EMAIL"),
+        parseRole(need(a.positional[3], "ROLE")),
+      );
       out(`${u.email} is now ${u.role}.`);
       return 0;
     }
@@ -96,7 +106,9 @@ async function run(argv: string[]): Promise<number> {
     case "tokens list":
       for (const t of await listTokens(db.prisma, CLI_PRINCIPAL, { all: true })) {
         const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : "active";
-        out(`${t.id}\t${t.prefix}…\t${t.ownerEmail}\t${t.name}\tcreated ${t.createdAt.toISOString()}\tlast used ${t.lastUsedAt?.toISOString() ?? "never"}\t${state}`);
+        out(
+          `${t.id}\t${t.prefix}…\t${t.ownerEmail}\t${t.name}\tcreated ${t.createdAt.toISOString()}\tlast used ${t.lastUsedAt?.toISOString() ?? "never"}\t${state}`,
+        );
       }
       return 0;
     case "tokens revoke": {
@@ -115,15 +127,27 @@ async function run(argv: string[]): Promise<number> {
         bulk: !a.flags.has("online"),
         onNote: (m) => process.stderr.write(`${m}\n`),
         onProgress: (lines) => {
-          if (Date.now() - lastReport > 5_000) { lastReport = Date.now(); process.stderr.write(`… ${lines} lines\n`); }
+          if (Date.now() - lastReport > 5_000) {
+            lastReport = Date.now();
+            process.stderr.write(`… ${lines} lines\n`);
+          }
         },
       });
-      await db.prisma.$transaction((tx) => recordAudit(tx, CLI_PRINCIPAL, {
-        action: "destinations.import",
-        detail: { file, lines: report.lines, imported: report.imported, rooms: report.rooms, errors: report.errorCount },
-      }));
+      await db.prisma.$transaction((tx) =>
+        recordAudit(tx, CLI_PRINCIPAL, {
+          action: "destinations.import",
+          detail: {
+            file,
+            lines: report.lines,
+            imported: report.imported,
+            rooms: report.rooms,
+            errors: report.errorCount,
+          },
+        }),
+      );
       for (const e of report.errors) process.stderr.write(`line ${e.line}: ${e.message}\n`);
-      if (report.errorCount > report.errors.length) process.stderr.write(`… and ${report.errorCount - report.errors.length} more bad lines\n`);
+      if (report.errorCount > report.errors.length)
+        process.stderr.write(`… and ${report.errorCount - report.errors.length} more bad lines\n`);
       process.stderr.write(
         `Imported ${report.imported} destinations and ${report.rooms} rooms from ${report.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
           `${report.errorCount} bad lines skipped.\n`,

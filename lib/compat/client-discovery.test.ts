@@ -14,12 +14,16 @@ test("/.well-known/matrix/client points back at the origin the client used", asy
   delete process.env.FEDCONSOLE_PUBLIC_URL;
   try {
     assert.deepEqual(await get("http://console.example:3000/.well-known/matrix/client"), {
-      status: 200, body: { "m.homeserver": { base_url: "http://console.example:3000" } }, cors: "*",
+      status: 200,
+      body: { "m.homeserver": { base_url: "http://console.example:3000" } },
+      cors: "*",
     });
     const proxied = await get("http://console.example/.well-known/matrix/client", { "x-forwarded-proto": "https" });
     assert.deepEqual(proxied.body, { "m.homeserver": { base_url: "https://console.example" } });
     process.env.FEDCONSOLE_PUBLIC_URL = "https://fed.example.org/";
-    assert.deepEqual((await get("http://127.0.0.1:3000/.well-known/matrix/client")).body, { "m.homeserver": { base_url: "https://fed.example.org" } });
+    assert.deepEqual((await get("http://127.0.0.1:3000/.well-known/matrix/client")).body, {
+      "m.homeserver": { base_url: "https://fed.example.org" },
+    });
   } finally {
     if (saved === undefined) delete process.env.FEDCONSOLE_PUBLIC_URL;
     else process.env.FEDCONSOLE_PUBLIC_URL = saved;
@@ -36,9 +40,16 @@ test("FEDCONSOLE_PUBLIC_URL must be a plain http(s) URL", () => {
 });
 
 test("versions, login flows and server version need no token", async () => {
-  assert.deepEqual((await get("http://h/_matrix/client/versions")).body, { versions: ["r0.6.1", "v1.1"], unstable_features: {} });
+  assert.deepEqual((await get("http://h/_matrix/client/versions")).body, {
+    versions: ["r0.6.1", "v1.1"],
+    unstable_features: {},
+  });
   for (const v of ["v3", "r0"]) {
-    assert.deepEqual(await get(`http://h/_matrix/client/${v}/login`), { status: 200, body: { flows: [{ type: "m.login.password" }] }, cors: "*" });
+    assert.deepEqual(await get(`http://h/_matrix/client/${v}/login`), {
+      status: 200,
+      body: { flows: [{ type: "m.login.password" }] },
+      cors: "*",
+    });
   }
   const sv = await get("http://h/_synapse/admin/v1/server_version");
   assert.equal(sv.status, 200);
@@ -47,6 +58,10 @@ test("versions, login flows and server version need no token", async () => {
 
 test("OIDC discovery is not offered: auth_metadata → 404 M_UNRECOGNIZED", async () => {
   for (const p of ["/_matrix/client/v1/auth_metadata", "/_matrix/client/unstable/org.matrix.msc2965/auth_metadata"]) {
-    assert.deepEqual(await get("http://h" + p), { status: 404, body: { errcode: "M_UNRECOGNIZED", error: "Unrecognized request" }, cors: "*" });
+    assert.deepEqual(await get("http://h" + p), {
+      status: 404,
+      body: { errcode: "M_UNRECOGNIZED", error: "Unrecognized request" },
+      cors: "*",
+    });
   }
 });

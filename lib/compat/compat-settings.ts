@@ -16,7 +16,9 @@ export function configuredPublicUrl(raw = process.env.FEDCONSOLE_PUBLIC_URL): st
     throw new Error(`FEDCONSOLE_PUBLIC_URL must be an http(s) URL, got "${raw}"`);
   }
   if ((u.protocol !== "http:" && u.protocol !== "https:") || u.search || u.hash || u.username || u.password) {
-    throw new Error(`FEDCONSOLE_PUBLIC_URL must be an http(s) URL without query, fragment or credentials, got "${raw}"`);
+    throw new Error(
+      `FEDCONSOLE_PUBLIC_URL must be an http(s) URL without query, fragment or credentials, got "${raw}"`,
+    );
   }
   return (u.origin + u.pathname).replace(/\/+$/, "");
 }

@@ -18,8 +18,17 @@ import { splitMatrixUserId, toMatrixUserId, matrixUserIdToEmail, emailToLocalpar
 
 /** Synapse's allowed order_by values, in the order its error message lists them. */
 export const USER_SORT_ORDERS = [
-  "name", "displayname", "is_guest", "admin", "deactivated", "user_type", "avatar_url",
-  "shadow_banned", "creation_ts", "last_seen_ts", "locked",
+  "name",
+  "displayname",
+  "is_guest",
+  "admin",
+  "deactivated",
+  "user_type",
+  "avatar_url",
+  "shadow_banned",
+  "creation_ts",
+  "last_seen_ts",
+  "locked",
 ] as const;
 export type UserSortOrder = (typeof USER_SORT_ORDERS)[number];
 
@@ -64,7 +73,19 @@ export function parseUserListQuery(q: URLSearchParams, version: "v2" | "v3"): Us
   const admins = parseBoolean(q, "admins") ?? null;
   const orderBy = parseChoice(q, "order_by", USER_SORT_ORDERS, "name");
   const dir = parseDirection(q);
-  return { from, limit, userId, name, guests, deactivated, locked, admins, notUserTypes: q.getAll("not_user_type"), orderBy, dir };
+  return {
+    from,
+    limit,
+    userId,
+    name,
+    guests,
+    deactivated,
+    locked,
+    admins,
+    notUserTypes: q.getAll("not_user_type"),
+    orderBy,
+    dir,
+  };
 }
 
 const cmpBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
@@ -73,17 +94,27 @@ const cmpNullable = (a: number | null, b: number | null) => (a === b ? 0 : a ===
 /** The value a member has in a sort column (columns we know no value for are all equal). */
 function sortValue(m: TeamMember, col: UserSortOrder, serverName: string): string | number | null {
   switch (col) {
-    case "name": return toMatrixUserId(m.email, serverName);
-    case "displayname": return m.email;
-    case "admin": return m.admin ? 1 : 0;
-    case "creation_ts": return m.createdAt.getTime();
-    case "last_seen_ts": return m.lastSeen ? m.lastSeen.getTime() : null;
-    default: return 0; // is_guest, deactivated, shadow_banned, locked: all false; user_type, avatar_url: all NULL
+    case "name":
+      return toMatrixUserId(m.email, serverName);
+    case "displayname":
+      return m.email;
+    case "admin":
+      return m.admin ? 1 : 0;
+    case "creation_ts":
+      return m.createdAt.getTime();
+    case "last_seen_ts":
+      return m.lastSeen ? m.lastSeen.getTime() : null;
+    default:
+      return 0; // is_guest, deactivated, shadow_banned, locked: all false; user_type, avatar_url: all NULL
   }
 }
 
 /** Filters, sorts (`<order_by> <dir>, name ASC`, NULLs largest as in PostgreSQL) and pages. */
-export function selectMembers(members: TeamMember[], q: UserListQuery, serverName: string): { page: TeamMember[]; total: number } {
+export function selectMembers(
+  members: TeamMember[],
+  q: UserListQuery,
+  serverName: string,
+): { page: TeamMember[]; total: number } {
   const id = (m: TeamMember) => toMatrixUserId(m.email, serverName);
   let rows = members.filter((m) => {
     if (q.name !== undefined) {
@@ -98,7 +129,10 @@ export function selectMembers(members: TeamMember[], q: UserListQuery, serverNam
   rows = rows
     .map((m) => ({ m, v: sortValue(m, q.orderBy, serverName), n: id(m) }))
     .sort((x, y) => {
-      const c = typeof x.v === "string" && typeof y.v === "string" ? cmpBytes(x.v, y.v) : cmpNullable(x.v as number | null, y.v as number | null);
+      const c =
+        typeof x.v === "string" && typeof y.v === "string"
+          ? cmpBytes(x.v, y.v)
+          : cmpNullable(x.v as number | null, y.v as number | null);
       return c !== 0 ? sign * c : cmpBytes(x.n, y.n);
     })
     .map((r) => r.m);
@@ -129,35 +163,58 @@ async function visibleMembers(prisma: PrismaClient, actor: Principal): Promise<T
   const all = hasRole(actor, "admin");
   const users: UserRow[] = all
     ? await listUsers(prisma, actor)
-    : (await prisma.user.findMany({ where: { email: actor.email } })).map((u) => ({ id: u.id, email: u.email, role: u.role, createdAt: u.createdAt }));
+    : (await prisma.user.findMany({ where: { email: actor.email } })).map((u) => ({
+        id: u.id,
+        email: u.email,
+        role: u.role,
+        createdAt: u.createdAt,
+      }));
   const lastSeen = new Map<string, Date>();
   for (const t of await listTokens(prisma, actor, { all })) {
     const prev = lastSeen.get(t.ownerEmail);
     if (t.lastUsedAt && (!prev || t.lastUsedAt > prev)) lastSeen.set(t.ownerEmail, t.lastUsedAt);
   }
-  return users.map((u) => ({ email: u.email, admin: u.role === "admin", createdAt: u.createdAt, lastSeen: lastSeen.get(u.email) ?? null }));
+  return users.map((u) => ({
+    email: u.email,
+    admin: u.role === "admin",
+    createdAt: u.createdAt,
+    lastSeen: lastSeen.get(u.email) ?? null,
+  }));
 }
 
 /** GET /_synapse/admin/{v2,v3}/users: checks in Synapse's order (auth, then parameters). */
 export async function listUsersSynapse(
-  prisma: PrismaClient, actor: Principal, query: URLSearchParams, opts: { version: "v2" | "v3"; serverName: string },
+  prisma: PrismaClient,
+  actor: Principal,
+  query: URLSearchParams,
+  opts: { version: "v2" | "v3"; serverName: string },
 ): Promise<JsonValue> {
   const members = await visibleMembers(prisma, actor);
   const q = parseUserListQuery(query, opts.version);
   const { page, total } = selectMembers(members, q, opts.serverName);
   const next = nextToken(q.from, q.limit, page.length, BigInt(total));
-  return { users: page.map((m) => userListItemJson(m, opts.serverName)), total, next_token: next === null ? undefined : next.toString() };
+  return {
+    users: page.map((m) => userListItemJson(m, opts.serverName)),
+    total,
+    next_token: next === null ? undefined : next.toString(),
+  };
 }
 
 /** GET /_synapse/admin/v2/users/<user_id>: one member in Synapse's "query user account" shape. */
-export async function getUserSynapse(prisma: PrismaClient, actor: Principal, userId: string, serverName: string): Promise<JsonValue> {
+export async function getUserSynapse(
+  prisma: PrismaClient,
+  actor: Principal,
+  userId: string,
+  serverName: string,
+): Promise<JsonValue> {
   const parts = splitMatrixUserId(userId);
   if (!hasRole(actor, "admin") && (!parts || matrixUserIdToEmail(userId, serverName) !== actor.email)) {
     requireRole(actor, "admin", "see other team members");
   }
   const members = await visibleMembers(prisma, actor);
   if (!parts) throw new AppError("invalid_param", "Invalid user id");
-  if (parts.server.toLowerCase() !== serverName.toLowerCase()) throw new AppError("bad_request", "Can only look up local users");
+  if (parts.server.toLowerCase() !== serverName.toLowerCase())
+    throw new AppError("bad_request", "Can only look up local users");
   const email = matrixUserIdToEmail(userId, serverName);
   const m = members.find((x) => x.email === email);
   if (!m) throw new AppError("not_found", "User not found");

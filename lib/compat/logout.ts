@@ -8,7 +8,11 @@ import { extractAccessToken } from "../auth/authenticate-request";
 import { resolveTokenDetails, revokeToken } from "../auth/tokens";
 import { LOGIN_TOKEN_NAME_PREFIX } from "./password-login";
 
-export async function logout(db: { pool: pg.Pool; prisma: PrismaClient }, headers: Headers, query: URLSearchParams): Promise<{ revoked: boolean }> {
+export async function logout(
+  db: { pool: pg.Pool; prisma: PrismaClient },
+  headers: Headers,
+  query: URLSearchParams,
+): Promise<{ revoked: boolean }> {
   // 401 for unknown or revoked tokens
   const { principal, token } = await resolveTokenDetails(db.pool, extractAccessToken(headers, query), "api");
   if (!token.name.startsWith(LOGIN_TOKEN_NAME_PREFIX)) return { revoked: false };

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { AppError } from "../errors";
 import { toMatrixError } from "../http/matrix-errors";
 import { parseJsonObject } from "./json-body";
-import { INVALID_CREDENTIALS, emailOfLoginUser, loginTokenName, parseLoginRequest, passwordLogin } from "./password-login";
+import {
+  INVALID_CREDENTIALS,
+  emailOfLoginUser,
+  loginTokenName,
+  parseLoginRequest,
+  passwordLogin,
+} from "./password-login";
 import { hashPassword } from "../auth/passwords";
 import { attemptLogin } from "../auth/login";
 import type { ConsoleConfig } from "../auth/console-config";
@@ -33,45 +39,126 @@ test("the login user may be an e-mail, our Matrix-style id, or its localpart", (
 });
 
 test("identifier m.id.user and the legacy user field both work", () => {
-  const a = parseLoginRequest({ type: "m.login.password", identifier: { type: "m.id.user", user: "alice@example.org" }, password: "pw", initial_device_display_name: "Ketesa" }, HS);
-  assert.deepEqual(a, { email: "alice@example.org", account: "alice@example.org", password: "pw", deviceLabel: "Ketesa" });
-  const b = parseLoginRequest({ type: "m.login.password", user: "@alice=40example.org:e2e.test", password: "pw", device_id: "DEV1" }, HS);
-  assert.deepEqual(b, { email: "alice@example.org", account: "alice@example.org", password: "pw", deviceLabel: "DEV1" });
-  const c = parseLoginRequest({ type: "m.login.password", identifier: { type: "m.id.thirdparty", medium: "email", address: "Alice@example.org" }, password: "pw" }, HS);
+  const a = parseLoginRequest(
+    {
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: "alice@example.org" },
+      password: "pw",
+      initial_device_display_name: "Ketesa",
+    },
+    HS,
+  );
+  assert.deepEqual(a, {
+    email: "alice@example.org",
+    account: "alice@example.org",
+    password: "pw",
+    deviceLabel: "Ketesa",
+  });
+  const b = parseLoginRequest(
+    { type: "m.login.password", user: "@alice=40example.org:e2e.test", password: "pw", device_id: "DEV1" },
+    HS,
+  );
+  assert.deepEqual(b, {
+    email: "alice@example.org",
+    account: "alice@example.org",
+    password: "pw",
+    deviceLabel: "DEV1",
+  });
+  const c = parseLoginRequest(
+    {
+      type: "m.login.password",
+      identifier: { type: "m.id.thirdparty", medium: "email", address: "Alice@example.org" },
+      password: "pw",
+    },
+    HS,
+  );
   assert.equal(c.email, "alice@example.org");
   assert.equal(c.deviceLabel, null);
 });
 
 test("an identifier naming nobody still parses: the failure is the generic 403 later", () => {
-  const r = parseLoginRequest({ type: "m.login.password", identifier: { type: "m.id.user", user: "@Bob:other.test" }, password: "x" }, HS);
+  const r = parseLoginRequest(
+    { type: "m.login.password", identifier: { type: "m.id.user", user: "@Bob:other.test" }, password: "x" },
+    HS,
+  );
   assert.equal(r.email, null);
   assert.equal(r.account, "@bob:other.test");
-  const m = parseLoginRequest({ type: "m.login.password", identifier: { type: "m.id.thirdparty", medium: "msisdn", address: "123" }, password: "x" }, HS);
+  const m = parseLoginRequest(
+    {
+      type: "m.login.password",
+      identifier: { type: "m.id.thirdparty", medium: "msisdn", address: "123" },
+      password: "x",
+    },
+    HS,
+  );
   assert.equal(m.email, null);
 });
 
 test("malformed login bodies → Synapse's 400s", () => {
-  assert.deepEqual(matrixError(() => parseJsonObject("not json")), { status: 400, errcode: "M_NOT_JSON", error: "Content not JSON." });
-  assert.deepEqual(matrixError(() => parseJsonObject("")), { status: 400, errcode: "M_NOT_JSON", error: "Content not JSON." });
-  assert.deepEqual(matrixError(() => parseJsonObject("[1]")), { status: 400, errcode: "M_BAD_JSON", error: "Content must be a JSON object." });
+  assert.deepEqual(
+    matrixError(() => parseJsonObject("not json")),
+    { status: 400, errcode: "M_NOT_JSON", error: "Content not JSON." },
+  );
+  assert.deepEqual(
+    matrixError(() => parseJsonObject("")),
+    { status: 400, errcode: "M_NOT_JSON", error: "Content not JSON." },
+  );
+  assert.deepEqual(
+    matrixError(() => parseJsonObject("[1]")),
+    { status: 400, errcode: "M_BAD_JSON", error: "Content must be a JSON object." },
+  );
   assert.equal(matrixError(() => parseLoginRequest({ type: "m.login.token", token: "x" }, HS)).errcode, "M_UNKNOWN");
-  assert.equal(matrixError(() => parseLoginRequest({ type: "m.login.password", password: "x" }, HS)).errcode, "M_MISSING_PARAM");
-  assert.equal(matrixError(() => parseLoginRequest({ type: "m.login.password", identifier: { type: "m.id.user" }, password: "x" }, HS)).errcode, "M_MISSING_PARAM");
-  assert.equal(matrixError(() => parseLoginRequest({ type: "m.login.password", identifier: { type: "m.id.phone" }, password: "x" }, HS)).errcode, "M_UNKNOWN");
-  assert.equal(matrixError(() => parseLoginRequest({ type: "m.login.password", identifier: "alice", password: "x" }, HS)).errcode, "M_BAD_JSON");
-  assert.deepEqual(matrixError(() => parseLoginRequest({ type: "m.login.password", user: "a@b.c", password: 5 }, HS)), { status: 400, errcode: "M_INVALID_PARAM", error: "Bad parameter: password" });
+  assert.equal(
+    matrixError(() => parseLoginRequest({ type: "m.login.password", password: "x" }, HS)).errcode,
+    "M_MISSING_PARAM",
+  );
+  assert.equal(
+    matrixError(() =>
+      parseLoginRequest({ type: "m.login.password", identifier: { type: "m.id.user" }, password: "x" }, HS),
+    ).errcode,
+    "M_MISSING_PARAM",
+  );
+  assert.equal(
+    matrixError(() =>
+      parseLoginRequest({ type: "m.login.password", identifier: { type: "m.id.phone" }, password: "x" }, HS),
+    ).errcode,
+    "M_UNKNOWN",
+  );
+  assert.equal(
+    matrixError(() => parseLoginRequest({ type: "m.login.password", identifier: "alice", password: "x" }, HS)).errcode,
+    "M_BAD_JSON",
+  );
+  assert.deepEqual(
+    matrixError(() => parseLoginRequest({ type: "m.login.password", user: "a@b.c", password: 5 }, HS)),
+    { status: 400, errcode: "M_INVALID_PARAM", error: "Bad parameter: password" },
+  );
 });
 
 test("token names: 'Matrix login (<device>)', control characters removed, at most 100 characters", () => {
   assert.equal(loginTokenName("Ketesa"), "Matrix login (Ketesa)");
   assert.equal(loginTokenName(null), "Matrix login (unknown device)");
-  const label = parseLoginRequest({ type: "m.login.password", user: "a@b.c", password: "x", initial_device_display_name: "  Synapse\nAdmin\t ", device_id: "D" }, HS).deviceLabel;
+  const label = parseLoginRequest(
+    {
+      type: "m.login.password",
+      user: "a@b.c",
+      password: "x",
+      initial_device_display_name: "  Synapse\nAdmin\t ",
+      device_id: "D",
+    },
+    HS,
+  ).deviceLabel;
   assert.equal(label, "Synapse Admin");
   const long = loginTokenName("x".repeat(500));
   assert.equal(long.length, 100);
   assert.match(long, /^Matrix login \(x+…\)$/);
   // a blank display name falls back to the device id
-  assert.equal(parseLoginRequest({ type: "m.login.password", user: "a@b.c", password: "x", initial_device_display_name: " ", device_id: "DEV" }, HS).deviceLabel, "DEV");
+  assert.equal(
+    parseLoginRequest(
+      { type: "m.login.password", user: "a@b.c", password: "x", initial_device_display_name: " ", device_id: "DEV" },
+      HS,
+    ).deviceLabel,
+    "DEV",
+  );
 });
 
 // --- the full flow, on a real database (failures are counted in login_throttle) --------
@@ -94,11 +181,24 @@ beforeEach(async () => {
   );
 });
 
-const cfg: ConsoleConfig = { sessionMaxAgeSec: 3600, maxFailuresPerAccount: 5, maxFailuresPerAddress: 8, lockoutMs: 15 * 60_000 };
+const cfg: ConsoleConfig = {
+  sessionMaxAgeSec: 3600,
+  maxFailuresPerAccount: 5,
+  maxFailuresPerAddress: 8,
+  lockoutMs: 15 * 60_000,
+};
 const ctx = { serverName: HS, clientAddress: "192.0.2.1" };
-const login = (user: string, password: string) => ({ type: "m.login.password", identifier: { type: "m.id.user", user }, password });
-const run = (user: string, password: string, c: { serverName: string; clientAddress?: string | null } = ctx, conf = cfg) =>
-  passwordLogin(prisma, db.pool, conf, login(user, password), c);
+const login = (user: string, password: string) => ({
+  type: "m.login.password",
+  identifier: { type: "m.id.user", user },
+  password,
+});
+const run = (
+  user: string,
+  password: string,
+  c: { serverName: string; clientAddress?: string | null } = ctx,
+  conf = cfg,
+) => passwordLogin(prisma, db.pool, conf, login(user, password), c);
 
 async function failure(p: Promise<unknown>) {
   try {
@@ -118,7 +218,10 @@ test("the right password → a named token for the member's Matrix-style id; the
   const row = await prisma.apiToken.findFirstOrThrow({ where: { prefix: r.device_id } });
   assert.equal(row.name, "Matrix login (unknown device)");
   const left = await db.pool.query("SELECT key FROM login_throttle ORDER BY key");
-  assert.deepEqual(left.rows.map((x) => x.key), ["address:192.0.2.1"]); // the address keeps its count
+  assert.deepEqual(
+    left.rows.map((x) => x.key),
+    ["address:192.0.2.1"],
+  ); // the address keeps its count
 });
 
 test("wrong password, unknown account, account without password, other server: one identical 403", async () => {
@@ -141,7 +244,8 @@ test("an unknown account or one without a password costs a password verification
   const users = ["known@example.org", "nobody@example.org", "nopassword@example.org"];
   const runs = new Map(users.map((u) => [u, [] as number[]]));
   for (let i = 0; i < 7; i++) {
-    for (const u of users) { // interleaved, so machine load hits all three alike
+    for (const u of users) {
+      // interleaved, so machine load hits all three alike
       const t0 = performance.now();
       await failure(run(u, "wrong-password", ctx, big));
       runs.get(u)!.push(performance.now() - t0);
@@ -155,25 +259,41 @@ test("an unknown account or one without a password costs a password verification
 });
 
 test("FEDCONSOLE_LOGIN_MAX_FAILURES failures pause the account → 429 M_LIMIT_EXCEEDED with retry_after_ms, even for the right password; other accounts are not", async () => {
-  for (let i = 0; i < 4; i++) assert.equal((await failure(run("known@example.org", "wrong-password", { serverName: HS, clientAddress: `10.0.0.${i}` }))).status, 403);
+  for (let i = 0; i < 4; i++)
+    assert.equal(
+      (await failure(run("known@example.org", "wrong-password", { serverName: HS, clientAddress: `10.0.0.${i}` })))
+        .status,
+      403,
+    );
   const fifth = await failure(run("known@example.org", "wrong-password"));
   assert.equal(fifth.status, 429);
   assert.equal(fifth.body.retry_after_ms, 15 * 60_000);
-  const limited = await failure(run("@known=40example.org:e2e.test", "right-password", { serverName: HS, clientAddress: "10.9.9.9" }));
+  const limited = await failure(
+    run("@known=40example.org:e2e.test", "right-password", { serverName: HS, clientAddress: "10.9.9.9" }),
+  );
   assert.equal(limited.status, 429);
   assert.equal(limited.body.errcode, "M_LIMIT_EXCEEDED");
   assert.match(String(limited.body.error), /Too many failed sign-ins for this account/);
-  assert.ok(typeof limited.body.retry_after_ms === "number" && limited.body.retry_after_ms > 14 * 60_000 && limited.body.retry_after_ms <= 15 * 60_000);
+  assert.ok(
+    typeof limited.body.retry_after_ms === "number" &&
+      limited.body.retry_after_ms > 14 * 60_000 &&
+      limited.body.retry_after_ms <= 15 * 60_000,
+  );
   assert.equal((await failure(run("nobody@example.org", "x"))).status, 403);
 });
 
 test("the count is the console sign-in's: failures there pause Matrix login, and the other way round", async () => {
-  for (let i = 0; i < 5; i++) await attemptLogin(db.pool, cfg, { email: "Known@example.org", password: "wrong", address: null });
+  for (let i = 0; i < 5; i++)
+    await attemptLogin(db.pool, cfg, { email: "Known@example.org", password: "wrong", address: null });
   assert.equal((await failure(run("known@example.org", "right-password"))).status, 429);
 
   await db.pool.query("TRUNCATE login_throttle");
   for (let i = 0; i < 5; i++) await failure(run("known@example.org", "wrong-password", { serverName: HS }));
-  const signIn = await attemptLogin(db.pool, cfg, { email: "known@example.org", password: "right-password", address: "192.0.2.9" });
+  const signIn = await attemptLogin(db.pool, cfg, {
+    email: "known@example.org",
+    password: "right-password",
+    address: "192.0.2.9",
+  });
   assert.equal(signIn.ok, false);
   assert.equal(!signIn.ok && signIn.reason, "locked");
 });
@@ -185,5 +305,8 @@ test("per client address: failures over many accounts pause that address only", 
   const blocked = await failure(run("known@example.org", "right-password"));
   assert.equal(blocked.status, 429);
   assert.match(String(blocked.body.error), /from your address/);
-  assert.equal((await run("known@example.org", "right-password", { serverName: HS, clientAddress: "192.0.2.2" })).user_id, "@known=40example.org:e2e.test");
+  assert.equal(
+    (await run("known@example.org", "right-password", { serverName: HS, clientAddress: "192.0.2.2" })).user_id,
+    "@known=40example.org:e2e.test",
+  );
 });

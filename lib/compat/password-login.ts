@@ -36,14 +36,21 @@ const str = (v: unknown): v is string => typeof v === "string";
 /** The e-mail address a login "user" names: an address, a Matrix-style id of ours, or its localpart. */
 export function emailOfLoginUser(user: string, serverName: string): string | null {
   const u = user.trim();
-  const email = u.startsWith("@") ? matrixUserIdToEmail(u, serverName) : u.includes("@") ? u.toLowerCase() : localpartToEmail(u);
-  return email !== null && email.includes("@") ? email : null;
+  const email = u.startsWith("@")
+    ? matrixUserIdToEmail(u, serverName)
+    : u.includes("@")
+      ? u.toLowerCase()
+      : localpartToEmail(u);
+  return email?.includes("@") ? email : null;
 }
 
 /** Validates the body (400s in Synapse's wording); says nothing yet about the credentials. */
 export function parseLoginRequest(body: Record<string, unknown>, serverName: string): LoginRequest {
   if (body.type !== "m.login.password") {
-    throw new AppError("bad_request", `Unknown login type ${str(body.type) ? body.type : JSON.stringify(body.type ?? null)}; this server offers m.login.password only.`);
+    throw new AppError(
+      "bad_request",
+      `Unknown login type ${str(body.type) ? body.type : JSON.stringify(body.type ?? null)}; this server offers m.login.password only.`,
+    );
   }
   let email: string | null;
   let account: string;
@@ -58,7 +65,8 @@ export function parseLoginRequest(body: Record<string, unknown>, serverName: str
     email = emailOfLoginUser(id.user, serverName);
     account = email ?? id.user.trim().toLowerCase();
   } else if (id.type === "m.id.thirdparty") {
-    if (!str(id.medium) || !str(id.address)) throw new AppError("missing_param", "Missing params: ['medium', 'address']");
+    if (!str(id.medium) || !str(id.address))
+      throw new AppError("missing_param", "Missing params: ['medium', 'address']");
     email = id.medium === "email" ? id.address.trim().toLowerCase() : null;
     account = email ?? `${id.medium}:${id.address.trim().toLowerCase()}`;
   } else if (id.type === undefined) {
@@ -68,11 +76,22 @@ export function parseLoginRequest(body: Record<string, unknown>, serverName: str
   }
   if (!str(body.password)) throw new AppError("invalid_param", "Bad parameter: password");
   const label = [body.initial_device_display_name, body.device_id].find((v) => str(v) && cleanLabel(v) !== "");
-  return { email, account: account.slice(0, 320), password: body.password, deviceLabel: str(label) ? cleanLabel(label) : null };
+  return {
+    email,
+    account: account.slice(0, 320),
+    password: body.password,
+    deviceLabel: str(label) ? cleanLabel(label) : null,
+  };
 }
 
 function cleanLabel(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim();
+  return (
+    s
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this removes
+      .replace(/[\u0000-\u001f\u007f]/g, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 /** Names of the tokens this login creates start with this (logout.ts relies on it). */
@@ -101,11 +120,19 @@ export async function passwordLogin(
     address: ctx.clientAddress ?? null,
   });
   if (!r.ok) {
-    if (r.reason === "locked") throw new AppError("rate_limited", r.message, { retry_after_ms: Math.max(1, Math.ceil(r.retryAfterMs ?? cfg.lockoutMs)) });
+    if (r.reason === "locked")
+      throw new AppError("rate_limited", r.message, {
+        retry_after_ms: Math.max(1, Math.ceil(r.retryAfterMs ?? cfg.lockoutMs)),
+      });
     throw new AppError("forbidden", INVALID_CREDENTIALS);
   }
 
   const actor: Principal = { userId: r.user.id, email: r.user.email, role: r.user.role, via: "api" };
   const { token, row } = await createToken(prisma, actor, { name: loginTokenName(req.deviceLabel) });
-  return { user_id: toMatrixUserId(r.user.email, ctx.serverName), access_token: token, home_server: ctx.serverName, device_id: row.prefix };
+  return {
+    user_id: toMatrixUserId(r.user.email, ctx.serverName),
+    access_token: token,
+    home_server: ctx.serverName,
+    device_id: row.prefix,
+  };
 }

@@ -7,7 +7,12 @@ import { matrixUserIdToEmail } from "./matrix-user-id";
 
 export type Profile = { displayname: string };
 
-export async function getProfile(prisma: PrismaClient, actor: Principal, userId: string, serverName: string): Promise<Profile> {
+export async function getProfile(
+  prisma: PrismaClient,
+  actor: Principal,
+  userId: string,
+  serverName: string,
+): Promise<Profile> {
   void actor; // authenticated is enough: every team member sees the team
   const email = matrixUserIdToEmail(userId, serverName);
   const user = email ? await prisma.user.findUnique({ where: { email }, select: { email: true } }) : null;

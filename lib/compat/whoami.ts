@@ -7,7 +7,12 @@ import { toMatrixUserId } from "./matrix-user-id";
 
 export type Whoami = { user_id: string; is_guest: false; device_id: string };
 
-export async function whoami(pool: pg.Pool, headers: Headers, query: URLSearchParams, serverName: string): Promise<Whoami> {
+export async function whoami(
+  pool: pg.Pool,
+  headers: Headers,
+  query: URLSearchParams,
+  serverName: string,
+): Promise<Whoami> {
   // 401 for unknown or revoked tokens
   const { principal, token } = await resolveTokenDetails(pool, extractAccessToken(headers, query), "api");
   return { user_id: toMatrixUserId(principal.email, serverName), is_guest: false, device_id: token.prefix };

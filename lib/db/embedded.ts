@@ -66,9 +66,17 @@ async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
       const holder = Number(fs.readFileSync(lockFile, "utf8") || 0);
       let alive = false;
       try {
-        if (holder) { process.kill(holder, 0); alive = true; }
-      } catch { /* holder died */ }
-      if (!alive) { fs.rmSync(lockFile, { force: true }); continue; }
+        if (holder) {
+          process.kill(holder, 0);
+          alive = true;
+        }
+      } catch {
+        /* holder died */
+      }
+      if (!alive) {
+        fs.rmSync(lockFile, { force: true });
+        continue;
+      }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockFile}`);
       await sleep(100);
     }
@@ -132,7 +140,10 @@ function reachableForPostgresUser(paths: string[], log: (msg: string) => void): 
   }
 }
 
-export async function ensureEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedHandle> {
+export async function ensureEmbeddedPostgres(
+  dataDir: string,
+  log: (msg: string) => void = () => {},
+): Promise<EmbeddedHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
   const pgDir = path.join(dataDir, "pg");
   const noop = async () => {};
@@ -177,7 +188,8 @@ export async function ensureEmbeddedPostgres(dataDir: string, log: (msg: string)
     await client.connect();
     try {
       const r = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [DB_NAME]);
-      if (r.rowCount === 0) await client.query(`CREATE DATABASE ${DB_NAME} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+      if (r.rowCount === 0)
+        await client.query(`CREATE DATABASE ${DB_NAME} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
     } finally {
       await client.end();
     }

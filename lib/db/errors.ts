@@ -4,8 +4,22 @@
 // Network errors from pg, PostgreSQL's shutdown/connection SQLSTATEs, and Prisma's
 // "cannot reach / timed out / connection closed" codes: the database is down, not the request.
 const DB_DOWN_CODES = new Set([
-  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006",
-  "P1001", "P1002", "P1008", "P1017", "P2024",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+  "P1001",
+  "P1002",
+  "P1008",
+  "P1017",
+  "P2024",
 ]);
 
 const DB_DOWN_MESSAGE =

@@ -12,7 +12,10 @@ const LOCK_KEY = 724_311_977; // arbitrary, constant for this application
 export type MigrationResult = { applied: string[]; alreadyApplied: number };
 
 export function migrationsDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.FEDCONSOLE_MIGRATIONS_DIR || path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations"));
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.FEDCONSOLE_MIGRATIONS_DIR ||
+      path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations"),
+  );
 }
 
 export async function applyMigrations(pool: pg.Pool, dir = migrationsDir()): Promise<MigrationResult> {
@@ -44,7 +47,9 @@ export async function applyMigrations(pool: pg.Pool, dir = migrationsDir()): Pro
       const previous = doneByName.get(name);
       if (previous !== undefined) {
         if (previous !== checksum) {
-          throw new Error(`Migration ${name} was changed after it was applied (checksum differs); restore the original file.`);
+          throw new Error(
+            `Migration ${name} was changed after it was applied (checksum differs); restore the original file.`,
+          );
         }
         continue;
       }

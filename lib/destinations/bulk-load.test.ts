@@ -68,9 +68,22 @@ test("an empty table is bulk-loaded: same rows as the per-batch path, every inde
   const input = lines(700, "bulk");
   // A destination repeated in a later batch: the primary key stays during the load, so the
   // second line still wins (the batch falls back to the upsert).
-  input.push(formatRecord({ destination: "bulk00003.example", retryLastTs: 5n, retryInterval: 6n, failureTs: 7n, lastSuccessfulStreamOrdering: 8n, rooms: [{ roomId: "!only:x", streamOrdering: 9n }] }));
+  input.push(
+    formatRecord({
+      destination: "bulk00003.example",
+      retryLastTs: 5n,
+      retryInterval: 6n,
+      failureTs: 7n,
+      lastSuccessfulStreamOrdering: 8n,
+      rooms: [{ roomId: "!only:x", streamOrdering: 9n }],
+    }),
+  );
   const notes: string[] = [];
-  const rep = await importDestinations(Readable.from([Buffer.from(input.join("\n"))]), { pool: db.pool, batchSize: 64, onNote: (m) => notes.push(m) });
+  const rep = await importDestinations(Readable.from([Buffer.from(input.join("\n"))]), {
+    pool: db.pool,
+    batchSize: 64,
+    onNote: (m) => notes.push(m),
+  });
   assert.equal(rep.bulk, true);
   assert.equal(rep.errorCount, 0);
   assert.equal(rep.imported, 701);
@@ -82,10 +95,18 @@ test("an empty table is bulk-loaded: same rows as the per-batch path, every inde
 
   // The same input through per-batch transactions gives the same export.
   await clear();
-  const rep2 = await importDestinations(Readable.from([Buffer.from(input.join("\n"))]), { pool: db.pool, batchSize: 64, bulk: false });
+  const rep2 = await importDestinations(Readable.from([Buffer.from(input.join("\n"))]), {
+    pool: db.pool,
+    batchSize: 64,
+    bulk: false,
+  });
   assert.equal(rep2.bulk, false);
   assert.deepEqual(await exportAll(), bulkExport);
-  assert.ok(bulkExport.includes('{"destination":"bulk00003.example","retry_last_ts":5,"retry_interval":6,"failure_ts":7,"last_successful_stream_ordering":8,"rooms":[{"room_id":"!only:x","stream_ordering":9}]}'));
+  assert.ok(
+    bulkExport.includes(
+      '{"destination":"bulk00003.example","retry_last_ts":5,"retry_interval":6,"failure_ts":7,"last_successful_stream_ordering":8,"rooms":[{"room_id":"!only:x","stream_ordering":9}]}',
+    ),
+  );
 
   // Not empty any more: the next import takes the per-batch path.
   const rep3 = await importDestinations(Readable.from([Buffer.from(lines(10, "more").join("\n"))]), { pool: db.pool });
@@ -98,11 +119,19 @@ test("bad lines in a bulk load are reported and skipped; lines the database reje
   const input = lines(50, "bad");
   input.splice(10, 0, "{not json");
   // Accepted by the parser, refused by a constraint of the table: isolated by splitting the batch.
-  await db.pool.query(`ALTER TABLE destinations ADD CONSTRAINT bulk_test_check CHECK (destination <> 'bad00020.example')`);
+  await db.pool.query(
+    `ALTER TABLE destinations ADD CONSTRAINT bulk_test_check CHECK (destination <> 'bad00020.example')`,
+  );
   try {
-    const rep = await importDestinations(Readable.from([Buffer.from(input.join("\n"))]), { pool: db.pool, batchSize: 16 });
+    const rep = await importDestinations(Readable.from([Buffer.from(input.join("\n"))]), {
+      pool: db.pool,
+      batchSize: 16,
+    });
     assert.equal(rep.bulk, true);
-    assert.deepEqual(rep.errors.map((e) => e.line), [11, 22]);
+    assert.deepEqual(
+      rep.errors.map((e) => e.line),
+      [11, 22],
+    );
     assert.match(rep.errors[1].message, /rejected by the database/);
     const n = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM destinations");
     assert.equal(n.rows[0].n, 49);
@@ -130,7 +159,9 @@ test("a bulk load that fails half-way leaves the table empty with every index in
   });
   await assert.rejects(run, /disk went away/);
   assert.ok(seen >= 150);
-  const n = await db.pool.query<{ n: number; c: number }>("SELECT (SELECT count(*) FROM destinations)::int AS n, (SELECT n FROM destination_count)::int AS c");
+  const n = await db.pool.query<{ n: number; c: number }>(
+    "SELECT (SELECT count(*) FROM destinations)::int AS n, (SELECT n FROM destination_count)::int AS c",
+  );
   assert.deepEqual(n.rows[0], { n: 0, c: 0 });
   assert.deepEqual(await indexes(), before);
   // And the table is usable: the next import loads it.
@@ -148,7 +179,10 @@ test("a session holding the table makes the import fall back to per-batch transa
     await holder.query("BEGIN");
     await holder.query("SELECT count(*) FROM destinations"); // ACCESS SHARE until COMMIT
     const t = Date.now();
-    const rep = await importDestinations(Readable.from([Buffer.from(lines(20, "busy").join("\n"))]), { pool: db.pool, batchSize: 8 });
+    const rep = await importDestinations(Readable.from([Buffer.from(lines(20, "busy").join("\n"))]), {
+      pool: db.pool,
+      batchSize: 8,
+    });
     assert.equal(rep.bulk, false, "did not wait for the lock beyond its timeout");
     assert.equal(rep.imported, 20);
     assert.ok(Date.now() - t < 15_000);

@@ -14,7 +14,12 @@ function resettableWhere(f: ListFilter, nowMs: bigint) {
 }
 
 /** How many destinations a bulk reset with this filter would reset now (for the confirmation). */
-export async function countBulkReset(pool: pg.Pool, actor: Principal, f: ListFilter, nowMs: bigint = BigInt(Date.now())): Promise<bigint> {
+export async function countBulkReset(
+  pool: pg.Pool,
+  actor: Principal,
+  f: ListFilter,
+  nowMs: bigint = BigInt(Date.now()),
+): Promise<bigint> {
   requireRole(actor, "operator", "reset connections");
   const { where, args } = resettableWhere(f, nowMs);
   const r = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM destinations ${where}`, args);
@@ -23,7 +28,12 @@ export async function countBulkReset(pool: pg.Pool, actor: Principal, f: ListFil
 
 export type BulkResetResult = { count: bigint };
 
-export async function bulkResetConnections(pool: pg.Pool, actor: Principal, f: ListFilter, nowMs: bigint = BigInt(Date.now())): Promise<BulkResetResult> {
+export async function bulkResetConnections(
+  pool: pg.Pool,
+  actor: Principal,
+  f: ListFilter,
+  nowMs: bigint = BigInt(Date.now()),
+): Promise<BulkResetResult> {
   requireRole(actor, "operator", "reset connections");
   const { where, args } = resettableWhere(f, nowMs);
   const client = await pool.connect();
@@ -37,7 +47,12 @@ export async function bulkResetConnections(pool: pg.Pool, actor: Principal, f: L
     const count = BigInt(r.rowCount ?? 0);
     await client.query(
       `INSERT INTO audit_events (actor, actor_user_id, via, action, destination, detail) VALUES ($1, $2, $3, 'destination.bulk_reset', NULL, $4)`,
-      [actor.email, actor.userId, actor.via, JSON.stringify({ count: Number(count), search: f.search || null, status: f.status ?? null })],
+      [
+        actor.email,
+        actor.userId,
+        actor.via,
+        JSON.stringify({ count: Number(count), search: f.search || null, status: f.status ?? null }),
+      ],
     );
     if (count > 0n) await client.query("SELECT pg_notify($1, $2)", [WAKE_CHANNEL, "*"]);
     await client.query("COMMIT");

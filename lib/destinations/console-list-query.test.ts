@@ -4,9 +4,17 @@ import { DEFAULT_LIST_QUERY, consoleListSearch, parseConsoleListQuery } from "./
 
 test("defaults, and every field read from the URL", () => {
   assert.deepEqual(parseConsoleListQuery(new URLSearchParams("")), DEFAULT_LIST_QUERY);
-  assert.deepEqual(parseConsoleListQuery(new URLSearchParams("q=matrix&status=failing&sort=next_retry&dir=desc&page=3&size=100")), {
-    search: "matrix", status: "failing", sort: "next_retry", dir: "desc", page: 3, size: 100,
-  });
+  assert.deepEqual(
+    parseConsoleListQuery(new URLSearchParams("q=matrix&status=failing&sort=next_retry&dir=desc&page=3&size=100")),
+    {
+      search: "matrix",
+      status: "failing",
+      sort: "next_retry",
+      dir: "desc",
+      page: 3,
+      size: 100,
+    },
+  );
   assert.equal(parseConsoleListQuery({ q: ["a", "b"] }).search, "a");
 });
 

@@ -34,7 +34,14 @@ export type ConsoleListQuery = {
   size: number;
 };
 
-export const DEFAULT_LIST_QUERY: ConsoleListQuery = { search: "", status: null, sort: "destination", dir: "asc", page: 1, size: DEFAULT_PAGE_SIZE };
+export const DEFAULT_LIST_QUERY: ConsoleListQuery = {
+  search: "",
+  status: null,
+  sort: "destination",
+  dir: "asc",
+  page: 1,
+  size: DEFAULT_PAGE_SIZE,
+};
 
 type Params = URLSearchParams | Record<string, string | string[] | undefined>;
 

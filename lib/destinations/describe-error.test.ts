@@ -3,24 +3,46 @@ import assert from "node:assert/strict";
 import { describeFailure } from "./describe-error";
 
 test("stage + reason in plain words", () => {
-  assert.deepEqual(describeFailure({ stage: "tls", reason: "CERT_EXPIRED", message: "certificate has expired" }), { summary: "TLS: certificate has expired", detail: null });
-  assert.equal(describeFailure({ stage: "connect", reason: "CONNECT_REFUSED", message: null })!.summary, "Connection: connection refused");
-  assert.equal(describeFailure({ stage: "dns", reason: "DNS_NXDOMAIN", message: null })!.summary, "DNS: the name does not exist (NXDOMAIN)");
+  assert.deepEqual(describeFailure({ stage: "tls", reason: "CERT_EXPIRED", message: "certificate has expired" }), {
+    summary: "TLS: certificate has expired",
+    detail: null,
+  });
+  assert.equal(
+    describeFailure({ stage: "connect", reason: "CONNECT_REFUSED", message: null })!.summary,
+    "Connection: connection refused",
+  );
+  assert.equal(
+    describeFailure({ stage: "dns", reason: "DNS_NXDOMAIN", message: null })!.summary,
+    "DNS: the name does not exist (NXDOMAIN)",
+  );
 });
 
 test("the stage is inferred from the reason when only the reason is stored", () => {
   assert.equal(describeFailure({ reason: "CERT_EXPIRED", message: null })!.summary, "TLS: certificate has expired");
-  assert.equal(describeFailure({ reason: "IP_BLOCKED", message: null })!.summary, "Connection: the address is in a blocked IP range");
-  assert.equal(describeFailure({ reason: "HTTP_5XX", message: null, httpStatus: 502 })!.summary, "HTTP: the server answered with an error (502)");
+  assert.equal(
+    describeFailure({ reason: "IP_BLOCKED", message: null })!.summary,
+    "Connection: the address is in a blocked IP range",
+  );
+  assert.equal(
+    describeFailure({ reason: "HTTP_5XX", message: null, httpStatus: 502 })!.summary,
+    "HTTP: the server answered with an error (502)",
+  );
 });
 
 test("the scheduler's message is kept as detail when it adds something", () => {
-  const r = describeFailure({ stage: "connect", reason: "CONNECT_REFUSED", message: "connect ECONNREFUSED 10.0.0.1:8448" });
+  const r = describeFailure({
+    stage: "connect",
+    reason: "CONNECT_REFUSED",
+    message: "connect ECONNREFUSED 10.0.0.1:8448",
+  });
   assert.equal(r!.detail, "connect ECONNREFUSED 10.0.0.1:8448");
 });
 
 test("unknown codes are still readable; nothing recorded → null", () => {
-  assert.equal(describeFailure({ stage: "http", reason: "SOMETHING_NEW", message: null })!.summary, "HTTP: something new");
+  assert.equal(
+    describeFailure({ stage: "http", reason: "SOMETHING_NEW", message: null })!.summary,
+    "HTTP: something new",
+  );
   assert.equal(describeFailure({ reason: null, message: null }), null);
   assert.equal(describeFailure({ reason: null, message: "odd" })!.summary, "odd");
 });

@@ -49,7 +49,11 @@ function stageOf(reason: string): string | null {
   if (reason.startsWith("DNS_") || reason.startsWith("SRV_")) return "dns";
   if (reason.startsWith("CONNECT_") || reason === "NETWORK_UNREACHABLE" || reason === "IP_BLOCKED") return "connect";
   if (reason.startsWith("CERT_") || reason === "TLS_HANDSHAKE") return "tls";
-  if (reason.startsWith("HTTP_") || ["INVALID_RESPONSE", "BAD_CONTENT_TYPE", "INVALID_JSON", "RESPONSE_TOO_LARGE", "RESPONSE_TIMEOUT"].includes(reason)) return "http";
+  if (
+    reason.startsWith("HTTP_") ||
+    ["INVALID_RESPONSE", "BAD_CONTENT_TYPE", "INVALID_JSON", "RESPONSE_TOO_LARGE", "RESPONSE_TIMEOUT"].includes(reason)
+  )
+    return "http";
   if (reason === "INVALID_SERVER_NAME") return "name";
   return null;
 }
@@ -61,15 +65,23 @@ export type FailureWords = {
   detail: string | null;
 };
 
-export function describeFailure(input: { stage?: string | null; reason: string | null; message: string | null; httpStatus?: number | null }): FailureWords | null {
+export function describeFailure(input: {
+  stage?: string | null;
+  reason: string | null;
+  message: string | null;
+  httpStatus?: number | null;
+}): FailureWords | null {
   const { reason, message } = input;
   if (!reason && !message) return null;
   const stage = input.stage && input.stage !== "done" ? input.stage : reason ? stageOf(reason) : null;
-  const stageWords = stage ? STAGES[stage] ?? stage : null;
-  let words = reason ? REASONS[reason] ?? reason.toLowerCase().replace(/_/g, " ") : message ?? "";
+  const stageWords = stage ? (STAGES[stage] ?? stage) : null;
+  let words = reason ? (REASONS[reason] ?? reason.toLowerCase().replace(/_/g, " ")) : (message ?? "");
   if (reason === "HTTP_OTHER" && input.httpStatus) words = `unexpected HTTP status ${input.httpStatus}`;
   else if (reason === "HTTP_5XX" && input.httpStatus) words = `the server answered with an error (${input.httpStatus})`;
   const summary = stageWords ? `${stageWords}: ${words}` : words;
-  const detail = message && reason && message.trim() !== "" && !summary.toLowerCase().includes(message.trim().toLowerCase()) ? message : null;
+  const detail =
+    message && reason && message.trim() !== "" && !summary.toLowerCase().includes(message.trim().toLowerCase())
+      ? message
+      : null;
   return { summary, detail };
 }

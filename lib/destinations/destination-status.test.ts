@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { destinationStatus, resetUnavailableReason, type StatusInput } from "./destination-status";
 
 const NOW = 1_800_000_000_000n;
-const base: StatusInput = { retryLastTs: 0n, retryInterval: 0n, lastAttemptTs: NOW - 60_000n, lastErrorKind: null, claimedUntil: null, wakeRequestedAt: null };
+const base: StatusInput = {
+  retryLastTs: 0n,
+  retryInterval: 0n,
+  lastAttemptTs: NOW - 60_000n,
+  lastErrorKind: null,
+  claimedUntil: null,
+  wakeRequestedAt: null,
+};
 const s = (over: Partial<StatusInput>) => destinationStatus({ ...base, ...over }, NOW);
 
 test("healthy: attempted, not backing off, nothing in flight", () => {
@@ -32,7 +39,10 @@ test("backing off: retry_last_ts > 0, next retry = retry_last_ts + retry_interva
 
 test("blocked: IP_BLOCKED while backing off wins over everything", () => {
   assert.equal(s({ retryLastTs: NOW, retryInterval: 1n, lastErrorKind: "IP_BLOCKED" }).kind, "blocked");
-  assert.equal(s({ retryLastTs: NOW, retryInterval: 1n, lastErrorKind: "IP_BLOCKED", claimedUntil: NOW + 1000n }).kind, "blocked");
+  assert.equal(
+    s({ retryLastTs: NOW, retryInterval: 1n, lastErrorKind: "IP_BLOCKED", claimedUntil: NOW + 1000n }).kind,
+    "blocked",
+  );
   // An old IP_BLOCKED without backoff (e.g. after a reset) is not "Blocked".
   assert.equal(s({ lastErrorKind: "IP_BLOCKED" }).kind, "healthy");
 });

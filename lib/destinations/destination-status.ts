@@ -98,8 +98,7 @@ export function statusFilterSql(f: StatusFilter, nowParam: string): string {
  * (healthy 0, retrying 1, never contacted 2, backing off 3, blocked 4). It cannot depend on
  * the clock, so a held claim counts as retrying even once its lease has expired.
  */
-export const STATUS_RANK_SQL =
-  `(CASE WHEN "last_error_kind" = 'IP_BLOCKED' AND "retry_last_ts" > 0 THEN 4 WHEN "claimed_until" IS NOT NULL OR "wake_requested_at" IS NOT NULL THEN 1 WHEN "retry_last_ts" > 0 THEN 3 WHEN "last_attempt_ts" IS NULL THEN 2 ELSE 0 END)`;
+export const STATUS_RANK_SQL = `(CASE WHEN "last_error_kind" = 'IP_BLOCKED' AND "retry_last_ts" > 0 THEN 4 WHEN "claimed_until" IS NOT NULL OR "wake_requested_at" IS NOT NULL THEN 1 WHEN "retry_last_ts" > 0 THEN 3 WHEN "last_attempt_ts" IS NULL THEN 2 ELSE 0 END)`;
 
 /** Next retry as a sort key, identical to the expression indexes (numeric: no bigint overflow). */
 export const NEXT_RETRY_SQL = `(CASE WHEN "retry_last_ts" > 0 THEN "retry_last_ts"::numeric + "retry_interval" END)`;

@@ -80,7 +80,10 @@ export async function exportDestinations(output: NodeJS.WritableStream, opts: Ex
     const fetchPage = async (after: string | null): Promise<Page> => {
       const d = await client.query<DestRow>(PAGE_SQL, [after, pageSize]);
       if (!withRooms || d.rows.length === 0) return { dests: d.rows, rooms: [] };
-      const r = await client.query<RoomSqlRow>(ROOMS_SQL, [d.rows[0].destination, d.rows[d.rows.length - 1].destination]);
+      const r = await client.query<RoomSqlRow>(ROOMS_SQL, [
+        d.rows[0].destination,
+        d.rows[d.rows.length - 1].destination,
+      ]);
       return { dests: d.rows, rooms: r.rows };
     };
     let next: Promise<Page> | undefined = fetchPage(null);
@@ -129,7 +132,8 @@ function formatPage(page: Page, withRooms: boolean): string {
           retryLastTs: BigInt(d.retry_last_ts),
           retryInterval: BigInt(d.retry_interval),
           failureTs: d.failure_ts === null ? null : BigInt(d.failure_ts),
-          lastSuccessfulStreamOrdering: d.last_successful_stream_ordering === null ? null : BigInt(d.last_successful_stream_ordering),
+          lastSuccessfulStreamOrdering:
+            d.last_successful_stream_ordering === null ? null : BigInt(d.last_successful_stream_ordering),
         },
         rooms,
       ),

@@ -9,9 +9,15 @@ export function assertStorableName(destination: string): void {
   if (destination.includes("\0")) throw new AppError("not_found", "Unknown destination");
 }
 
-export async function getDestination(pool: pg.Pool, _actor: Principal, destination: string): Promise<DestinationTimings> {
+export async function getDestination(
+  pool: pg.Pool,
+  _actor: Principal,
+  destination: string,
+): Promise<DestinationTimings> {
   assertStorableName(destination);
-  const r = await pool.query<TimingsSqlRow>(`SELECT ${TIMINGS_COLUMNS} FROM destinations WHERE destination = $1`, [destination]);
+  const r = await pool.query<TimingsSqlRow>(`SELECT ${TIMINGS_COLUMNS} FROM destinations WHERE destination = $1`, [
+    destination,
+  ]);
   if (r.rowCount === 0) throw new AppError("not_found", "Unknown destination");
   return toTimings(r.rows[0]);
 }

@@ -113,15 +113,53 @@ test("import then export round-trips exactly (2^63-1, 2^53+1, rooms, odd names)"
         { roomId: "!tab\\back\tslash:x".replace("\t", "_"), streamOrdering: -1n },
       ],
     }),
-    formatRecord({ destination: `${P}b.example.org:8448`, retryLastTs: 9223372036854775807n, retryInterval: 0n, failureTs: 9223372036854775807n, lastSuccessfulStreamOrdering: 9223372036854775807n, rooms: [] }),
-    formatRecord({ destination: `${P}[2001:db8::1]:8448`, retryLastTs: 5n, retryInterval: 600000n, failureTs: 1n, lastSuccessfulStreamOrdering: 42n, rooms: [{ roomId: "!é😀:x", streamOrdering: 3n }] }),
-    formatRecord({ destination: `${P}c\\"quoted"`, retryLastTs: 0n, retryInterval: 0n, failureTs: null, lastSuccessfulStreamOrdering: 7n, rooms: [] }),
-    formatRecord({ destination: `${P}Z-upper`, retryLastTs: 0n, retryInterval: 0n, failureTs: null, lastSuccessfulStreamOrdering: null, rooms: [] }),
-    formatRecord({ destination: `${P}ü-nonascii`, retryLastTs: 0n, retryInterval: 0n, failureTs: null, lastSuccessfulStreamOrdering: null, rooms: [] }),
+    formatRecord({
+      destination: `${P}b.example.org:8448`,
+      retryLastTs: 9223372036854775807n,
+      retryInterval: 0n,
+      failureTs: 9223372036854775807n,
+      lastSuccessfulStreamOrdering: 9223372036854775807n,
+      rooms: [],
+    }),
+    formatRecord({
+      destination: `${P}[2001:db8::1]:8448`,
+      retryLastTs: 5n,
+      retryInterval: 600000n,
+      failureTs: 1n,
+      lastSuccessfulStreamOrdering: 42n,
+      rooms: [{ roomId: "!é😀:x", streamOrdering: 3n }],
+    }),
+    formatRecord({
+      destination: `${P}c\\"quoted"`,
+      retryLastTs: 0n,
+      retryInterval: 0n,
+      failureTs: null,
+      lastSuccessfulStreamOrdering: 7n,
+      rooms: [],
+    }),
+    formatRecord({
+      destination: `${P}Z-upper`,
+      retryLastTs: 0n,
+      retryInterval: 0n,
+      failureTs: null,
+      lastSuccessfulStreamOrdering: null,
+      rooms: [],
+    }),
+    formatRecord({
+      destination: `${P}ü-nonascii`,
+      retryLastTs: 0n,
+      retryInterval: 0n,
+      failureTs: null,
+      lastSuccessfulStreamOrdering: null,
+      rooms: [],
+    }),
   ];
   const rep = await importText(lines.join("\n") + "\n", 2);
   const { lines: n, imported, rooms, errors, errorCount } = rep;
-  assert.deepEqual({ lines: n, imported, rooms, errors, errorCount }, { lines: 6, imported: 6, rooms: 4, errors: [], errorCount: 0 });
+  assert.deepEqual(
+    { lines: n, imported, rooms, errors, errorCount },
+    { lines: 6, imported: 6, rooms: 4, errors: [], errorCount: 0 },
+  );
 
   // Export: byte order (C collation), rooms ordered by room_id.
   const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -135,11 +173,13 @@ test("import then export round-trips exactly (2^63-1, 2^53+1, rooms, odd names)"
     .map((x) => x.l);
   const exported = await exportMine();
   assert.deepEqual(exported.map(dest), expected.map(dest));
-  assert.equal(exported[expected.map(dest).indexOf(`${P}a.example.org`)],
+  assert.equal(
+    exported[expected.map(dest).indexOf(`${P}a.example.org`)],
     `{"destination":"${P}a.example.org","retry_last_ts":9223372036854775807,"retry_interval":9007199254740993,` +
       `"failure_ts":9007199254740993,"last_successful_stream_ordering":-9223372036854775808,"rooms":[` +
       `{"room_id":"!a:x","stream_ordering":1},{"room_id":"!b:x","stream_ordering":9007199254740993},` +
-      `{"room_id":"!tab\\\\back_slash:x","stream_ordering":-1}]}`);
+      `{"room_id":"!tab\\\\back_slash:x","stream_ordering":-1}]}`,
+  );
 
   // Re-importing the export changes nothing and exports identically.
   const rep2 = await importText(exported.join("\n"));
@@ -154,7 +194,15 @@ test("import then export round-trips exactly (2^63-1, 2^53+1, rooms, odd names)"
 
 test("upsert updates existing destinations and keeps other columns", { skip }, async () => {
   const d = `${P}upsert.example`;
-  await importText(JSON.stringify({ destination: d, retry_last_ts: 1, retry_interval: 2, failure_ts: 3, last_successful_stream_ordering: 4 }));
+  await importText(
+    JSON.stringify({
+      destination: d,
+      retry_last_ts: 1,
+      retry_interval: 2,
+      failure_ts: 3,
+      last_successful_stream_ordering: 4,
+    }),
+  );
   await (await pool()).query(`UPDATE destinations SET last_error_message = 'kept' WHERE destination = $1`, [d]);
   const rep = await importText(`{"destination":"${d}","retry_last_ts":9007199254740993,"retry_interval":600000}`);
   assert.equal(rep.imported, 1);
@@ -187,7 +235,10 @@ test("bad lines are reported by number and not imported; good lines are", { skip
   assert.equal(rep.imported, 2);
   assert.equal(rep.rooms, 1);
   assert.equal(rep.errorCount, 5);
-  assert.deepEqual(rep.errors.map((e) => e.line), [3, 4, 5, 7, 8]);
+  assert.deepEqual(
+    rep.errors.map((e) => e.line),
+    [3, 4, 5, 7, 8],
+  );
   assert.match(rep.errors[0].message, /retry_interval must be an integer/);
   assert.match(rep.errors[1].message, /invalid JSON/);
   assert.match(rep.errors[2].message, /rooms\[1\]\.room_id must not be empty/);
@@ -201,7 +252,10 @@ test("bad lines are reported by number and not imported; good lines are", { skip
 });
 
 test("error list is bounded but every error is counted", { skip }, async () => {
-  const rep = await importDestinations(Readable.from([Buffer.from("x\n".repeat(1500))]), { pool: await pool(), maxErrors: 10 });
+  const rep = await importDestinations(Readable.from([Buffer.from("x\n".repeat(1500))]), {
+    pool: await pool(),
+    maxErrors: 10,
+  });
   assert.equal(rep.errorCount, 1500);
   assert.equal(rep.errors.length, 10);
   assert.equal(rep.errors[9].line, 10);
@@ -221,21 +275,37 @@ test("duplicate destinations in one batch: last line wins, last rooms-carrying l
   assert.equal(rep.errorCount, 0);
   assert.equal(rep.imported, 5);
   assert.equal((await timingsOf(d)).retry_last_ts, "3");
-  assert.deepEqual(await roomsOf(d), [["!2:x", "2"], ["!3:x", "3"]]);
+  assert.deepEqual(await roomsOf(d), [
+    ["!2:x", "2"],
+    ["!3:x", "3"],
+  ]);
   assert.equal((await timingsOf(e)).retry_last_ts, "4");
   assert.deepEqual(await roomsOf(e), []);
 });
 
 test("a line with rooms replaces the room set; a line without leaves it alone", { skip }, async () => {
   const d = `${P}rooms.example`;
-  await importText(`{"destination":"${d}","rooms":[{"room_id":"!a:x","stream_ordering":1},{"room_id":"!b:x","stream_ordering":2}]}`);
-  assert.deepEqual(await roomsOf(d), [["!a:x", "1"], ["!b:x", "2"]]);
+  await importText(
+    `{"destination":"${d}","rooms":[{"room_id":"!a:x","stream_ordering":1},{"room_id":"!b:x","stream_ordering":2}]}`,
+  );
+  assert.deepEqual(await roomsOf(d), [
+    ["!a:x", "1"],
+    ["!b:x", "2"],
+  ]);
   // Replace: !a gone, !b updated, !c added.
-  await importText(`{"destination":"${d}","rooms":[{"room_id":"!b:x","stream_ordering":9007199254740993},{"room_id":"!c:x","stream_ordering":3}]}`);
-  assert.deepEqual(await roomsOf(d), [["!b:x", "9007199254740993"], ["!c:x", "3"]]);
+  await importText(
+    `{"destination":"${d}","rooms":[{"room_id":"!b:x","stream_ordering":9007199254740993},{"room_id":"!c:x","stream_ordering":3}]}`,
+  );
+  assert.deepEqual(await roomsOf(d), [
+    ["!b:x", "9007199254740993"],
+    ["!c:x", "3"],
+  ]);
   // No rooms key / rooms null: untouched.
   await importText(`{"destination":"${d}","retry_last_ts":5}\n{"destination":"${d}","rooms":null}`);
-  assert.deepEqual(await roomsOf(d), [["!b:x", "9007199254740993"], ["!c:x", "3"]]);
+  assert.deepEqual(await roomsOf(d), [
+    ["!b:x", "9007199254740993"],
+    ["!c:x", "3"],
+  ]);
   // Empty array clears.
   await importText(`{"destination":"${d}","rooms":[]}`);
   assert.deepEqual(await roomsOf(d), []);
@@ -245,21 +315,27 @@ test("many lines across batches, input in odd-sized chunks", { skip }, async () 
   const n = 2500;
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    lines.push(formatRecord({
-      destination: `${P}bulk${String(i).padStart(5, "0")}.example`,
-      retryLastTs: BigInt(i),
-      retryInterval: 0n,
-      failureTs: null,
-      lastSuccessfulStreamOrdering: 9007199254740993n + BigInt(i),
-      rooms: i % 3 ? [{ roomId: `!r${i}:ü`, streamOrdering: BigInt(i) }] : undefined,
-    }));
+    lines.push(
+      formatRecord({
+        destination: `${P}bulk${String(i).padStart(5, "0")}.example`,
+        retryLastTs: BigInt(i),
+        retryInterval: 0n,
+        failureTs: null,
+        lastSuccessfulStreamOrdering: 9007199254740993n + BigInt(i),
+        rooms: i % 3 ? [{ roomId: `!r${i}:ü`, streamOrdering: BigInt(i) }] : undefined,
+      }),
+    );
   }
   // Split the bytes at every 7th byte, cutting through multi-byte characters.
   const bytes = Buffer.from(lines.join("\n"));
   const parts: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += 7) parts.push(bytes.subarray(i, i + 7));
   const progress: number[] = [];
-  const rep = await importDestinations(Readable.from(parts), { pool: await pool(), batchSize: 1000, onProgress: (x) => progress.push(x) });
+  const rep = await importDestinations(Readable.from(parts), {
+    pool: await pool(),
+    batchSize: 1000,
+    onProgress: (x) => progress.push(x),
+  });
   assert.equal(rep.imported, n);
   assert.equal(rep.errorCount, 0);
   assert.equal(progress.at(-1), n);
@@ -271,7 +347,9 @@ test("many lines across batches, input in odd-sized chunks", { skip }, async () 
   }
 });
 
-test("lines the database rejects are isolated and reported; the rest of the batch is written", { skip: skip || (!createdDb && "needs its own database") }, async () => {
+test("lines the database rejects are isolated and reported; the rest of the batch is written", {
+  skip: skip || (!createdDb && "needs its own database"),
+}, async () => {
   // A constraint only the database knows about (as a newer migration might add).
   const p = await pool();
   await p.query(`ALTER TABLE destination_rooms ADD CONSTRAINT fc_test_no_bad_rooms CHECK (room_id <> '!bad:x')`);
@@ -279,16 +357,26 @@ test("lines the database rejects are isolated and reported; the rest of the batc
     const lines: string[] = [];
     for (let i = 0; i < 20; i++) {
       const room = i === 7 || i === 13 ? "!bad:x" : `!r${i}:x`;
-      lines.push(`{"destination":"${P}dbrej${String(i).padStart(2, "0")}","rooms":[{"room_id":"${room}","stream_ordering":${i}}]}`);
+      lines.push(
+        `{"destination":"${P}dbrej${String(i).padStart(2, "0")}","rooms":[{"room_id":"${room}","stream_ordering":${i}}]}`,
+      );
     }
     const rep = await importText(lines.join("\n"), 8);
     assert.equal(rep.imported, 18);
     assert.equal(rep.rooms, 18);
-    assert.deepEqual(rep.errors.map((e) => e.line), [8, 14]);
+    assert.deepEqual(
+      rep.errors.map((e) => e.line),
+      [8, 14],
+    );
     assert.match(rep.errors[0].message, /^rejected by the database: .*fc_test_no_bad_rooms/);
-    const names = (await exportMine()).map((l) => JSON.parse(l).destination as string).filter((n) => n.includes("dbrej"));
+    const names = (await exportMine())
+      .map((l) => JSON.parse(l).destination as string)
+      .filter((n) => n.includes("dbrej"));
     assert.equal(names.length, 18);
-    assert.ok(!names.includes(`${P}dbrej07`) && !names.includes(`${P}dbrej13`), "nothing of a rejected line is written");
+    assert.ok(
+      !names.includes(`${P}dbrej07`) && !names.includes(`${P}dbrej13`),
+      "nothing of a rejected line is written",
+    );
   } finally {
     await p.query(`ALTER TABLE destination_rooms DROP CONSTRAINT fc_test_no_bad_rooms`);
   }
@@ -312,13 +400,19 @@ test("concurrent batches: a destination repeated in later batches ends with its 
   assert.equal(rep.lines, 121);
   assert.equal((await timingsOf(d)).retry_last_ts, "60");
   assert.deepEqual(await roomsOf(d), [["!r60:x", "60"]]);
-  assert.deepEqual(progress, [...progress].sort((a, b) => a - b), "progress is monotonic");
+  assert.deepEqual(
+    progress,
+    [...progress].sort((a, b) => a - b),
+    "progress is monotonic",
+  );
   assert.equal(progress.at(-1), 121);
 });
 
 async function roomsCountConsistent(prefix: string): Promise<void> {
   const p = await pool();
-  const col = await p.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'destinations' AND column_name = 'rooms_count'`);
+  const col = await p.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_name = 'destinations' AND column_name = 'rooms_count'`,
+  );
   if (col.rowCount === 0) return; // schema without the counter
   const bad = await p.query(
     `SELECT d.destination, d.rooms_count, (SELECT count(*) FROM destination_rooms r WHERE r.destination = d.destination)::int AS n
@@ -330,7 +424,9 @@ async function roomsCountConsistent(prefix: string): Promise<void> {
 }
 
 for (const fastPath of [true, false]) {
-  test(`first import then re-import with changes (fastPath option ${fastPath}): same data, rooms_count kept`, { skip }, async () => {
+  test(`first import then re-import with changes (fastPath option ${fastPath}): same data, rooms_count kept`, {
+    skip,
+  }, async () => {
     const q = `${P}fp${fastPath ? 1 : 0}-`;
     const mk = (i: number, rooms: number, so: bigint) =>
       formatRecord({
@@ -342,7 +438,11 @@ for (const fastPath of [true, false]) {
         rooms: Array.from({ length: rooms }, (_, j) => ({ roomId: `!${j}:x`, streamOrdering: so + BigInt(j) })),
       });
     const first = Array.from({ length: 50 }, (_, i) => mk(i, i % 4, 1n));
-    const rep = await importDestinations(Readable.from([Buffer.from(first.join("\n"))]), { pool: await pool(), batchSize: 7, fastPath });
+    const rep = await importDestinations(Readable.from([Buffer.from(first.join("\n"))]), {
+      pool: await pool(),
+      batchSize: 7,
+      fastPath,
+    });
     assert.equal(rep.errorCount, 0);
     if (!fastPath) assert.equal(rep.fastPath, false);
     else if (createdDb) {
@@ -354,7 +454,11 @@ for (const fastPath of [true, false]) {
     await roomsCountConsistent(q);
     // Second import: 20 existing with other room sets, 10 new.
     const second = Array.from({ length: 30 }, (_, k) => mk(k + 30, (k + 1) % 5, 9007199254740993n));
-    const rep2 = await importDestinations(Readable.from([Buffer.from(second.join("\n"))]), { pool: await pool(), batchSize: 7, fastPath });
+    const rep2 = await importDestinations(Readable.from([Buffer.from(second.join("\n"))]), {
+      pool: await pool(),
+      batchSize: 7,
+      fastPath,
+    });
     assert.equal(rep2.errorCount, 0);
     await roomsCountConsistent(q);
     const want = [...first.slice(0, 30), ...second];
@@ -365,7 +469,12 @@ for (const fastPath of [true, false]) {
 
 test("export waits for a slow output (backpressure) and stops on an output error", { skip }, async () => {
   const p = await pool();
-  await importText(Array.from({ length: 40 }, (_, i) => `{"destination":"${P}slow${i}","rooms":[{"room_id":"!r:x","stream_ordering":${i}}]}`).join("\n"));
+  await importText(
+    Array.from(
+      { length: 40 },
+      (_, i) => `{"destination":"${P}slow${i}","rooms":[{"room_id":"!r:x","stream_ordering":${i}}]}`,
+    ).join("\n"),
+  );
   let bytes = 0;
   let maxBuffered = 0;
   const slow: Writable = new Writable({
@@ -396,7 +505,12 @@ test("export waits for a slow output (backpressure) and stops on an output error
 });
 
 test("splitLines: long lines are reported, not buffered", async () => {
-  const input = Readable.from([Buffer.from("ab\n"), Buffer.from("x".repeat(50)), Buffer.from("y".repeat(50) + "\ncd"), Buffer.from("\n" + "z".repeat(200) + "\nef")]);
+  const input = Readable.from([
+    Buffer.from("ab\n"),
+    Buffer.from("x".repeat(50)),
+    Buffer.from("y".repeat(50) + "\ncd"),
+    Buffer.from("\n" + "z".repeat(200) + "\nef"),
+  ]);
   const got: (string | null)[] = [];
   for await (const l of splitLines(input, 64)) got.push(l);
   assert.deepEqual(got, ["ab", null, "cd", null, "ef"]);

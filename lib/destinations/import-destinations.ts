@@ -114,7 +114,15 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
   const maxBatchRooms = Math.max(1, opts.maxBatchRooms ?? 100_000);
   const maxErrors = opts.maxErrors ?? 1000;
   const maxLineBytes = opts.maxLineBytes ?? 64 * 1024 * 1024;
-  const report: ImportReport = { lines: 0, imported: 0, rooms: 0, errors: [], errorCount: 0, fastPath: false, bulk: false };
+  const report: ImportReport = {
+    lines: 0,
+    imported: 0,
+    rooms: 0,
+    errors: [],
+    errorCount: 0,
+    fastPath: false,
+    bulk: false,
+  };
 
   const addError = (line: number, message: string) => {
     report.errorCount++;
@@ -156,7 +164,10 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
         }
       }
     }
-    const fast: FastPath = { kind: opts.fastPath === false ? "off" : await detectFastPath(writers[0].client), tryFresh: true };
+    const fast: FastPath = {
+      kind: opts.fastPath === false ? "off" : await detectFastPath(writers[0].client),
+      tryFresh: true,
+    };
     report.fastPath = fast.kind !== "off";
 
     // Progress is reported in input order: after batch k and all batches before it committed.
@@ -190,7 +201,9 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
       }
       const w = free;
       const seq = nextSeq++;
-      const done = writeEntries(w.client, [...b.byDest.values()], counts, fast, bulk !== null).then(() => onCommitted(seq, b.linesRead));
+      const done = writeEntries(w.client, [...b.byDest.values()], counts, fast, bulk !== null).then(() =>
+        onCommitted(seq, b.linesRead),
+      );
       w.batch = b;
       w.busy = done.finally(() => {
         w.busy = null;
@@ -241,7 +254,9 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
       const t = Date.now();
       await finishBulkLoad(writers[0].client, bulk);
       report.indexBuildMs = Date.now() - t;
-      opts.onNote?.(`built ${bulk.indexes.length} indexes, committed and vacuumed in ${(report.indexBuildMs / 1000).toFixed(1)} s`);
+      opts.onNote?.(
+        `built ${bulk.indexes.length} indexes, committed and vacuumed in ${(report.indexBuildMs / 1000).toFixed(1)} s`,
+      );
     }
     if (lineNo > lastReported) opts.onProgress?.(lineNo); // trailing blank or bad lines
     report.imported = counts.imported;
@@ -433,7 +448,11 @@ const COUNT_TRIGGERS = ["destination_rooms_count_del", "destination_rooms_count_
 const KNOWN_COUNT_INS_MD5 = "31c4391026959879f0ace318237e1ece";
 
 async function detectFastPath(client: pg.PoolClient): Promise<FastPath["kind"]> {
-  const r = await client.query<{ su: boolean; triggers: { name: string; enabled: string; md5: string }[] | null; has_count: boolean }>(`
+  const r = await client.query<{
+    su: boolean;
+    triggers: { name: string; enabled: string; md5: string }[] | null;
+    has_count: boolean;
+  }>(`
     SELECT current_setting('is_superuser') = 'on' AS su,
       (SELECT json_agg(json_build_object('name', t.tgname, 'enabled', t.tgenabled, 'md5', md5(p.prosrc)))
          FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
@@ -462,7 +481,13 @@ function sqlState(e: unknown): string {
  * (SQLSTATE class 22 data exception or 23 integrity violation), the entries are split in
  * halves until the offending ones are isolated and reported; the others are written.
  */
-async function writeEntries(client: pg.PoolClient, entries: Pending[], counts: Counts, fast: FastPath, nested: boolean): Promise<void> {
+async function writeEntries(
+  client: pg.PoolClient,
+  entries: Pending[],
+  counts: Counts,
+  fast: FastPath,
+  nested: boolean,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await writeBatch(client, entries, fast, nested);
@@ -533,7 +558,9 @@ async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastP
           await copyIn(client, COPY_ROOMS_DIRECT, roomLines); // fails if such a room exists
           await client.query("SET LOCAL session_replication_role = origin");
         }
-        const ins = await client.query(fast.kind === "count" ? INSERT_NEW_DESTINATIONS_COUNTED : INSERT_NEW_DESTINATIONS);
+        const ins = await client.query(
+          fast.kind === "count" ? INSERT_NEW_DESTINATIONS_COUNTED : INSERT_NEW_DESTINATIONS,
+        );
         fresh = ins.rowCount === entries.length;
       } catch {
         // Whatever went wrong is retried on the ordinary path below, which reports real errors.
@@ -571,7 +598,9 @@ async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastP
 
 /** PostgreSQL COPY text format: escape backslash and the delimiter/row separators. */
 function copyText(s: string): string {
-  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")) : s;
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"))
+    : s;
 }
 
 async function copyIn(client: pg.PoolClient, sql: string, lines: string[]): Promise<void> {

@@ -40,7 +40,9 @@ test("defaults: null/absent timings are 0, nullable fields null, rooms undefined
     lastSuccessfulStreamOrdering: null,
     rooms: undefined,
   });
-  const r = parseRecord(`{"destination":"a","retry_last_ts":null,"retry_interval":null,"failure_ts":null,"last_successful_stream_ordering":null,"rooms":null}`);
+  const r = parseRecord(
+    `{"destination":"a","retry_last_ts":null,"retry_interval":null,"failure_ts":null,"last_successful_stream_ordering":null,"rooms":null}`,
+  );
   assert.equal(r.retryLastTs, 0n);
   assert.equal(r.retryInterval, 0n);
   assert.equal(r.rooms, undefined);
@@ -88,12 +90,21 @@ test("rejects out-of-range, floats, exponents, strings as numbers", () => {
   assert.match(err(`{"destination":"a","failure_ts":123456789012345678901234567890}`), /out of range/);
   assert.match(err(`{"destination":"a","retry_last_ts":-1}`), /retry_last_ts is out of range \(must be between 0 and/);
   assert.match(err(`{"destination":"a","retry_interval":-1}`), /retry_interval is out of range/);
-  assert.match(err(`{"destination":"a","retry_interval":1.5}`), /retry_interval must be an integer \(no fraction or exponent\), got 1.5/);
+  assert.match(
+    err(`{"destination":"a","retry_interval":1.5}`),
+    /retry_interval must be an integer \(no fraction or exponent\), got 1.5/,
+  );
   assert.match(err(`{"destination":"a","retry_interval":1.0}`), /must be an integer/);
   assert.match(err(`{"destination":"a","retry_interval":1e3}`), /must be an integer/);
-  assert.match(err(`{"destination":"a","retry_interval":"5"}`), /retry_interval must be an integer, got a string \("5"\)/);
+  assert.match(
+    err(`{"destination":"a","retry_interval":"5"}`),
+    /retry_interval must be an integer, got a string \("5"\)/,
+  );
   assert.match(err(`{"destination":"a","retry_interval":true}`), /must be an integer, got true/);
-  assert.match(err(`{"destination":"a","rooms":[{"room_id":"!r:a","stream_ordering":null}]}`), /rooms\[0\]\.stream_ordering must be an integer, got null/);
+  assert.match(
+    err(`{"destination":"a","rooms":[{"room_id":"!r:a","stream_ordering":null}]}`),
+    /rooms\[0\]\.stream_ordering must be an integer, got null/,
+  );
   // Not JSON at all.
   assert.match(err(`{"destination":"a","retry_interval":01}`), /invalid JSON/);
   assert.match(err(`{"destination":"a","retry_interval":+1}`), /invalid JSON/);
@@ -118,8 +129,14 @@ test("validates destination and room ids", () => {
   assert.match(err(`{"destination":"a","rooms":[5]}`), /rooms\[0\] must be an object, got 5/);
   assert.match(err(`{"destination":"a","rooms":[{"stream_ordering":1}]}`), /rooms\[0\]\.room_id is required/);
   assert.match(err(`{"destination":"a","rooms":[{"room_id":"!a:b"}]}`), /rooms\[0\]\.stream_ordering is required/);
-  assert.match(err(`{"destination":"a","rooms":[{"room_id":"","stream_ordering":1}]}`), /rooms\[0\]\.room_id must not be empty/);
-  assert.match(err(JSON.stringify({ destination: "a", rooms: [{ room_id: "!".repeat(256), stream_ordering: 1 }] })), /room_id is longer than 255 bytes/);
+  assert.match(
+    err(`{"destination":"a","rooms":[{"room_id":"","stream_ordering":1}]}`),
+    /rooms\[0\]\.room_id must not be empty/,
+  );
+  assert.match(
+    err(JSON.stringify({ destination: "a", rooms: [{ room_id: "!".repeat(256), stream_ordering: 1 }] })),
+    /room_id is longer than 255 bytes/,
+  );
   assert.match(
     err(`{"destination":"a","rooms":[{"room_id":"!a:b","stream_ordering":1},{"room_id":"!a:b","stream_ordering":2}]}`),
     /rooms\[1\]: duplicate room_id "!a:b"/,
@@ -127,8 +144,14 @@ test("validates destination and room ids", () => {
 });
 
 test("rejects unknown fields with the list of allowed ones", () => {
-  assert.match(err(`{"destination":"a","retry_last_tz":0}`), /unknown field "retry_last_tz" \(allowed: destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering, rooms\)/);
-  assert.match(err(`{"destination":"a","rooms":[{"room_id":"!a:b","stream_ordering":1,"x":1}]}`), /unknown field "x" in rooms\[0\]/);
+  assert.match(
+    err(`{"destination":"a","retry_last_tz":0}`),
+    /unknown field "retry_last_tz" \(allowed: destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering, rooms\)/,
+  );
+  assert.match(
+    err(`{"destination":"a","rooms":[{"room_id":"!a:b","stream_ordering":1,"x":1}]}`),
+    /unknown field "x" in rooms\[0\]/,
+  );
   assert.match(err(`{"destination":"a","__proto__":1}`), /unknown field "__proto__"/);
 });
 

@@ -180,14 +180,30 @@ class Parser {
         out += s.slice(start, i);
         const e = s.charCodeAt(i + 1);
         switch (e) {
-          case 0x22: out += '"'; break;
-          case 0x5c: out += "\\"; break;
-          case 0x2f: out += "/"; break;
-          case 0x62: out += "\b"; break;
-          case 0x66: out += "\f"; break;
-          case 0x6e: out += "\n"; break;
-          case 0x72: out += "\r"; break;
-          case 0x74: out += "\t"; break;
+          case 0x22:
+            out += '"';
+            break;
+          case 0x5c:
+            out += "\\";
+            break;
+          case 0x2f:
+            out += "/";
+            break;
+          case 0x62:
+            out += "\b";
+            break;
+          case 0x66:
+            out += "\f";
+            break;
+          case 0x6e:
+            out += "\n";
+            break;
+          case 0x72:
+            out += "\r";
+            break;
+          case 0x74:
+            out += "\t";
+            break;
           case 0x75: {
             const hex = s.slice(i + 2, i + 6);
             if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
@@ -273,7 +289,9 @@ function int64(field: string, v: JsonValue, min: bigint): bigint {
   if (!(v instanceof JsonNumber)) throw new RecordError(`${field} must be an integer, got ${describe(v)}`);
   const raw = v.raw;
   if (!INTEGER_RE.test(raw)) {
-    throw new RecordError(`${field} must be an integer (no fraction or exponent), got ${raw.length > 40 ? raw.slice(0, 40) + "…" : raw}`);
+    throw new RecordError(
+      `${field} must be an integer (no fraction or exponent), got ${raw.length > 40 ? raw.slice(0, 40) + "…" : raw}`,
+    );
   }
   // 20 characters hold every int64 ("-9223372036854775808"); longer is out of range for sure.
   const n = raw.length > 20 ? null : BigInt(raw);
@@ -286,6 +304,7 @@ function int64(field: string, v: JsonValue, min: bigint): bigint {
 }
 
 // C0 controls, DEL, C1 controls; lone UTF-16 surrogates (not representable in UTF-8).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this finds
 const BAD_CHARS_RE = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
 
 function name(field: string, v: JsonValue): string {

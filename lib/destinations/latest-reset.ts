@@ -12,7 +12,11 @@ export type LatestReset = {
   attempt: AttemptRow | null;
 };
 
-export async function getLatestReset(pool: pg.Pool, actor: Principal, destination: string): Promise<LatestReset | null> {
+export async function getLatestReset(
+  pool: pg.Pool,
+  actor: Principal,
+  destination: string,
+): Promise<LatestReset | null> {
   requireRole(actor, "viewer", "view destinations");
   const r = await pool.query<{ ts: Date; actor: string; via: string }>(
     `SELECT ts, actor, via FROM audit_events WHERE destination = $1 AND action = 'destination.reset' ORDER BY ts DESC, id DESC LIMIT 1`,
@@ -34,9 +38,18 @@ export async function getLatestReset(pool: pg.Pool, actor: Principal, destinatio
     via: ev.via,
     attempt: x
       ? {
-          id: BigInt(x.id), startedTs: BigInt(x.started_ts), durationMs: x.duration_ms, trigger: x.trigger, outcome: x.outcome, stage: x.stage,
-          reason: x.reason, message: x.message, httpStatus: x.http_status, resolvedAddress: x.resolved_address,
-          serverSoftware: x.server_software, serverVersion: x.server_version,
+          id: BigInt(x.id),
+          startedTs: BigInt(x.started_ts),
+          durationMs: x.duration_ms,
+          trigger: x.trigger,
+          outcome: x.outcome,
+          stage: x.stage,
+          reason: x.reason,
+          message: x.message,
+          httpStatus: x.http_status,
+          resolvedAddress: x.resolved_address,
+          serverSoftware: x.server_software,
+          serverVersion: x.server_version,
         }
       : null,
   };

@@ -15,13 +15,28 @@ export type AttemptRow = Omit<AttemptResult, "outcome" | "stage"> & {
 
 export const MAX_ATTEMPTS_SHOWN = 200;
 
-export async function listAttempts(pool: pg.Pool, actor: Principal, destination: string, opts: { limit?: number } = {}): Promise<AttemptRow[]> {
+export async function listAttempts(
+  pool: pg.Pool,
+  actor: Principal,
+  destination: string,
+  opts: { limit?: number } = {},
+): Promise<AttemptRow[]> {
   requireRole(actor, "viewer", "view destinations");
   assertStorableName(destination);
   const limit = Math.min(Math.max(1, opts.limit ?? 50), MAX_ATTEMPTS_SHOWN);
   const r = await pool.query<{
-    id: string; started_ts: string; duration_ms: number; trigger: string; outcome: string; stage: string; reason: string | null;
-    message: string | null; http_status: number | null; resolved_address: string | null; server_software: string | null; server_version: string | null;
+    id: string;
+    started_ts: string;
+    duration_ms: number;
+    trigger: string;
+    outcome: string;
+    stage: string;
+    reason: string | null;
+    message: string | null;
+    http_status: number | null;
+    resolved_address: string | null;
+    server_software: string | null;
+    server_version: string | null;
   }>(
     `SELECT id::text AS id, started_ts::text AS started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
             resolved_address, server_software, server_version

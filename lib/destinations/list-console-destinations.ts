@@ -47,7 +47,8 @@ function orderByKeys(sort: ConsoleSort, dir: "asc" | "desc"): string {
 const DEFERRED_MIN_OFFSET = 500n;
 
 function pageSql(q: ConsoleListQuery, where: string, n: number, deep: boolean): string {
-  if (!deep) return `SELECT ${CONSOLE_COLUMNS} FROM destinations ${where} ORDER BY ${orderByClause(q.sort, q.dir)} LIMIT $${n + 1} OFFSET $${n + 2}`;
+  if (!deep)
+    return `SELECT ${CONSOLE_COLUMNS} FROM destinations ${where} ORDER BY ${orderByClause(q.sort, q.dir)} LIMIT $${n + 1} OFFSET $${n + 2}`;
   const key = q.sort === "destination" ? "" : `, ${SORT_KEYS[q.sort].sql} AS k`;
   return `SELECT d.* FROM
       (SELECT destinations.destination${key} FROM destinations ${where} ORDER BY ${orderByClause(q.sort, q.dir)} LIMIT $${n + 1} OFFSET $${n + 2}) p
@@ -87,10 +88,7 @@ export async function listConsoleDestinations(
   const { where, args } = filterWhere(q, nowMs);
   const n = args.length;
   const [rows, count] = await Promise.all([
-    pool.query<ConsoleSqlRow>(
-      pageSql(q, where, n, from >= DEFERRED_MIN_OFFSET),
-      [...args, q.size, from.toString()],
-    ),
+    pool.query<ConsoleSqlRow>(pageSql(q, where, n, from >= DEFERRED_MIN_OFFSET), [...args, q.size, from.toString()]),
     // Unfiltered: the exact total kept by triggers (destination_count, one row) instead of
     // counting the whole table (~100 ms at a million destinations).
     where

@@ -8,7 +8,12 @@ import type { Page, RoomRow } from "./types";
 export type ListRoomsQuery = { from: bigint; limit: bigint; dir: Direction };
 
 /** The caller has checked that the destination exists (Synapse checks before parameters). */
-export async function listDestinationRooms(pool: pg.Pool, _actor: Principal, destination: string, q: ListRoomsQuery): Promise<Page<RoomRow>> {
+export async function listDestinationRooms(
+  pool: pg.Pool,
+  _actor: Principal,
+  destination: string,
+  q: ListRoomsQuery,
+): Promise<Page<RoomRow>> {
   const [rows, count] = await Promise.all([
     pool.query<{ room_id: string; stream_ordering: string }>(
       `SELECT room_id, stream_ordering FROM destination_rooms WHERE destination = $1

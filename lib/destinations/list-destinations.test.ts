@@ -10,9 +10,15 @@ import { SORT_COLUMNS, type SortColumn } from "./types";
 import { containsPattern } from "./paging";
 
 let db: TestDatabase;
-before(async () => { db = await createTestDatabase(); });
-after(async () => { await db.close(); });
-beforeEach(async () => { await db.pool.query("TRUNCATE destinations CASCADE"); });
+before(async () => {
+  db = await createTestDatabase();
+});
+after(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  await db.pool.query("TRUNCATE destinations CASCADE");
+});
 
 const counter = async () => BigInt((await db.pool.query("SELECT n FROM destination_count")).rows[0].n);
 const counted = async () => BigInt((await db.pool.query("SELECT count(*) AS n FROM destinations")).rows[0].n);
@@ -49,20 +55,39 @@ async function same(q: ListDestinationsQuery) {
   const want = await synapse(q);
   const label = JSON.stringify(q, (_, v) => (typeof v === "bigint" ? v.toString() : v));
   assert.equal(got.total, want.total, label);
-  assert.deepEqual(got.items.map((d) => d.destination), want.names, label);
+  assert.deepEqual(
+    got.items.map((d) => d.destination),
+    want.names,
+    label,
+  );
   if (want.first) {
     const f = got.items[0];
     assert.deepEqual(
-      [f.retryLastTs.toString(), f.retryInterval.toString(), f.failureTs?.toString() ?? null, f.lastSuccessfulStreamOrdering?.toString() ?? null],
-      [want.first.retry_last_ts, want.first.retry_interval, want.first.failure_ts, want.first.last_successful_stream_ordering],
+      [
+        f.retryLastTs.toString(),
+        f.retryInterval.toString(),
+        f.failureTs?.toString() ?? null,
+        f.lastSuccessfulStreamOrdering?.toString() ?? null,
+      ],
+      [
+        want.first.retry_last_ts,
+        want.first.retry_interval,
+        want.first.failure_ts,
+        want.first.last_successful_stream_ordering,
+      ],
       label,
     );
   }
   return got;
 }
 
-const q = (orderBy: SortColumn, dir: "f" | "b", from: number, limit: number, search?: string): ListDestinationsQuery =>
-  ({ orderBy, dir, from: BigInt(from), limit: BigInt(limit), search });
+const q = (
+  orderBy: SortColumn,
+  dir: "f" | "b",
+  from: number,
+  limit: number,
+  search?: string,
+): ListDestinationsQuery => ({ orderBy, dir, from: BigInt(from), limit: BigInt(limit), search });
 
 test("the counter follows inserts, upserts, deletes, truncates and rollbacks exactly", async () => {
   assert.equal(await counter(), 0n);
@@ -70,8 +95,14 @@ test("the counter follows inserts, upserts, deletes, truncates and rollbacks exa
   assert.equal(await counter(), 500n);
   // an upsert that only updates adds nothing; one that inserts adds its new rows only
   const known = (await db.pool.query("SELECT min(destination) AS d FROM destinations")).rows[0].d as string;
-  await db.pool.query("INSERT INTO destinations (destination) VALUES ($1) ON CONFLICT (destination) DO UPDATE SET retry_interval = 5", [known]);
-  await db.pool.query("INSERT INTO destinations (destination) VALUES ($1), ('new.example') ON CONFLICT (destination) DO NOTHING", [known]);
+  await db.pool.query(
+    "INSERT INTO destinations (destination) VALUES ($1) ON CONFLICT (destination) DO UPDATE SET retry_interval = 5",
+    [known],
+  );
+  await db.pool.query(
+    "INSERT INTO destinations (destination) VALUES ($1), ('new.example') ON CONFLICT (destination) DO NOTHING",
+    [known],
+  );
   assert.equal(await counter(), 501n);
   await db.pool.query("DELETE FROM destinations WHERE destination LIKE 'h0000%'");
   assert.equal(await counter(), await counted());
@@ -93,7 +124,11 @@ test("concurrent inserting transactions keep the count exact", async () => {
   await Promise.all(
     Array.from({ length: 8 }, (_, w) =>
       (async () => {
-        for (let i = 0; i < 20; i++) await db.pool.query("INSERT INTO destinations (destination) SELECT 'w' || $1 || '-' || $2 || '-' || g FROM generate_series(1, 3) g", [w, i]);
+        for (let i = 0; i < 20; i++)
+          await db.pool.query(
+            "INSERT INTO destinations (destination) SELECT 'w' || $1 || '-' || $2 || '-' || g FROM generate_series(1, 3) g",
+            [w, i],
+          );
       })(),
     ),
   );
@@ -117,7 +152,18 @@ test("every order and direction, every edge of paging (plain and index-only walk
   await fill(1200);
   for (const orderBy of SORT_COLUMNS) {
     for (const dir of ["f", "b"] as const) {
-      for (const [from, limit] of [[0, 100], [0, 0], [5, 7], [499, 3], [500, 100], [1100, 100], [1199, 1], [1200, 10], [5000, 5], [0, 5000]]) {
+      for (const [from, limit] of [
+        [0, 100],
+        [0, 0],
+        [5, 7],
+        [499, 3],
+        [500, 100],
+        [1100, 100],
+        [1199, 1],
+        [1200, 10],
+        [5000, 5],
+        [0, 5000],
+      ]) {
         await same(q(orderBy, dir, from, limit));
       }
     }
@@ -136,14 +182,27 @@ test("deep pages (walked from the far end) equal Synapse's query, next_token inc
   await db.pool.query("VACUUM ANALYZE destinations");
   for (const orderBy of SORT_COLUMNS) {
     for (const dir of ["f", "b"] as const) {
-      for (const [from, limit] of [[10_500, 100], [12_000, 100], [N - 100, 100], [N - 40, 100], [N - 1, 5], [N, 5], [20_000, 0]]) {
+      for (const [from, limit] of [
+        [10_500, 100],
+        [12_000, 100],
+        [N - 100, 100],
+        [N - 40, 100],
+        [N - 1, 5],
+        [N, 5],
+        [20_000, 0],
+      ]) {
         const got = await same(q(orderBy, dir, from, limit));
         assert.equal(got.nextToken, from + limit < N ? BigInt(from + got.items.length) : null);
       }
     }
   }
   // beyond 64 bits (clamped by the parameter parser) pages past everything
-  const huge = await listDestinations(db.pool, CLI_PRINCIPAL, { orderBy: "retry_interval", dir: "b", from: 9223372036854775807n, limit: 9223372036854775807n });
+  const huge = await listDestinations(db.pool, CLI_PRINCIPAL, {
+    orderBy: "retry_interval",
+    dir: "b",
+    from: 9223372036854775807n,
+    limit: 9223372036854775807n,
+  });
   assert.deepEqual(huge, { items: [], total: BigInt(N), nextToken: null });
 });
 

@@ -45,7 +45,9 @@ const forward = (dir: Direction): Walk => ({ key: dir === "b" ? "DESC" : "ASC", 
 const backward = (dir: Direction): Walk => ({ key: dir === "b" ? "ASC" : "DESC", name: "DESC" });
 const orderSql = (orderBy: SortColumn, w: Walk) => `${orderBy} ${w.key}, destination ${w.name}`;
 
-const ITEM_COLUMNS = TIMINGS_COLUMNS.split(", ").map((c) => `d.${c}`).join(", ");
+const ITEM_COLUMNS = TIMINGS_COLUMNS.split(", ")
+  .map((c) => `d.${c}`)
+  .join(", ");
 
 /**
  * One statement: the exact total, and the page ($1 keys skipped, at most $2 rows) in walk
@@ -67,7 +69,11 @@ function pageSql(orderBy: SortColumn, w: Walk, deep: boolean): string {
 
 type PageSqlRow = { total: string | null } & { [K in keyof TimingsSqlRow]: TimingsSqlRow[K] | null };
 
-export async function listDestinations(pool: pg.Pool, _actor: Principal, q: ListDestinationsQuery): Promise<Page<DestinationTimings>> {
+export async function listDestinations(
+  pool: pg.Pool,
+  _actor: Principal,
+  q: ListDestinationsQuery,
+): Promise<Page<DestinationTimings>> {
   // No stored name contains NUL (PostgreSQL text cannot hold it).
   if (q.search?.includes("\0")) return { items: [], total: 0n, nextToken: null };
   if (q.search) return listFiltered(pool, q);
@@ -78,16 +84,23 @@ export async function listDestinations(pool: pg.Pool, _actor: Principal, q: List
     let total = await readTotal(pool);
     for (let tries = 0; tries < 3; tries++) {
       if (q.from >= total) return { items: [], total, nextToken: null };
+      // biome-ignore lint/complexity/useMathMinMax: bigint (Math.min takes numbers only)
       const end = q.from + q.limit < total ? q.from + q.limit : total;
       if (total - q.from >= end) break; // the front is as near: walk forward
       const skip = total - end;
-      const r = await pool.query<PageSqlRow>(pageSql(q.orderBy, backward(q.dir), skip >= DEFERRED_MIN_OFFSET), [skip.toString(), (end - q.from).toString()]);
+      const r = await pool.query<PageSqlRow>(pageSql(q.orderBy, backward(q.dir), skip >= DEFERRED_MIN_OFFSET), [
+        skip.toString(),
+        (end - q.from).toString(),
+      ]);
       const seen = await totalOf(pool, r.rows[0]);
       if (seen === total) return page(q, total, r.rows.reverse());
       total = seen;
     }
   }
-  const r = await pool.query<PageSqlRow>(pageSql(q.orderBy, forward(q.dir), q.from >= DEFERRED_MIN_OFFSET), [q.from.toString(), q.limit.toString()]);
+  const r = await pool.query<PageSqlRow>(pageSql(q.orderBy, forward(q.dir), q.from >= DEFERRED_MIN_OFFSET), [
+    q.from.toString(),
+    q.limit.toString(),
+  ]);
   return page(q, await totalOf(pool, r.rows[0]), r.rows);
 }
 

@@ -25,7 +25,11 @@ export function detailsJson(d: DestinationTimings): JsonValue {
 }
 
 export function destinationsPageJson(p: Page<DestinationTimings>): JsonValue {
-  return { destinations: p.items.map(listItemJson), total: p.total, next_token: p.nextToken === null ? undefined : p.nextToken.toString() };
+  return {
+    destinations: p.items.map(listItemJson),
+    total: p.total,
+    next_token: p.nextToken === null ? undefined : p.nextToken.toString(),
+  };
 }
 
 export function roomsPageJson(p: Page<RoomRow>): JsonValue {

@@ -3,10 +3,22 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { attemptConnection, loadAttemptOptions, WellKnownCache, type AttemptOptions, type AttemptResult } from "./attempt-connection";
+import {
+  attemptConnection,
+  loadAttemptOptions,
+  WellKnownCache,
+  type AttemptOptions,
+  type AttemptResult,
+} from "./attempt-connection";
 import { createIpGuard } from "./ip-guard";
 import { createFakeDns, type FakeDnsZone } from "./testing/fake-dns";
-import { LOOPBACK_ALLOWLIST, VERSION_PATH, WELL_KNOWN_PATH, startFakeFleet, type FakeFleet } from "./testing/fake-fleet";
+import {
+  LOOPBACK_ALLOWLIST,
+  VERSION_PATH,
+  WELL_KNOWN_PATH,
+  startFakeFleet,
+  type FakeFleet,
+} from "./testing/fake-fleet";
 
 let fleet: FakeFleet;
 const openGuard = createIpGuard({ allowlist: LOOPBACK_ALLOWLIST });
@@ -42,24 +54,31 @@ function attempt(name: string, extra: Partial<AttemptOptions> = {}): Promise<Att
 
 type Expected = Pick<AttemptResult, "outcome" | "stage" | "reason">;
 function assertResult(result: AttemptResult, expected: Expected): void {
-  assert.deepEqual({ outcome: result.outcome, stage: result.stage, reason: result.reason }, expected, JSON.stringify(result));
+  assert.deepEqual(
+    { outcome: result.outcome, stage: result.stage, reason: result.reason },
+    expected,
+    JSON.stringify(result),
+  );
 }
 
 test("IP literal with port, healthy → success with software and version", async () => {
   const server = fleet.server("healthy");
   const result = await attempt("healthy");
   assert.equal(typeof result.durationMs, "number");
-  assert.deepEqual({ ...result, durationMs: 0 }, {
-    outcome: "success",
-    stage: "done",
-    reason: null,
-    message: null,
-    httpStatus: 200,
-    resolvedAddress: `127.0.0.1:${server.port}`,
-    serverSoftware: "FakeSynapse",
-    serverVersion: "1.2.3",
-    durationMs: 0,
-  });
+  assert.deepEqual(
+    { ...result, durationMs: 0 },
+    {
+      outcome: "success",
+      stage: "done",
+      reason: null,
+      message: null,
+      httpStatus: 200,
+      resolvedAddress: `127.0.0.1:${server.port}`,
+      serverSoftware: "FakeSynapse",
+      serverVersion: "1.2.3",
+      durationMs: 0,
+    },
+  );
 });
 
 test("IPv6 literal [::1]:port → success, address written with brackets", async () => {
@@ -105,7 +124,11 @@ test("certificates: expired, wrong name, untrusted", async () => {
   assertResult(expired, { outcome: "failure", stage: "tls", reason: "CERT_EXPIRED" });
   assert.match(expired.message ?? "", /^certificate has expired/);
   assertResult(await attempt("wrongname"), { outcome: "failure", stage: "tls", reason: "CERT_NAME_MISMATCH" });
-  assertResult(await attempt("healthy", { ca: undefined }), { outcome: "failure", stage: "tls", reason: "CERT_UNTRUSTED" });
+  assertResult(await attempt("healthy", { ca: undefined }), {
+    outcome: "failure",
+    stage: "tls",
+    reason: "CERT_UNTRUSTED",
+  });
 });
 
 test("blocked address (no allowlist) → IP_BLOCKED and the server is never contacted", async () => {
@@ -171,16 +194,26 @@ test("SRV: the target is connected to, the certificate is checked for the server
     },
   };
   // No .well-known: its port is closed.
-  const result = await attemptConnection("localhost", opts({ dns: createFakeDns(zone), wellKnownPort: fleet.server("down").port }));
+  const result = await attemptConnection(
+    "localhost",
+    opts({ dns: createFakeDns(zone), wellKnownPort: fleet.server("down").port }),
+  );
   assertResult(result, { outcome: "success", stage: "done", reason: null });
   assert.equal(result.resolvedAddress, `127.0.0.1:${fleet.server("healthy").port}`);
 
   // A wrong-name certificate behind the SRV target fails on the server name, not the target.
   const wrong: FakeDnsZone = {
     hosts: { "srv-target.test": ["127.0.0.1"] },
-    srv: { "_matrix-fed._tcp.localhost": [{ name: "srv-target.test", port: fleet.server("wrongname").port, priority: 1, weight: 0 }] },
+    srv: {
+      "_matrix-fed._tcp.localhost": [
+        { name: "srv-target.test", port: fleet.server("wrongname").port, priority: 1, weight: 0 },
+      ],
+    },
   };
-  const mismatch = await attemptConnection("localhost", opts({ dns: createFakeDns(wrong), wellKnownPort: fleet.server("down").port }));
+  const mismatch = await attemptConnection(
+    "localhost",
+    opts({ dns: createFakeDns(wrong), wellKnownPort: fleet.server("down").port }),
+  );
   assertResult(mismatch, { outcome: "failure", stage: "tls", reason: "CERT_NAME_MISMATCH" });
   assert.match(mismatch.message ?? "", /not valid for localhost/);
 });
@@ -239,16 +272,32 @@ test("loadAttemptOptions: defaults, settings, and clear errors", async () => {
     assert.equal(loaded.wellKnownPort, 8443);
     assert.equal(loaded.ca, fleet.caPem);
     // The loaded options reach the fleet end to end.
-    assertResult(await attemptConnection(fleet.server("healthy").serverName, loaded), { outcome: "success", stage: "done", reason: null });
+    assertResult(await attemptConnection(fleet.server("healthy").serverName, loaded), {
+      outcome: "success",
+      stage: "done",
+      reason: null,
+    });
 
     const notPem = path.join(dir, "not.pem");
     writeFileSync(notPem, "hello");
-    assert.throws(() => loadAttemptOptions({ FEDERATION_CA_FILE: notPem }), /FEDERATION_CA_FILE: .* contains no PEM certificate/);
-    assert.throws(() => loadAttemptOptions({ FEDERATION_CA_FILE: path.join(dir, "missing.pem") }), /FEDERATION_CA_FILE: cannot read/);
+    assert.throws(
+      () => loadAttemptOptions({ FEDERATION_CA_FILE: notPem }),
+      /FEDERATION_CA_FILE: .* contains no PEM certificate/,
+    );
+    assert.throws(
+      () => loadAttemptOptions({ FEDERATION_CA_FILE: path.join(dir, "missing.pem") }),
+      /FEDERATION_CA_FILE: cannot read/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.throws(() => loadAttemptOptions({ FEDERATION_ATTEMPT_TIMEOUT: "soon" }), /FEDERATION_ATTEMPT_TIMEOUT must be a duration/);
+  assert.throws(
+    () => loadAttemptOptions({ FEDERATION_ATTEMPT_TIMEOUT: "soon" }),
+    /FEDERATION_ATTEMPT_TIMEOUT must be a duration/,
+  );
   assert.throws(() => loadAttemptOptions({ FEDERATION_ATTEMPT_TIMEOUT: "0" }), /greater than 0/);
-  assert.throws(() => loadAttemptOptions({ FEDERATION_WELL_KNOWN_PORT: "70000" }), /FEDERATION_WELL_KNOWN_PORT must be a port number/);
+  assert.throws(
+    () => loadAttemptOptions({ FEDERATION_WELL_KNOWN_PORT: "70000" }),
+    /FEDERATION_WELL_KNOWN_PORT must be a port number/,
+  );
 });

@@ -7,7 +7,13 @@ import tls from "node:tls";
 import { classifyHttpStatus, type Outcome } from "./backoff";
 import { parseDuration } from "./duration";
 import { VERSION_MAX_BYTES, getFromTargets, parseJsonBody } from "./federation-client";
-import { FederationRequestError, deadlineReason, type AttemptStage, type Failure, type FailureReason } from "./federation-types";
+import {
+  FederationRequestError,
+  deadlineReason,
+  type AttemptStage,
+  type Failure,
+  type FailureReason,
+} from "./federation-types";
 import type { DnsFunctions } from "./guarded-lookup";
 import { loadIpGuard, type IpGuard } from "./ip-guard";
 import { resolveServer } from "./resolve-server";
@@ -73,7 +79,9 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
   else opts.signal?.addEventListener("abort", forward, { once: true });
   let resolvedAddress: string | null = null;
 
-  const result = (fields: Pick<AttemptResult, "outcome" | "stage" | "reason" | "message"> & Partial<AttemptResult>): AttemptResult => ({
+  const result = (
+    fields: Pick<AttemptResult, "outcome" | "stage" | "reason" | "message"> & Partial<AttemptResult>,
+  ): AttemptResult => ({
     httpStatus: null,
     resolvedAddress,
     serverSoftware: null,
@@ -81,7 +89,8 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
     ...fields,
     durationMs: Math.round(performance.now() - started),
   });
-  const failed = (f: Failure): AttemptResult => result({ outcome: outcomeOf(f.reason), stage: f.stage, reason: f.reason, message: f.message });
+  const failed = (f: Failure): AttemptResult =>
+    result({ outcome: outcomeOf(f.reason), stage: f.stage, reason: f.reason, message: f.message });
 
   try {
     const resolution = await resolveServer(serverName, {
@@ -95,7 +104,12 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
     });
     if (!resolution.ok) return failed(resolution.failure);
 
-    const got = await getFromTargets(resolution.targets, { path: VERSION_PATH, maxBodyBytes: VERSION_MAX_BYTES, signal, ca: opts.ca });
+    const got = await getFromTargets(resolution.targets, {
+      path: VERSION_PATH,
+      maxBodyBytes: VERSION_MAX_BYTES,
+      signal,
+      ca: opts.ca,
+    });
     const where = formatHostPort(got.target.address, got.target.port);
     resolvedAddress = where;
     if (!got.ok) return failed(got.failure);
@@ -104,7 +118,13 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
     const outcome = classifyHttpStatus(status);
     if (outcome !== "success") {
       const note = status >= 300 && status < 400 ? " (redirects are not followed)" : "";
-      return result({ outcome, stage: "http", reason: httpReason(status), message: `${where} answered HTTP ${status}${note}`, httpStatus: status });
+      return result({
+        outcome,
+        stage: "http",
+        reason: httpReason(status),
+        message: `${where} answered HTTP ${status}${note}`,
+        httpStatus: status,
+      });
     }
 
     // 2xx: a success for the backoff even if the body is unusable (Synapse parses it after
@@ -146,7 +166,9 @@ function readCaFile(path: string): string {
   try {
     pem = readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`FEDERATION_CA_FILE: cannot read "${path}": ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `FEDERATION_CA_FILE: cannot read "${path}": ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw new Error(`FEDERATION_CA_FILE: "${path}" contains no PEM certificate (-----BEGIN CERTIFICATE-----)`);
@@ -154,7 +176,9 @@ function readCaFile(path: string): string {
   try {
     tls.createSecureContext({ ca: pem });
   } catch (error) {
-    throw new Error(`FEDERATION_CA_FILE: "${path}" is not a valid PEM certificate: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `FEDERATION_CA_FILE: "${path}" is not a valid PEM certificate: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return pem;
 }
@@ -173,7 +197,8 @@ const sharedWellKnownCache = new WellKnownCache();
  */
 export function loadAttemptOptions(env: Env = process.env): AttemptOptions {
   const rawTimeout = setting(env, "FEDERATION_ATTEMPT_TIMEOUT");
-  const timeoutMs = rawTimeout === undefined ? DEFAULT_ATTEMPT_TIMEOUT_MS : parseDuration(rawTimeout, "FEDERATION_ATTEMPT_TIMEOUT");
+  const timeoutMs =
+    rawTimeout === undefined ? DEFAULT_ATTEMPT_TIMEOUT_MS : parseDuration(rawTimeout, "FEDERATION_ATTEMPT_TIMEOUT");
   if (timeoutMs <= 0) throw new Error(`FEDERATION_ATTEMPT_TIMEOUT must be greater than 0, got "${rawTimeout}"`);
 
   const rawPort = setting(env, "FEDERATION_WELL_KNOWN_PORT");

@@ -99,7 +99,8 @@ test("limiter: first failure, gate, second failure, then success clears", () => 
 
 test("growth jitter spans exactly [1.6, 2.8] x min", () => {
   const first: Timings = { failureTs: 10n, retryLastTs: 10n, retryInterval: MIN };
-  const grow = (r: number): bigint => nextTimings(first, "failure", 20n, DEFAULT_BACKOFF, () => r)?.retryInterval ?? -1n;
+  const grow = (r: number): bigint =>
+    nextTimings(first, "failure", 20n, DEFAULT_BACKOFF, () => r)?.retryInterval ?? -1n;
   assert.equal(grow(0), 960_000n); // 1.6 x min
   assert.equal(grow(0.5), 1_320_000n); // 2.2 x min
   assert.equal(grow(1 - Number.EPSILON), 1_680_000n); // 2.8 x min (Math.random() < 1)
@@ -110,11 +111,14 @@ test("growth jitter spans exactly [1.6, 2.8] x min", () => {
 
 test("first failure is exactly min, without jitter", () => {
   for (const r of [0, 0.5, 0.999]) {
-    assert.deepEqual(nextTimings(null, "failure", 5n, DEFAULT_BACKOFF, () => r), {
-      failureTs: 5n,
-      retryLastTs: 5n,
-      retryInterval: MIN,
-    });
+    assert.deepEqual(
+      nextTimings(null, "failure", 5n, DEFAULT_BACKOFF, () => r),
+      {
+        failureTs: 5n,
+        retryLastTs: 5n,
+        retryInterval: MIN,
+      },
+    );
   }
 });
 
@@ -136,7 +140,10 @@ test("max retry interval: stays at the cap and keeps refusing", () => {
   assert.equal(attempt(l, "test_dest", "failure"), false);
 
   l.clock.advance(MAX + 1n);
-  assert.equal(attempt(l, "test_dest", "failure", () => 0), true);
+  assert.equal(
+    attempt(l, "test_dest", "failure", () => 0),
+    true,
+  );
   assert.equal(l.store.read("test_dest")?.retryInterval, MAX);
   assert.equal(attempt(l, "test_dest", "failure"), false);
 });
@@ -147,7 +154,10 @@ test("repeated failures grow monotonically and saturate at the cap", () => {
   for (let i = 0; i < 30; i++) {
     const t = l.store.read("d");
     if (t !== null) l.clock.now = t.retryLastTs + t.retryInterval;
-    assert.equal(attempt(l, "d", "failure", () => 0), true);
+    assert.equal(
+      attempt(l, "d", "failure", () => 0),
+      true,
+    );
     const interval = l.store.read("d")?.retryInterval ?? -1n;
     assert.ok(interval >= previous && interval <= MAX, `failure ${i + 1}: ${interval}`);
     previous = interval;
@@ -174,7 +184,13 @@ test("values above 2^53 stay exact where no float is involved", () => {
   assert.equal(isDue(first, now + big - 1n), false);
   assert.equal(isDue(first, now + big), true);
   // Growing past the cap returns the cap exactly, not a rounded float.
-  const capped = nextTimings({ failureTs: now, retryLastTs: now, retryInterval: 2n ** 61n + 7n }, "failure", now + 1n, config, () => 1);
+  const capped = nextTimings(
+    { failureTs: now, retryLastTs: now, retryInterval: 2n ** 61n + 7n },
+    "failure",
+    now + 1n,
+    config,
+    () => 1,
+  );
   assert.deepEqual(capped, { failureTs: now, retryLastTs: now + 1n, retryInterval: 2n ** 62n + 1n });
   // An infinite product (absurd multiplier) is capped too.
   const huge = { ...config, multiplier: Number.MAX_VALUE };
@@ -249,25 +265,43 @@ test("GUARDED_TIMINGS_WHERE encodes the same five conditions against EXCLUDED", 
 test("loadBackoffConfig: defaults, blanks and custom values", () => {
   assert.deepEqual(loadBackoffConfig({}), { ...DEFAULT_BACKOFF });
   assert.deepEqual(
-    loadBackoffConfig({ FEDERATION_MIN_RETRY_INTERVAL: " ", FEDERATION_RETRY_MULTIPLIER: "", FEDERATION_MAX_RETRY_INTERVAL: "" }),
+    loadBackoffConfig({
+      FEDERATION_MIN_RETRY_INTERVAL: " ",
+      FEDERATION_RETRY_MULTIPLIER: "",
+      FEDERATION_MAX_RETRY_INTERVAL: "",
+    }),
     { ...DEFAULT_BACKOFF },
   );
   assert.deepEqual(
-    loadBackoffConfig({ FEDERATION_MIN_RETRY_INTERVAL: "500", FEDERATION_RETRY_MULTIPLIER: "1.5", FEDERATION_MAX_RETRY_INTERVAL: "1w" }),
+    loadBackoffConfig({
+      FEDERATION_MIN_RETRY_INTERVAL: "500",
+      FEDERATION_RETRY_MULTIPLIER: "1.5",
+      FEDERATION_MAX_RETRY_INTERVAL: "1w",
+    }),
     { minIntervalMs: 500n, multiplier: 1.5, maxIntervalMs: 604_800_000n },
   );
   assert.deepEqual(
-    loadBackoffConfig({ FEDERATION_MIN_RETRY_INTERVAL: "1h", FEDERATION_RETRY_MULTIPLIER: "1", FEDERATION_MAX_RETRY_INTERVAL: "1h" }),
+    loadBackoffConfig({
+      FEDERATION_MIN_RETRY_INTERVAL: "1h",
+      FEDERATION_RETRY_MULTIPLIER: "1",
+      FEDERATION_MAX_RETRY_INTERVAL: "1h",
+    }),
     { minIntervalMs: 3_600_000n, multiplier: 1, maxIntervalMs: 3_600_000n },
   );
 });
 
 test("loadBackoffConfig: clear errors naming the setting", () => {
   const bad: { env: Record<string, string>; message: RegExp }[] = [
-    { env: { FEDERATION_MIN_RETRY_INTERVAL: "10 minutes" }, message: /FEDERATION_MIN_RETRY_INTERVAL must be a duration/ },
+    {
+      env: { FEDERATION_MIN_RETRY_INTERVAL: "10 minutes" },
+      message: /FEDERATION_MIN_RETRY_INTERVAL must be a duration/,
+    },
     { env: { FEDERATION_MAX_RETRY_INTERVAL: "7days" }, message: /FEDERATION_MAX_RETRY_INTERVAL must be a duration/ },
     { env: { FEDERATION_MIN_RETRY_INTERVAL: "0" }, message: /FEDERATION_MIN_RETRY_INTERVAL must be greater than 0/ },
-    { env: { FEDERATION_MAX_RETRY_INTERVAL: "5m" }, message: /FEDERATION_MAX_RETRY_INTERVAL .* must be >= FEDERATION_MIN_RETRY_INTERVAL/ },
+    {
+      env: { FEDERATION_MAX_RETRY_INTERVAL: "5m" },
+      message: /FEDERATION_MAX_RETRY_INTERVAL .* must be >= FEDERATION_MIN_RETRY_INTERVAL/,
+    },
     { env: { FEDERATION_RETRY_MULTIPLIER: "0.5" }, message: /FEDERATION_RETRY_MULTIPLIER must be a number >= 1/ },
     { env: { FEDERATION_RETRY_MULTIPLIER: "two" }, message: /FEDERATION_RETRY_MULTIPLIER/ },
     { env: { FEDERATION_RETRY_MULTIPLIER: "-2" }, message: /FEDERATION_RETRY_MULTIPLIER/ },

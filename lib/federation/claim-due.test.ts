@@ -4,9 +4,15 @@ import { createTestDatabase, type TestDatabase } from "../testing/test-database"
 import { claimDue, releaseStrayClaims } from "./claim-due";
 
 let db: TestDatabase;
-before(async () => { db = await createTestDatabase(); });
-after(async () => { await db.close(); });
-beforeEach(async () => { await db.pool.query("TRUNCATE destinations CASCADE"); });
+before(async () => {
+  db = await createTestDatabase();
+});
+after(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  await db.pool.query("TRUNCATE destinations CASCADE");
+});
 
 const NOW = 1_800_000_000_000;
 const opts = { nowMs: NOW, leaseMs: 60_000, owner: "a", healthIntervalMs: 0, limit: 100 };
@@ -14,7 +20,10 @@ const opts = { nowMs: NOW, leaseMs: 60_000, owner: "a", healthIntervalMs: 0, lim
 async function insert(destination: string, cols: Record<string, number | null> = {}) {
   const names = ["destination", ...Object.keys(cols)];
   const vals = [destination, ...Object.values(cols)];
-  await db.pool.query(`INSERT INTO destinations (${names.join(",")}) VALUES (${vals.map((_, i) => `$${i + 1}`).join(",")})`, vals);
+  await db.pool.query(
+    `INSERT INTO destinations (${names.join(",")}) VALUES (${vals.map((_, i) => `$${i + 1}`).join(",")})`,
+    vals,
+  );
 }
 
 test("claims destinations whose backoff has expired, not those still backing off", async () => {
@@ -22,9 +31,14 @@ test("claims destinations whose backoff has expired, not those still backing off
   await insert("later.example", { retry_last_ts: NOW - 1, retry_interval: 600_000 });
   await insert("healthy.example");
   const claims = await claimDue(db.pool, opts);
-  assert.deepEqual(claims.map((c) => [c.destination, c.trigger]), [["due.example", "schedule"]]);
+  assert.deepEqual(
+    claims.map((c) => [c.destination, c.trigger]),
+    [["due.example", "schedule"]],
+  );
   assert.equal(claims[0].timings.retryInterval, 600_000n);
-  const row = await db.pool.query("SELECT claimed_until, claimed_by FROM destinations WHERE destination = 'due.example'");
+  const row = await db.pool.query(
+    "SELECT claimed_until, claimed_by FROM destinations WHERE destination = 'due.example'",
+  );
   assert.deepEqual(row.rows[0], { claimed_until: String(NOW + 60_000), claimed_by: "a" });
 });
 
@@ -33,7 +47,10 @@ test("a claimed destination is not claimed again until its lease expires", async
   assert.equal((await claimDue(db.pool, opts)).length, 1);
   assert.equal((await claimDue(db.pool, { ...opts, owner: "b" })).length, 0);
   const later = await claimDue(db.pool, { ...opts, owner: "b", nowMs: NOW + 60_001 });
-  assert.deepEqual(later.map((c) => c.destination), ["due.example"]);
+  assert.deepEqual(
+    later.map((c) => c.destination),
+    ["due.example"],
+  );
 });
 
 test("wake requests come first, then backoff expiries, then health checks (never-contacted first)", async () => {
@@ -43,9 +60,10 @@ test("wake requests come first, then backoff expiries, then health checks (never
   await insert("backoff.example", { retry_last_ts: 5, retry_interval: 5 });
   await insert("woken.example", { wake_requested_at: NOW - 10 });
   const claims = await claimDue(db.pool, { ...opts, healthIntervalMs: 3_600_000 });
-  assert.deepEqual(claims.map((c) => `${c.trigger}:${c.destination}`), [
-    "reset:woken.example", "schedule:backoff.example", "schedule:health-never.example", "schedule:health-old.example",
-  ]);
+  assert.deepEqual(
+    claims.map((c) => `${c.trigger}:${c.destination}`),
+    ["reset:woken.example", "schedule:backoff.example", "schedule:health-never.example", "schedule:health-old.example"],
+  );
   assert.equal(claims[0].wakeRequestedAt, BigInt(NOW - 10));
 });
 
@@ -75,14 +93,23 @@ test("two schedulers claiming at once never get the same destination", async () 
 });
 
 test("timings near 2^63 do not overflow the due check", async () => {
-  await db.pool.query("INSERT INTO destinations (destination, retry_last_ts, retry_interval) VALUES ('huge.example', 9223372036854775807, 9223372036854775807)");
+  await db.pool.query(
+    "INSERT INTO destinations (destination, retry_last_ts, retry_interval) VALUES ('huge.example', 9223372036854775807, 9223372036854775807)",
+  );
   assert.deepEqual(await claimDue(db.pool, opts), []);
 });
 
 test("stray claims: an owner releases its claims except those it works on, and no one else's", async () => {
-  for (const d of ["mine-working.example", "mine-lost.example", "theirs.example"]) await insert(d, { retry_last_ts: 1, retry_interval: 1 });
-  await db.pool.query("UPDATE destinations SET claimed_by = 'a', claimed_until = $1 WHERE destination IN ('mine-working.example', 'mine-lost.example')", [NOW + 60_000]);
-  await db.pool.query("UPDATE destinations SET claimed_by = 'b', claimed_until = $1 WHERE destination = 'theirs.example'", [NOW + 60_000]);
+  for (const d of ["mine-working.example", "mine-lost.example", "theirs.example"])
+    await insert(d, { retry_last_ts: 1, retry_interval: 1 });
+  await db.pool.query(
+    "UPDATE destinations SET claimed_by = 'a', claimed_until = $1 WHERE destination IN ('mine-working.example', 'mine-lost.example')",
+    [NOW + 60_000],
+  );
+  await db.pool.query(
+    "UPDATE destinations SET claimed_by = 'b', claimed_until = $1 WHERE destination = 'theirs.example'",
+    [NOW + 60_000],
+  );
   assert.equal(await releaseStrayClaims(db.pool, "a", ["mine-working.example"]), 1);
   const rows = await db.pool.query("SELECT destination, claimed_by FROM destinations ORDER BY destination");
   assert.deepEqual(rows.rows, [
@@ -91,5 +118,8 @@ test("stray claims: an owner releases its claims except those it works on, and n
     { destination: "theirs.example", claimed_by: "b" },
   ]);
   // Released, it is claimable again at once (not when its lease would have run out).
-  assert.deepEqual((await claimDue(db.pool, { ...opts, owner: "c" })).map((c) => c.destination), ["mine-lost.example"]);
+  assert.deepEqual(
+    (await claimDue(db.pool, { ...opts, owner: "c" })).map((c) => c.destination),
+    ["mine-lost.example"],
+  );
 });

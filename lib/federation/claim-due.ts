@@ -17,7 +17,13 @@ export type Claim = {
 
 export type ClaimOptions = { limit: number; nowMs: number; leaseMs: number; owner: string; healthIntervalMs: number };
 
-type Row = { destination: string; retry_last_ts: string; retry_interval: string; failure_ts: string | null; wake_requested_at: string | null };
+type Row = {
+  destination: string;
+  retry_last_ts: string;
+  retry_interval: string;
+  failure_ts: string | null;
+  wake_requested_at: string | null;
+};
 
 const NOT_CLAIMED = "(claimed_until IS NULL OR claimed_until < $1)";
 
@@ -25,7 +31,11 @@ const NOT_CLAIMED = "(claimed_until IS NULL OR claimed_until < $1)";
 const SOURCES: { trigger: AttemptTrigger; where: string; order: string; health?: boolean }[] = [
   { trigger: "reset", where: "wake_requested_at IS NOT NULL", order: "wake_requested_at" },
   // numeric, as in the index: the sum of two bigints can overflow.
-  { trigger: "schedule", where: "retry_last_ts > 0 AND retry_last_ts::numeric + retry_interval <= $1", order: "retry_last_ts::numeric + retry_interval" },
+  {
+    trigger: "schedule",
+    where: "retry_last_ts > 0 AND retry_last_ts::numeric + retry_interval <= $1",
+    order: "retry_last_ts::numeric + retry_interval",
+  },
   {
     trigger: "schedule",
     where: "retry_last_ts = 0 AND (last_attempt_ts IS NULL OR last_attempt_ts <= $1 - $5::bigint)",
@@ -82,5 +92,8 @@ export async function releaseStrayClaims(pool: pg.Pool, owner: string, keep: str
 
 export async function releaseClaims(pool: pg.Pool, owner: string, destinations: string[]): Promise<void> {
   if (destinations.length === 0) return;
-  await pool.query("UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1 AND destination = ANY($2)", [owner, destinations]);
+  await pool.query(
+    "UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1 AND destination = ANY($2)",
+    [owner, destinations],
+  );
 }

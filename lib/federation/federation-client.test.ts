@@ -44,7 +44,14 @@ function ipTarget(port: number): Target {
 }
 
 function get(target: Target, extra: Partial<FederationGetOptions> = {}): ReturnType<typeof federationGet> {
-  return federationGet({ target, path: VERSION_PATH, maxBodyBytes: 1024, signal: AbortSignal.timeout(5000), ca: fleet.caPem, ...extra });
+  return federationGet({
+    target,
+    path: VERSION_PATH,
+    maxBodyBytes: 1024,
+    signal: AbortSignal.timeout(5000),
+    ca: fleet.caPem,
+    ...extra,
+  });
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<Failure> {

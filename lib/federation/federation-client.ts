@@ -6,13 +6,7 @@
 import http, { type IncomingHttpHeaders } from "node:http";
 import tls from "node:tls";
 import { formatHostPort } from "./server-name";
-import {
-  FederationRequestError,
-  isDeadline,
-  type Failure,
-  type FailureReason,
-  type Target,
-} from "./federation-types";
+import { FederationRequestError, isDeadline, type Failure, type FailureReason, type Target } from "./federation-types";
 
 export { FederationRequestError };
 
@@ -88,7 +82,12 @@ export function classifyRequestError(error: unknown, stage: SocketStage, target:
       : failure(stage, "RESPONSE_TIMEOUT", `${where} stopped responding (${code})`);
   }
   if (code === "ECONNRESET" || code === "EPIPE") {
-    const when = stage === "http" ? "before sending a response" : stage === "tls" ? "during the TLS handshake" : "while connecting";
+    const when =
+      stage === "http"
+        ? "before sending a response"
+        : stage === "tls"
+          ? "during the TLS handshake"
+          : "while connecting";
     return failure(stage, "CONNECT_RESET", `connection closed by ${where} ${when}`);
   }
   if (code === "CERT_HAS_EXPIRED") return failure("tls", "CERT_EXPIRED", `certificate has expired (${where})`);
@@ -102,7 +101,8 @@ export function classifyRequestError(error: unknown, stage: SocketStage, target:
   if (stage === "tls" || code.startsWith("ERR_SSL") || code === "EPROTO") {
     return failure("tls", "TLS_HANDSHAKE", `TLS handshake with ${where} failed: ${text}`);
   }
-  if (code.startsWith("HPE_")) return failure("http", "INVALID_RESPONSE", `invalid HTTP response from ${where}: ${text}`);
+  if (code.startsWith("HPE_"))
+    return failure("http", "INVALID_RESPONSE", `invalid HTTP response from ${where}: ${text}`);
   if (stage === "connect") return failure("connect", "CONNECT_ERROR", `cannot connect to ${where}: ${text}`);
   return failure(stage, "CONNECT_RESET", `connection to ${where} failed: ${text}`);
 }
@@ -112,7 +112,11 @@ function abortFailure(signal: AbortSignal, stage: SocketStage, target: Target, b
   if (!isDeadline(signal)) return failure(stage, "CANCELLED", "attempt cancelled");
   if (bodyPhase) return failure("http", "RESPONSE_TIMEOUT", `timed out reading the response body from ${where}`);
   const doing =
-    stage === "connect" ? `connecting to ${where}` : stage === "tls" ? `in the TLS handshake with ${where}` : `waiting for a response from ${where}`;
+    stage === "connect"
+      ? `connecting to ${where}`
+      : stage === "tls"
+        ? `in the TLS handshake with ${where}`
+        : `waiting for a response from ${where}`;
   return failure(stage, "TIMEOUT", `timed out ${doing}`);
 }
 
@@ -197,7 +201,11 @@ export function federationGet(options: FederationGetOptions): Promise<Federation
       if (!readBody(status)) return finish(null, null);
 
       const where = formatHostPort(target.address, target.port);
-      const tooLarge = failure("http", "RESPONSE_TOO_LARGE", `response from ${where} is larger than ${options.maxBodyBytes} bytes`);
+      const tooLarge = failure(
+        "http",
+        "RESPONSE_TOO_LARGE",
+        `response from ${where} is larger than ${options.maxBodyBytes} bytes`,
+      );
       const declared = Number(response.headers["content-length"]);
       if (Number.isFinite(declared) && declared > options.maxBodyBytes) return finish(null, tooLarge);
       const chunks: Buffer[] = [];
@@ -210,7 +218,10 @@ export function federationGet(options: FederationGetOptions): Promise<Federation
       response.on("end", () => finish(Buffer.concat(chunks), null));
       response.on("close", () => {
         if (!response.complete) {
-          finish(null, failure("http", "CONNECT_RESET", `connection to ${where} closed before the response body was complete`));
+          finish(
+            null,
+            failure("http", "CONNECT_RESET", `connection to ${where} closed before the response body was complete`),
+          );
         }
       });
     });
@@ -230,7 +241,11 @@ export function parseJsonBody(response: FederationResponse, requireJsonContentTy
     const got = response.contentType === null ? "none" : `"${response.contentType}"`;
     return {
       ok: false,
-      failure: { stage: "http", reason: "BAD_CONTENT_TYPE", message: `expected Content-Type application/json, got ${got}` },
+      failure: {
+        stage: "http",
+        reason: "BAD_CONTENT_TYPE",
+        message: `expected Content-Type application/json, got ${got}`,
+      },
     };
   }
   try {
@@ -238,7 +253,10 @@ export function parseJsonBody(response: FederationResponse, requireJsonContentTy
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, failure: { stage: "http", reason: "INVALID_JSON", message: `response is not valid JSON: ${detail}` } };
+    return {
+      ok: false,
+      failure: { stage: "http", reason: "INVALID_JSON", message: `response is not valid JSON: ${detail}` },
+    };
   }
 }
 

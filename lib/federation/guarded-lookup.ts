@@ -3,7 +3,13 @@
 // Synapse's filtering resolver does — so DNS rebinding cannot slip one address through.
 import { promises as dnsPromises } from "node:dns";
 import type { IpGuard } from "./ip-guard";
-import { FederationRequestError, isDeadline, type AttemptStage, type Failure, type FailureReason } from "./federation-types";
+import {
+  FederationRequestError,
+  isDeadline,
+  type AttemptStage,
+  type Failure,
+  type FailureReason,
+} from "./federation-types";
 
 export type DnsAddress = { address: string; family: number };
 export type SrvRecord = { name: string; port: number; priority: number; weight: number };
@@ -66,7 +72,12 @@ function lookupFailure(host: string, error: unknown): Failure {
 }
 
 /** A/AAAA of `host`, all addresses checked against the guard. Throws only on abort. */
-export async function lookupGuarded(host: string, dns: DnsFunctions, ipGuard: IpGuard, signal: AbortSignal): Promise<LookupResult> {
+export async function lookupGuarded(
+  host: string,
+  dns: DnsFunctions,
+  ipGuard: IpGuard,
+  signal: AbortSignal,
+): Promise<LookupResult> {
   let records: DnsAddress[];
   try {
     records = await raceAbort(dns.lookup(host), signal, "dns", `resolving ${host}`);
@@ -76,7 +87,10 @@ export async function lookupGuarded(host: string, dns: DnsFunctions, ipGuard: Ip
   }
   const addresses = [...new Set(records.map((r) => r.address))];
   if (addresses.length === 0) {
-    return { ok: false, failure: { stage: "dns", reason: "DNS_NO_ADDRESSES", message: `${host} has no A or AAAA records` } };
+    return {
+      ok: false,
+      failure: { stage: "dns", reason: "DNS_NO_ADDRESSES", message: `${host} has no A or AAAA records` },
+    };
   }
   const blocked = addresses.filter((a) => ipGuard.isBlocked(a));
   if (blocked.length > 0) return { ok: false, failure: blockedFailure(host, blocked) };

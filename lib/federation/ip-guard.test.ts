@@ -47,14 +47,18 @@ function ipv6Forms(ipv4: string): string[] {
 }
 
 test("the sample table covers exactly the default list", () => {
-  assert.deepEqual(INSIDE.map((r) => r.range), [...DEFAULT_IP_RANGE_BLOCKLIST]);
+  assert.deepEqual(
+    INSIDE.map((r) => r.range),
+    [...DEFAULT_IP_RANGE_BLOCKLIST],
+  );
 });
 
 test("default: one address inside every range is blocked, with its IPv6 forms", () => {
   const guard = createIpGuard();
   for (const { range, ip } of INSIDE) {
     assert.equal(guard.isBlocked(ip), true, `${ip} (${range})`);
-    if (!ip.includes(":")) for (const form of ipv6Forms(ip)) assert.equal(guard.isBlocked(form), true, `${form} (${range})`);
+    if (!ip.includes(":"))
+      for (const form of ipv6Forms(ip)) assert.equal(guard.isBlocked(form), true, `${form} (${range})`);
   }
 });
 
@@ -65,16 +69,34 @@ test("default: public addresses are allowed", () => {
 
 test("mapped, compatible and 6to4 forms of 127.0.0.1 and 10.1.2.3 are blocked", () => {
   const guard = createIpGuard();
-  for (const ip of ["::ffff:127.0.0.1", "::ffff:7f00:1", "::127.0.0.1", "::7f00:1", "2002:7f00:1::", "2002:7f00:1:ffff::1"]) {
+  for (const ip of [
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "::127.0.0.1",
+    "::7f00:1",
+    "2002:7f00:1::",
+    "2002:7f00:1:ffff::1",
+  ]) {
     assert.equal(guard.isBlocked(ip), true, ip);
   }
-  for (const ip of ["::ffff:10.1.2.3", "::ffff:a01:203", "::10.1.2.3", "::a01:203", "2002:a01:203::", "2002:a01:203:1::5"]) {
+  for (const ip of [
+    "::ffff:10.1.2.3",
+    "::ffff:a01:203",
+    "::10.1.2.3",
+    "::a01:203",
+    "2002:a01:203::",
+    "2002:a01:203:1::5",
+  ]) {
     assert.equal(guard.isBlocked(ip), true, ip);
   }
 });
 
 test("0.0.0.0 and :: are blocked by default and with a custom list", () => {
-  for (const guard of [createIpGuard(), createIpGuard({ blocklist: [] }), createIpGuard({ blocklist: ["10.0.0.0/8"] })]) {
+  for (const guard of [
+    createIpGuard(),
+    createIpGuard({ blocklist: [] }),
+    createIpGuard({ blocklist: ["10.0.0.0/8"] }),
+  ]) {
     assert.equal(guard.isBlocked("0.0.0.0"), true);
     assert.equal(guard.isBlocked("::"), true);
     assert.equal(guard.isBlocked("::ffff:0.0.0.0"), true);
@@ -122,11 +144,23 @@ test("parseCidrList: comma and whitespace separated, validated", () => {
     "fc00::/7",
     "1.2.3.4",
   ]);
-  for (const bad of ["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/8/8", "10.0.0/8", "example.org", "fe80::1%eth0", "10.0.0.0/-1", "10.0.0.0/0x8"]) {
+  for (const bad of [
+    "10.0.0.0/33",
+    "::/129",
+    "10.0.0.0/",
+    "10.0.0.0/8/8",
+    "10.0.0/8",
+    "example.org",
+    "fe80::1%eth0",
+    "10.0.0.0/-1",
+    "10.0.0.0/0x8",
+  ]) {
     assert.throws(
       () => parseCidrList(`127.0.0.0/8,${bad}`, "FEDERATION_IP_RANGE_ALLOWLIST"),
       (err: unknown) =>
-        err instanceof Error && err.message.includes("FEDERATION_IP_RANGE_ALLOWLIST") && err.message.includes(`"${bad}"`),
+        err instanceof Error &&
+        err.message.includes("FEDERATION_IP_RANGE_ALLOWLIST") &&
+        err.message.includes(`"${bad}"`),
       bad,
     );
   }
@@ -152,6 +186,12 @@ test("loadIpGuard reads the environment", () => {
   assert.equal(custom.isBlocked("10.0.0.1"), false);
   assert.equal(custom.isBlocked("::"), true);
 
-  assert.throws(() => loadIpGuard({ FEDERATION_IP_RANGE_BLOCKLIST: "10.0.0.0/8,bogus" }), /FEDERATION_IP_RANGE_BLOCKLIST: invalid IP range "bogus"/);
-  assert.throws(() => loadIpGuard({ FEDERATION_IP_RANGE_ALLOWLIST: "127.0.0.0/88" }), /FEDERATION_IP_RANGE_ALLOWLIST: invalid IP range/);
+  assert.throws(
+    () => loadIpGuard({ FEDERATION_IP_RANGE_BLOCKLIST: "10.0.0.0/8,bogus" }),
+    /FEDERATION_IP_RANGE_BLOCKLIST: invalid IP range "bogus"/,
+  );
+  assert.throws(
+    () => loadIpGuard({ FEDERATION_IP_RANGE_ALLOWLIST: "127.0.0.0/88" }),
+    /FEDERATION_IP_RANGE_ALLOWLIST: invalid IP range/,
+  );
 });

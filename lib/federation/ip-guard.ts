@@ -87,7 +87,11 @@ function buildList(entries: readonly string[], name: string, expand: boolean): B
  * (the same socket) while ::127.0.0.1 and 2002:7f00:1:: stay blocked.
  */
 export function createIpGuard(options: IpGuardOptions = {}): IpGuard {
-  const blocked = buildList([...(options.blocklist ?? DEFAULT_IP_RANGE_BLOCKLIST), ...ALWAYS_BLOCKED], "blocklist", true);
+  const blocked = buildList(
+    [...(options.blocklist ?? DEFAULT_IP_RANGE_BLOCKLIST), ...ALWAYS_BLOCKED],
+    "blocklist",
+    true,
+  );
   const allowed = buildList(options.allowlist ?? [], "allowlist", false);
   return {
     isBlocked(ip: string): boolean {

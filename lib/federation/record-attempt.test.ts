@@ -7,25 +7,51 @@ import { DEFAULT_BACKOFF } from "./backoff";
 import type { AttemptResult } from "./attempt-result";
 
 let db: TestDatabase;
-before(async () => { db = await createTestDatabase(); });
-after(async () => { await db.close(); });
-beforeEach(async () => { await db.pool.query("TRUNCATE destinations CASCADE"); });
+before(async () => {
+  db = await createTestDatabase();
+});
+after(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  await db.pool.query("TRUNCATE destinations CASCADE");
+});
 
 const NOW = 1_800_000_000_000;
 const MIN = Number(DEFAULT_BACKOFF.minIntervalMs);
 const rec = { owner: "me", backoff: DEFAULT_BACKOFF, historyLimit: 3, random: () => 0.5 };
 
 const result = (over: Partial<AttemptResult>): AttemptResult => ({
-  outcome: "success", stage: "done", reason: null, message: null, httpStatus: 200, resolvedAddress: "127.0.0.1:8448",
-  serverSoftware: "Synapse", serverVersion: "1.2.3", durationMs: 12, ...over,
+  outcome: "success",
+  stage: "done",
+  reason: null,
+  message: null,
+  httpStatus: 200,
+  resolvedAddress: "127.0.0.1:8448",
+  serverSoftware: "Synapse",
+  serverVersion: "1.2.3",
+  durationMs: 12,
+  ...over,
 });
-const refused = result({ outcome: "failure", stage: "connect", reason: "CONNECT_REFUSED", message: "connection refused", httpStatus: null, serverSoftware: null, serverVersion: null });
+const refused = result({
+  outcome: "failure",
+  stage: "connect",
+  reason: "CONNECT_REFUSED",
+  message: "connection refused",
+  httpStatus: null,
+  serverSoftware: null,
+  serverVersion: null,
+});
 
 async function row(d: string) {
-  return (await db.pool.query(
-    `SELECT retry_last_ts, retry_interval, failure_ts, last_outcome, last_error_kind, last_error_message, last_success_ts,
+  return (
+    await db.pool.query(
+      `SELECT retry_last_ts, retry_interval, failure_ts, last_outcome, last_error_kind, last_error_message, last_success_ts,
             resolved_address, server_software, server_version, claimed_until, claimed_by, wake_requested_at
-     FROM destinations WHERE destination = $1`, [d])).rows[0];
+     FROM destinations WHERE destination = $1`,
+      [d],
+    )
+  ).rows[0];
 }
 
 async function claimOne(nowMs = NOW) {
@@ -47,12 +73,23 @@ test("first failure backs off by exactly the minimum, keeps the error and releas
   assert.equal(d.last_error_kind, "CONNECT_REFUSED");
   assert.equal(d.claimed_until, null);
   const a = await db.pool.query("SELECT trigger, outcome, stage, reason, duration_ms, started_ts FROM attempts");
-  assert.deepEqual(a.rows, [{ trigger: "schedule", outcome: "failure", stage: "connect", reason: "CONNECT_REFUSED", duration_ms: 12, started_ts: String(NOW - 12) }]);
+  assert.deepEqual(a.rows, [
+    {
+      trigger: "schedule",
+      outcome: "failure",
+      stage: "connect",
+      reason: "CONNECT_REFUSED",
+      duration_ms: 12,
+      started_ts: String(NOW - 12),
+    },
+  ]);
 });
 
 test("a later failure grows the interval and keeps failure_ts; success clears everything", async () => {
-  await db.pool.query("INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ('x.example', $1, $2, $3)",
-    [NOW - MIN, MIN, NOW - 5 * MIN]);
+  await db.pool.query(
+    "INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ('x.example', $1, $2, $3)",
+    [NOW - MIN, MIN, NOW - 5 * MIN],
+  );
   await recordAttempt(db.pool, await claimOne(), refused, { ...rec, nowMs: NOW });
   let d = await row("x.example");
   assert.equal(d.failure_ts, String(NOW - 5 * MIN));
@@ -65,17 +102,32 @@ test("a later failure grows the interval and keeps failure_ts; success clears ev
 });
 
 test("a neutral answer (404) changes no timings but is recorded", async () => {
-  await db.pool.query("INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ('n.example', 1, 1, 1)");
-  const r = await recordAttempt(db.pool, await claimOne(), result({ outcome: "neutral", stage: "http", reason: "HTTP_404", httpStatus: 404 }), { ...rec, nowMs: NOW });
+  await db.pool.query(
+    "INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ('n.example', 1, 1, 1)",
+  );
+  const r = await recordAttempt(
+    db.pool,
+    await claimOne(),
+    result({ outcome: "neutral", stage: "http", reason: "HTTP_404", httpStatus: 404 }),
+    { ...rec, nowMs: NOW },
+  );
   assert.equal(r.timingsWritten, false);
   const d = await row("n.example");
-  assert.deepEqual([d.retry_last_ts, d.retry_interval, d.failure_ts, d.last_outcome, d.last_error_kind], ["1", "1", "1", "neutral", "HTTP_404"]);
+  assert.deepEqual(
+    [d.retry_last_ts, d.retry_interval, d.failure_ts, d.last_outcome, d.last_error_kind],
+    ["1", "1", "1", "neutral", "HTTP_404"],
+  );
 });
 
 test("a reset during the attempt wins: the stale failure does not re-impose backoff, and the wake stays", async () => {
-  await db.pool.query("INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ('r.example', 1, 1, 1)");
+  await db.pool.query(
+    "INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ('r.example', 1, 1, 1)",
+  );
   const claim = await claimOne();
-  await db.pool.query("UPDATE destinations SET retry_last_ts = 0, retry_interval = 0, failure_ts = NULL, wake_requested_at = $1", [NOW + 1]);
+  await db.pool.query(
+    "UPDATE destinations SET retry_last_ts = 0, retry_interval = 0, failure_ts = NULL, wake_requested_at = $1",
+    [NOW + 1],
+  );
   const r = await recordAttempt(db.pool, claim, refused, { ...rec, nowMs: NOW + 5 });
   assert.equal(r.timingsWritten, false);
   const d = await row("r.example");
@@ -94,8 +146,13 @@ test("history keeps only the newest attempts per destination", async () => {
     const c = await claimDue(db.pool, { nowMs: NOW + i, leaseMs: 1, owner: "me", healthIntervalMs: 1, limit: 2 });
     for (const claim of c) await recordAttempt(db.pool, claim, result({ durationMs: i }), { ...rec, nowMs: NOW + i });
   }
-  const counts = await db.pool.query("SELECT destination, count(*)::int AS n, min(duration_ms) AS oldest FROM attempts GROUP BY destination ORDER BY destination");
-  assert.deepEqual(counts.rows, [{ destination: "h.example", n: 3, oldest: 2 }, { destination: "other.example", n: 3, oldest: 2 }]);
+  const counts = await db.pool.query(
+    "SELECT destination, count(*)::int AS n, min(duration_ms) AS oldest FROM attempts GROUP BY destination ORDER BY destination",
+  );
+  assert.deepEqual(counts.rows, [
+    { destination: "h.example", n: 3, oldest: 2 },
+    { destination: "other.example", n: 3, oldest: 2 },
+  ]);
 });
 
 test("a destination forgotten during the attempt is not brought back", async () => {

@@ -7,11 +7,22 @@ import { GUARDED_TIMINGS_WHERE, nextTimings, type BackoffConfig } from "./backof
 import type { Claim } from "./claim-due";
 import type { AttemptResult } from "./attempt-result";
 
-export type RecordOptions = { nowMs: number; owner: string; backoff: BackoffConfig; historyLimit: number; random?: () => number };
+export type RecordOptions = {
+  nowMs: number;
+  owner: string;
+  backoff: BackoffConfig;
+  historyLimit: number;
+  random?: () => number;
+};
 
 export type RecordOutcome = { timingsWritten: boolean; destinationGone: boolean };
 
-export async function recordAttempt(pool: pg.Pool, claim: Claim, result: AttemptResult, o: RecordOptions): Promise<RecordOutcome> {
+export async function recordAttempt(
+  pool: pg.Pool,
+  claim: Claim,
+  result: AttemptResult,
+  o: RecordOptions,
+): Promise<RecordOutcome> {
   const c = await pool.connect();
   try {
     await c.query("BEGIN");
@@ -25,8 +36,21 @@ export async function recordAttempt(pool: pg.Pool, claim: Claim, result: Attempt
       `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
                              resolved_address, server_software, server_version, scheduler)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [claim.destination, startedTs, Math.round(result.durationMs), claim.trigger, result.outcome, result.stage, result.reason,
-        result.message, result.httpStatus, result.resolvedAddress, result.serverSoftware, result.serverVersion, o.owner],
+      [
+        claim.destination,
+        startedTs,
+        Math.round(result.durationMs),
+        claim.trigger,
+        result.outcome,
+        result.stage,
+        result.reason,
+        result.message,
+        result.httpStatus,
+        result.resolvedAddress,
+        result.serverSoftware,
+        result.serverVersion,
+        o.owner,
+      ],
     );
 
     let timingsWritten = false;
@@ -37,8 +61,14 @@ export async function recordAttempt(pool: pg.Pool, claim: Claim, result: Attempt
          ON CONFLICT (destination) DO UPDATE SET retry_last_ts = EXCLUDED.retry_last_ts, retry_interval = EXCLUDED.retry_interval,
            failure_ts = EXCLUDED.failure_ts
          WHERE (${GUARDED_TIMINGS_WHERE}) AND destinations.retry_last_ts = $5 AND destinations.retry_interval = $6`,
-        [claim.destination, next.retryLastTs.toString(), next.retryInterval.toString(), next.failureTs?.toString() ?? null,
-          claim.timings.retryLastTs.toString(), claim.timings.retryInterval.toString()],
+        [
+          claim.destination,
+          next.retryLastTs.toString(),
+          next.retryInterval.toString(),
+          next.failureTs?.toString() ?? null,
+          claim.timings.retryLastTs.toString(),
+          claim.timings.retryInterval.toString(),
+        ],
       );
       timingsWritten = r.rowCount === 1;
     }
@@ -54,8 +84,19 @@ export async function recordAttempt(pool: pg.Pool, claim: Claim, result: Attempt
          claimed_by = CASE WHEN claimed_by = $10 THEN NULL ELSE claimed_by END,
          wake_requested_at = CASE WHEN wake_requested_at IS NOT DISTINCT FROM $11::bigint THEN NULL ELSE wake_requested_at END
        WHERE destination = $1`,
-      [claim.destination, o.nowMs, result.outcome, ok ? null : result.reason, ok ? null : result.message, ok,
-        result.resolvedAddress, result.serverSoftware, result.serverVersion, o.owner, claim.wakeRequestedAt?.toString() ?? null],
+      [
+        claim.destination,
+        o.nowMs,
+        result.outcome,
+        ok ? null : result.reason,
+        ok ? null : result.message,
+        ok,
+        result.resolvedAddress,
+        result.serverSoftware,
+        result.serverVersion,
+        o.owner,
+        claim.wakeRequestedAt?.toString() ?? null,
+      ],
     );
     // Bounded history: keep the newest historyLimit attempts of this destination.
     await c.query(

@@ -2,7 +2,14 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createIpGuard } from "./ip-guard";
 import { FederationRequestError, deadlineReason } from "./federation-types";
-import { orderSrvRecords, resolveServer, type Resolution, type ResolveOptions, type SrvRecord, type Target } from "./resolve-server";
+import {
+  orderSrvRecords,
+  resolveServer,
+  type Resolution,
+  type ResolveOptions,
+  type SrvRecord,
+  type Target,
+} from "./resolve-server";
 import { createFakeDns, type FakeDnsZone } from "./testing/fake-dns";
 import { LOOPBACK_ALLOWLIST, startFakeFleet, type FakeFleet } from "./testing/fake-fleet";
 
@@ -19,7 +26,10 @@ before(async () => {
 });
 after(() => fleet.close());
 
-function options(zone: FakeDnsZone, extra: Partial<ResolveOptions> = {}): ResolveOptions & { dns: ReturnType<typeof createFakeDns> } {
+function options(
+  zone: FakeDnsZone,
+  extra: Partial<ResolveOptions> = {},
+): ResolveOptions & { dns: ReturnType<typeof createFakeDns> } {
   return {
     ipGuard: guard,
     signal: AbortSignal.timeout(5000),
@@ -87,7 +97,9 @@ test("rows 4–6: no well-known → SRV _matrix-fed, then _matrix, then host:844
   const zone: FakeDnsZone = { hosts: { "plain.test": ["127.0.0.3"] } };
   const opts = options(zone);
   const resolution = await resolveServer("plain.test", opts);
-  assert.deepEqual(targetsOf(resolution), [{ address: "127.0.0.3", port: 8448, tlsName: "plain.test", hostHeader: "plain.test" }]);
+  assert.deepEqual(targetsOf(resolution), [
+    { address: "127.0.0.3", port: 8448, tlsName: "plain.test", hostHeader: "plain.test" },
+  ]);
   assert.deepEqual(opts.dns.queries, [
     "A/AAAA plain.test", // the .well-known host
     "SRV _matrix-fed._tcp.plain.test",
@@ -116,7 +128,10 @@ test("row 4: _matrix-fed SRV targets, in priority order; TLS name and Host stay 
 test("row 5: deprecated _matrix._tcp is used when _matrix-fed is not found", async () => {
   const opts = options({
     hosts: { "old.target.test": ["127.0.0.20"] },
-    srv: { "_matrix-fed._tcp.old.test": { errorCode: "ENODATA" }, "_matrix._tcp.old.test": [srv("old.target.test", 8500)] },
+    srv: {
+      "_matrix-fed._tcp.old.test": { errorCode: "ENODATA" },
+      "_matrix._tcp.old.test": [srv("old.target.test", 8500)],
+    },
   });
   assert.deepEqual(targetsOf(await resolveServer("old.test", opts)), [
     { address: "127.0.0.20", port: 8500, tlsName: "old.test", hostHeader: "old.test" },
@@ -126,7 +141,10 @@ test("row 5: deprecated _matrix._tcp is used when _matrix-fed is not found", asy
 test("an SRV error other than not-found fails; it does not fall through to _matrix._tcp", async () => {
   const opts = options({
     hosts: { "servfail.test": ["127.0.0.1"] },
-    srv: { "_matrix-fed._tcp.servfail.test": { errorCode: "ESERVFAIL" }, "_matrix._tcp.servfail.test": [srv("x.test", 1)] },
+    srv: {
+      "_matrix-fed._tcp.servfail.test": { errorCode: "ESERVFAIL" },
+      "_matrix._tcp.servfail.test": [srv("x.test", 1)],
+    },
   });
   assert.equal(reasonOf(await resolveServer("servfail.test", opts)), "SRV_ERROR");
   assert.ok(!opts.dns.queries.includes("SRV _matrix._tcp.servfail.test"));
@@ -170,14 +188,18 @@ test("row 3: .well-known delegation — to an IP, to host:port, to a host with S
     return resolveServer("localhost", options(zone, { wellKnownPort: wk.port }));
   };
   // 3.1: IP literal — Host header is the delegated name as given, no SNI.
-  assert.deepEqual(targetsOf(await viaWk("127.0.0.9:9999")), [{ address: "127.0.0.9", port: 9999, tlsName: null, hostHeader: "127.0.0.9:9999" }]);
+  assert.deepEqual(targetsOf(await viaWk("127.0.0.9:9999")), [
+    { address: "127.0.0.9", port: 9999, tlsName: null, hostHeader: "127.0.0.9:9999" },
+  ]);
   // 3.2: host with port.
   assert.deepEqual(targetsOf(await viaWk("delegated.test:7777")), [
     { address: "127.0.0.40", port: 7777, tlsName: "delegated.test", hostHeader: "delegated.test:7777" },
   ]);
   // 3.3: host without port → SRV of the delegated host; certificate must match the delegated host.
   const viaSrv = await viaWk("delegated.test");
-  assert.deepEqual(targetsOf(viaSrv), [{ address: "127.0.0.41", port: 8555, tlsName: "delegated.test", hostHeader: "delegated.test" }]);
+  assert.deepEqual(targetsOf(viaSrv), [
+    { address: "127.0.0.41", port: 8555, tlsName: "delegated.test", hostHeader: "delegated.test" },
+  ]);
   assert.deepEqual(viaSrv.steps[0], { step: "well-known", name: "localhost", result: "m.server delegated.test" });
   // A delegated IP literal is checked too.
   assert.equal(reasonOf(await viaWk("10.9.8.7")), "IP_BLOCKED");
@@ -203,14 +225,21 @@ test("the deadline interrupts a DNS lookup that never answers", async () => {
   opts.dns.lookup = () => new Promise(() => {});
   await assert.rejects(
     resolveServer("stuck.test:8448", { ...opts, signal: controller.signal }),
-    (error: unknown) => error instanceof FederationRequestError && error.failure.reason === "TIMEOUT" && error.failure.stage === "dns",
+    (error: unknown) =>
+      error instanceof FederationRequestError && error.failure.reason === "TIMEOUT" && error.failure.stage === "dns",
   );
 });
 
 test("SRV ordering: ascending priority, weighted within a priority, weight 0 last", () => {
   const records = [srv("p20", 1, 20, 5), srv("zero", 1, 10, 0), srv("heavy", 1, 10, 90), srv("light", 1, 10, 10)];
   // random() = 0 always picks the first weighted record still in the pool.
-  assert.deepEqual(orderSrvRecords(records, () => 0).map((r) => r.name), ["heavy", "light", "zero", "p20"]);
+  assert.deepEqual(
+    orderSrvRecords(records, () => 0).map((r) => r.name),
+    ["heavy", "light", "zero", "p20"],
+  );
   // random() just below 1 picks the last one.
-  assert.deepEqual(orderSrvRecords(records, () => 0.999).map((r) => r.name), ["light", "heavy", "zero", "p20"]);
+  assert.deepEqual(
+    orderSrvRecords(records, () => 0.999).map((r) => r.name),
+    ["light", "heavy", "zero", "p20"],
+  );
 });

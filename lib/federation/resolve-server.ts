@@ -3,7 +3,15 @@
 // targets: every address already passed the IP guard, so the client never resolves again.
 import type { IpGuard } from "./ip-guard";
 import { FederationRequestError, type Failure, type Target } from "./federation-types";
-import { blockedFailure, errorCode, lookupGuarded, raceAbort, systemDns, type DnsFunctions, type SrvRecord } from "./guarded-lookup";
+import {
+  blockedFailure,
+  errorCode,
+  lookupGuarded,
+  raceAbort,
+  systemDns,
+  type DnsFunctions,
+  type SrvRecord,
+} from "./guarded-lookup";
 import { ServerNameError, parseServerName } from "./server-name";
 import { lookupWellKnown, type WellKnownCache } from "./well-known";
 
@@ -34,7 +42,8 @@ export type ResolveOptions = {
   random?: () => number;
 };
 
-type Ctx = Required<Pick<ResolveOptions, "ipGuard" | "signal" | "dns" | "random">> & ResolveOptions & { steps: ResolutionStep[] };
+type Ctx = Required<Pick<ResolveOptions, "ipGuard" | "signal" | "dns" | "random">> &
+  ResolveOptions & { steps: ResolutionStep[] };
 type Resolved = { ok: true; targets: Target[] } | { ok: false; failure: Failure };
 
 /** RFC 2782 order: ascending priority, weighted random within a priority (weight 0 last). */
@@ -48,7 +57,10 @@ export function orderSrvRecords(records: SrvRecord[], random: () => number = Mat
     const weighted = pool.filter((r) => r.weight > 0);
     while (weighted.length > 0) {
       let pick = random() * weighted.reduce((sum, r) => sum + r.weight, 0);
-      const index = weighted.findIndex((r) => (pick -= r.weight) < 0);
+      const index = weighted.findIndex((r) => {
+        pick -= r.weight;
+        return pick < 0;
+      });
       ordered.push(...weighted.splice(index < 0 ? weighted.length - 1 : index, 1));
     }
     while (zero.length > 0) ordered.push(...zero.splice(Math.floor(random() * zero.length), 1));
@@ -63,9 +75,19 @@ function ipLiteral(ip: string, port: number, hostHeader: string, ctx: Ctx): Reso
   return { ok: true, targets: [{ address: ip, port, tlsName: null, hostHeader }] };
 }
 
-async function hostTargets(host: string, port: number, tlsName: string, hostHeader: string, ctx: Ctx): Promise<Resolved> {
+async function hostTargets(
+  host: string,
+  port: number,
+  tlsName: string,
+  hostHeader: string,
+  ctx: Ctx,
+): Promise<Resolved> {
   const lookup = await lookupGuarded(host, ctx.dns, ctx.ipGuard, ctx.signal);
-  ctx.steps.push({ step: "lookup", name: host, result: lookup.ok ? lookup.addresses.join(", ") : `${lookup.failure.reason}: ${lookup.failure.message}` });
+  ctx.steps.push({
+    step: "lookup",
+    name: host,
+    result: lookup.ok ? lookup.addresses.join(", ") : `${lookup.failure.reason}: ${lookup.failure.message}`,
+  });
   if (!lookup.ok) return lookup;
   return { ok: true, targets: lookup.addresses.map((address) => ({ address, port, tlsName, hostHeader })) };
 }
@@ -86,12 +108,26 @@ async function lookupSrv(name: string, ctx: Ctx): Promise<SrvLookup> {
     }
     const detail = error instanceof Error ? error.message : String(error);
     ctx.steps.push({ step: "srv", name, result: `error: ${detail}` });
-    return { kind: "failed", failure: { stage: "dns", reason: "SRV_ERROR", message: `SRV lookup of ${name} failed: ${detail}` } };
+    return {
+      kind: "failed",
+      failure: { stage: "dns", reason: "SRV_ERROR", message: `SRV lookup of ${name} failed: ${detail}` },
+    };
   }
-  ctx.steps.push({ step: "srv", name, result: records.length === 0 ? "not found" : records.map((r) => `${r.name}:${r.port}`).join(", ") });
+  ctx.steps.push({
+    step: "srv",
+    name,
+    result: records.length === 0 ? "not found" : records.map((r) => `${r.name}:${r.port}`).join(", "),
+  });
   if (records.length === 0) return { kind: "none" };
   if (records.length === 1 && (records[0].name === "" || records[0].name === ".")) {
-    return { kind: "failed", failure: { stage: "dns", reason: "SRV_UNAVAILABLE", message: `${name} says the service is not available here (target ".")` } };
+    return {
+      kind: "failed",
+      failure: {
+        stage: "dns",
+        reason: "SRV_UNAVAILABLE",
+        message: `${name} says the service is not available here (target ".")`,
+      },
+    };
   }
   return { kind: "found", records };
 }
@@ -117,11 +153,12 @@ async function srvThenHost(name: string, ctx: Ctx): Promise<Resolved> {
 }
 
 async function resolveParsed(serverName: string, ctx: Ctx): Promise<Resolved> {
-  let parsed;
+  let parsed: ReturnType<typeof parseServerName>;
   try {
     parsed = parseServerName(serverName);
   } catch (error) {
-    if (error instanceof ServerNameError) return { ok: false, failure: { stage: "name", reason: error.reason, message: error.message } };
+    if (error instanceof ServerNameError)
+      return { ok: false, failure: { stage: "name", reason: error.reason, message: error.message } };
     throw error;
   }
   // Row 1: IP literal. Host header is the server name exactly as given.
@@ -138,13 +175,19 @@ async function resolveParsed(serverName: string, ctx: Ctx): Promise<Resolved> {
   );
   const cachedNote = wellKnown.cached ? " (cached)" : "";
   if (wellKnown.kind === "none") {
-    ctx.steps.push({ step: "well-known", name: parsed.host, result: `none: ${wellKnown.reason} ${wellKnown.message}${cachedNote}` });
+    ctx.steps.push({
+      step: "well-known",
+      name: parsed.host,
+      result: `none: ${wellKnown.reason} ${wellKnown.message}${cachedNote}`,
+    });
     return srvThenHost(parsed.host, ctx); // rows 4–6
   }
   ctx.steps.push({ step: "well-known", name: parsed.host, result: `m.server ${wellKnown.mServer}${cachedNote}` });
   const delegated = parseServerName(wellKnown.mServer); // validated when fetched
-  if (delegated.kind !== "dns") return ipLiteral(delegated.host, delegated.port ?? DEFAULT_FEDERATION_PORT, wellKnown.mServer, ctx); // 3.1
-  if (delegated.port !== null) return hostTargets(delegated.host, delegated.port, delegated.host, wellKnown.mServer, ctx); // 3.2
+  if (delegated.kind !== "dns")
+    return ipLiteral(delegated.host, delegated.port ?? DEFAULT_FEDERATION_PORT, wellKnown.mServer, ctx); // 3.1
+  if (delegated.port !== null)
+    return hostTargets(delegated.host, delegated.port, delegated.host, wellKnown.mServer, ctx); // 3.2
   return srvThenHost(delegated.host, ctx); // 3.3–3.5
 }
 

@@ -13,7 +13,8 @@ export function runScheduler(db: Db, log: (m: string) => void): SchedulerHandle 
     databaseUrl: db.url,
     config,
     attemptTimeoutMs: attemptOptions.timeoutMs,
-    attempt: (destination, signal, trigger) => attemptConnection(destination, { ...attemptOptions, signal, refreshCache: trigger === "reset" }),
+    attempt: (destination, signal, trigger) =>
+      attemptConnection(destination, { ...attemptOptions, signal, refreshCache: trigger === "reset" }),
     log,
   });
 }

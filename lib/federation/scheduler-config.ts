@@ -26,10 +26,16 @@ function positiveInt(env: Record<string, string | undefined>, name: string, fall
 export function loadSchedulerConfig(env: Record<string, string | undefined> = process.env): SchedulerConfig {
   return {
     concurrency: positiveInt(env, "FEDERATION_CONCURRENCY", 32, 1),
-    healthIntervalMs: env.FEDERATION_HEALTH_INTERVAL?.trim() ? parseDuration(env.FEDERATION_HEALTH_INTERVAL, "FEDERATION_HEALTH_INTERVAL") : 3_600_000,
+    healthIntervalMs: env.FEDERATION_HEALTH_INTERVAL?.trim()
+      ? parseDuration(env.FEDERATION_HEALTH_INTERVAL, "FEDERATION_HEALTH_INTERVAL")
+      : 3_600_000,
     attemptHistory: positiveInt(env, "FEDERATION_ATTEMPT_HISTORY", 50, 1),
-    pollIntervalMs: env.FEDERATION_POLL_INTERVAL?.trim() ? Math.max(50, parseDuration(env.FEDERATION_POLL_INTERVAL, "FEDERATION_POLL_INTERVAL")) : 1_000,
-    claimLeaseMs: env.FEDERATION_CLAIM_LEASE?.trim() ? parseDuration(env.FEDERATION_CLAIM_LEASE, "FEDERATION_CLAIM_LEASE") : undefined,
+    pollIntervalMs: env.FEDERATION_POLL_INTERVAL?.trim()
+      ? Math.max(50, parseDuration(env.FEDERATION_POLL_INTERVAL, "FEDERATION_POLL_INTERVAL"))
+      : 1_000,
+    claimLeaseMs: env.FEDERATION_CLAIM_LEASE?.trim()
+      ? parseDuration(env.FEDERATION_CLAIM_LEASE, "FEDERATION_CLAIM_LEASE")
+      : undefined,
     backoff: loadBackoffConfig(env),
   };
 }

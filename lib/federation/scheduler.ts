@@ -43,7 +43,9 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
   // A claim outlives any honest attempt (timeout + recording), and not much more.
   const leaseMs = deps.config.claimLeaseMs ?? deps.attemptTimeoutMs * 2 + 30_000;
   if (leaseMs <= deps.attemptTimeoutMs) {
-    throw new Error(`FEDERATION_CLAIM_LEASE (${leaseMs} ms) must be longer than FEDERATION_ATTEMPT_TIMEOUT (${deps.attemptTimeoutMs} ms)`);
+    throw new Error(
+      `FEDERATION_CLAIM_LEASE (${leaseMs} ms) must be longer than FEDERATION_ATTEMPT_TIMEOUT (${deps.attemptTimeoutMs} ms)`,
+    );
   }
   const inflight = new Map<string, AbortController>();
   let stopped = false;
@@ -79,7 +81,8 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
         } catch (e) {
           const retry = isDatabaseDown(e) && !stopped && now() + 1_000 < claimedAt + leaseMs;
           if (!retry) throw e;
-          if (tries === 1) log(`recording the attempt for ${claim.destination} failed (${(e as Error).message}); retrying`);
+          if (tries === 1)
+            log(`recording the attempt for ${claim.destination} failed (${(e as Error).message}); retrying`);
           await new Promise((r) => setTimeout(r, 500));
         }
       }
@@ -130,7 +133,10 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
       if (!pending) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, delay);
-          wakeUp = () => { clearTimeout(t); resolve(); };
+          wakeUp = () => {
+            clearTimeout(t);
+            resolve();
+          };
         });
         wakeUp = undefined;
       }
@@ -182,7 +188,9 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
       const abandoned = [...inflight.keys()];
       for (const ac of inflight.values()) ac.abort();
       await releaseClaims(deps.pool, owner, abandoned).catch(() => {});
-      log(`retry scheduler stopped${abandoned.length ? ` (${abandoned.length} attempts abandoned, claims released)` : ""}`);
+      log(
+        `retry scheduler stopped${abandoned.length ? ` (${abandoned.length} attempts abandoned, claims released)` : ""}`,
+      );
     },
   };
 }

@@ -59,7 +59,8 @@ test("invalid server names throw ServerNameError with reason INVALID_SERVER_NAME
   for (const name of INVALID) {
     assert.throws(
       () => parseServerName(name),
-      (error: unknown) => error instanceof ServerNameError && error.reason === "INVALID_SERVER_NAME" && error.serverName === name,
+      (error: unknown) =>
+        error instanceof ServerNameError && error.reason === "INVALID_SERVER_NAME" && error.serverName === name,
       JSON.stringify(name),
     );
   }

@@ -31,10 +31,14 @@ function parsePort(name: string, text: string): number {
 function checkDnsName(name: string, host: string): void {
   if (host.length > 255) throw new ServerNameError(name, "hostname is longer than 255 characters");
   if (!DNS_NAME.test(host)) {
-    throw new ServerNameError(name, "hostname may only contain letters, digits, '-' and non-empty dot-separated labels");
+    throw new ServerNameError(
+      name,
+      "hostname may only contain letters, digits, '-' and non-empty dot-separated labels",
+    );
   }
   const labels = host.split(".");
-  if (labels.some((label) => label.length > 63)) throw new ServerNameError(name, "a hostname label is longer than 63 characters");
+  if (labels.some((label) => label.length > 63))
+    throw new ServerNameError(name, "a hostname label is longer than 63 characters");
   // No TLD is numeric; such a name is a malformed IPv4 address that resolvers may still accept.
   if (/^\d+$/.test(labels[labels.length - 1])) throw new ServerNameError(name, "not a valid IPv4 address");
 }
@@ -44,13 +48,15 @@ export function parseServerName(name: string): ParsedServerName {
   if (name === "") throw new ServerNameError(name, "empty");
   // Whitespace, control characters and anything non-ASCII are outside the grammar anyway;
   // an explicit message helps operators spot a pasted newline.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
   if (/[\s\x00-\x1f\x7f]/.test(name)) throw new ServerNameError(name, "contains whitespace or control characters");
 
   if (name.startsWith("[")) {
     const close = name.indexOf("]");
     if (close < 0) throw new ServerNameError(name, "'[' without matching ']'");
     const inside = name.slice(1, close);
-    if (!IPV6_CHARS.test(inside) || !isIPv6(inside)) throw new ServerNameError(name, "not a valid IPv6 address in brackets");
+    if (!IPV6_CHARS.test(inside) || !isIPv6(inside))
+      throw new ServerNameError(name, "not a valid IPv6 address in brackets");
     const rest = name.slice(close + 1);
     if (rest === "") return { host: inside, port: null, kind: "ipv6" };
     if (!rest.startsWith(":")) throw new ServerNameError(name, "unexpected characters after ']'");
@@ -60,7 +66,8 @@ export function parseServerName(name: string): ParsedServerName {
   const colon = name.lastIndexOf(":");
   const host = colon < 0 ? name : name.slice(0, colon);
   // An unbracketed IPv6 address ("::1", "1::2:8448") is ambiguous; the grammar forbids it.
-  if (host.includes(":")) throw new ServerNameError(name, "IPv6 addresses must be written in brackets, e.g. [::1]:8448");
+  if (host.includes(":"))
+    throw new ServerNameError(name, "IPv6 addresses must be written in brackets, e.g. [::1]:8448");
   const port = colon < 0 ? null : parsePort(name, name.slice(colon + 1));
   if (host === "") throw new ServerNameError(name, "empty hostname");
   if (isIPv4(host)) return { host, port, kind: "ipv4" };

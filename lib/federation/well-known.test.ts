@@ -34,7 +34,9 @@ before(async () => {
     { name: "scratch", behaviour: "healthy" }, // behaviour set per test
     { name: "down", behaviour: "down" },
   ]);
-  await fleet.server("toV6").setBehaviour({ kind: "wellKnown", redirectUrl: `https://[::1]:${fleet.server("v6").port}${WELL_KNOWN_PATH}` });
+  await fleet
+    .server("toV6")
+    .setBehaviour({ kind: "wellKnown", redirectUrl: `https://[::1]:${fleet.server("v6").port}${WELL_KNOWN_PATH}` });
 });
 after(() => fleet.close());
 
@@ -123,7 +125,10 @@ test("failures are classified temporary or permanent", async () => {
 
 test("cache: Synapse lifetimes, grace period, short error caching after a valid record", async () => {
   let now = 1_000_000;
-  const cache = new WellKnownCache(() => now, () => 0.5); // jitter factor exactly 1.0
+  const cache = new WellKnownCache(
+    () => now,
+    () => 0.5,
+  ); // jitter factor exactly 1.0
   const scratch = fleet.server("scratch");
   await scratch.setBehaviour({ kind: "wellKnown", delegateTo: "target" });
   scratch.resetCounts();
@@ -158,7 +163,10 @@ test("cache: Synapse lifetimes, grace period, short error caching after a valid 
   assert.equal(scratch.requests.total, before + 1);
 
   // A domain that never had a valid record: errors cached for 1 h.
-  const fresh = new WellKnownCache(() => now, () => 0.5);
+  const fresh = new WellKnownCache(
+    () => now,
+    () => 0.5,
+  );
   await lookupWellKnown("localhost", c, fresh);
   now += WELL_KNOWN_INVALID_CACHE_MS * 0.79;
   assert.equal((await lookupWellKnown("localhost", c, fresh)).cached, true);
@@ -166,7 +174,10 @@ test("cache: Synapse lifetimes, grace period, short error caching after a valid 
 
 test("refresh (an attempt after a reset) looks past a fresh cache entry and caches what it finds", async () => {
   const now = 5_000_000;
-  const cache = new WellKnownCache(() => now, () => 0.5);
+  const cache = new WellKnownCache(
+    () => now,
+    () => 0.5,
+  );
   const scratch = fleet.server("scratch");
   await scratch.setBehaviour({ kind: "wellKnown", status: 404, body: "{}" });
   scratch.resetCounts();

@@ -57,9 +57,16 @@ function none(temporary: boolean, reason: WellKnownReason, message: string): Wel
 }
 
 /** Cache lifetime from Cache-Control / Expires, clamped; null when the headers say nothing. */
-export function cacheMsFromHeaders(cacheControl: string | undefined, expires: string | undefined, now: number): number | null {
+export function cacheMsFromHeaders(
+  cacheControl: string | undefined,
+  expires: string | undefined,
+  now: number,
+): number | null {
   let ms: number | null = null;
-  const directives = (cacheControl ?? "").toLowerCase().split(",").map((d) => d.trim());
+  const directives = (cacheControl ?? "")
+    .toLowerCase()
+    .split(",")
+    .map((d) => d.trim());
   const maxAge = directives.map((d) => /^max-age=(\d+)$/.exec(d)).find((m) => m !== null);
   if (directives.includes("no-store")) ms = 0;
   else if (maxAge) ms = Number(maxAge[1]) * 1000;
@@ -78,17 +85,23 @@ async function targetsFor(url: URL, ctx: WellKnownContext): Promise<Target[] | W
     return [{ address: host, port, tlsName: null, hostHeader: url.host }];
   }
   const lookup = await lookupGuarded(host, ctx.dns, ctx.ipGuard, ctx.signal);
-  if (!lookup.ok) return none(true, lookup.failure.reason === "IP_BLOCKED" ? "WK_IP_BLOCKED" : "WK_DNS", lookup.failure.message);
+  if (!lookup.ok)
+    return none(true, lookup.failure.reason === "IP_BLOCKED" ? "WK_IP_BLOCKED" : "WK_DNS", lookup.failure.message);
   return lookup.addresses.map((address) => ({ address, port, tlsName: host, hostHeader: url.host }));
 }
 
 /** One uncached fetch, following redirects. Throws FederationRequestError only when the signal aborts. */
-export async function fetchWellKnown(host: string, ctx: WellKnownContext, now: () => number = Date.now): Promise<WellKnownOutcome> {
+export async function fetchWellKnown(
+  host: string,
+  ctx: WellKnownContext,
+  now: () => number = Date.now,
+): Promise<WellKnownOutcome> {
   let url = new URL(`https://${formatHostPort(host, ctx.port === 443 ? null : ctx.port)}${WELL_KNOWN_PATH}`);
   const visited = new Set<string>();
   for (;;) {
     if (visited.has(url.href)) return none(false, "WK_REDIRECT_LOOP", `redirect loop at ${url.href}`);
-    if (visited.size > WELL_KNOWN_MAX_REDIRECTS) return none(false, "WK_REDIRECT_LOOP", `more than ${WELL_KNOWN_MAX_REDIRECTS} redirects`);
+    if (visited.size > WELL_KNOWN_MAX_REDIRECTS)
+      return none(false, "WK_REDIRECT_LOOP", `more than ${WELL_KNOWN_MAX_REDIRECTS} redirects`);
     visited.add(url.href);
 
     const targets = await targetsFor(url, ctx);
@@ -111,7 +124,8 @@ export async function fetchWellKnown(host: string, ctx: WellKnownContext, now: (
       if (url.protocol !== "https:") return none(false, "WK_NONE", `redirected to a non-HTTPS URL: ${url.href}`);
       continue;
     }
-    if (response.status !== 200) return none(response.status >= 500, "WK_NONE", `${url.href} answered ${response.status}`);
+    if (response.status !== 200)
+      return none(response.status >= 500, "WK_NONE", `${url.href} answered ${response.status}`);
     if (response.bodyFailure !== null) {
       const tooLarge = response.bodyFailure.reason === "RESPONSE_TOO_LARGE";
       return none(true, tooLarge ? "WK_TOO_LARGE" : "WK_CONNECT", response.bodyFailure.message);
@@ -128,7 +142,11 @@ export async function fetchWellKnown(host: string, ctx: WellKnownContext, now: (
       if (error instanceof ServerNameError) return none(false, "WK_INVALID_M_SERVER", `m.server: ${error.message}`);
       throw error;
     }
-    const cacheMs = cacheMsFromHeaders(headerText(response.headers["cache-control"]), headerText(response.headers.expires), now());
+    const cacheMs = cacheMsFromHeaders(
+      headerText(response.headers["cache-control"]),
+      headerText(response.headers.expires),
+      now(),
+    );
     return { kind: "found", mServer, cacheMs };
   }
 }
@@ -209,7 +227,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * `refresh`: fetch even if a fresh entry is cached (an operator's reset: they may just have
  * fixed the record, and each scheduler process has its own cache); the result is cached as usual.
  */
-export async function lookupWellKnown(host: string, ctx: WellKnownContext, cache?: WellKnownCache, refresh = false): Promise<WellKnownLookup> {
+export async function lookupWellKnown(
+  host: string,
+  ctx: WellKnownContext,
+  cache?: WellKnownCache,
+  refresh = false,
+): Promise<WellKnownLookup> {
   const key = `${host.toLowerCase()}:${ctx.port}`;
   const cached = cache?.get(key) ?? null;
   if (cached?.fresh && !refresh) return { ...cached.outcome, cached: true };

@@ -61,7 +61,10 @@ const COMPAT_ROUTES: Route[] = [
         POST: async (ctx) => {
           const body = await readJsonObject(ctx.req);
           const { prisma, pool } = await getDb();
-          const res = await passwordLogin(prisma, pool, loadConsoleConfig(), body, { serverName: serverName(), clientAddress: clientAddress(ctx.req.headers) });
+          const res = await passwordLogin(prisma, pool, loadConsoleConfig(), body, {
+            serverName: serverName(),
+            clientAddress: clientAddress(ctx.req.headers),
+          });
           return jsonResponse(200, res);
         },
       },
@@ -95,17 +98,25 @@ const COMPAT_ROUTES: Route[] = [
       },
     },
   ]),
-  { pattern: ["_synapse", "admin", "v1", "server_version"], methods: { GET: async () => jsonResponse(200, serverVersionJson()) } },
-  ...(["v2", "v3"] as const).map((version): Route => ({
-    pattern: ["_synapse", "admin", version, "users"],
-    methods: {
-      GET: async (ctx) => {
-        const actor = await authenticated(ctx);
-        const { prisma } = await getDb();
-        return jsonResponse(200, await listUsersSynapse(prisma, actor, ctx.query, { version, serverName: serverName() }));
+  {
+    pattern: ["_synapse", "admin", "v1", "server_version"],
+    methods: { GET: async () => jsonResponse(200, serverVersionJson()) },
+  },
+  ...(["v2", "v3"] as const).map(
+    (version): Route => ({
+      pattern: ["_synapse", "admin", version, "users"],
+      methods: {
+        GET: async (ctx) => {
+          const actor = await authenticated(ctx);
+          const { prisma } = await getDb();
+          return jsonResponse(
+            200,
+            await listUsersSynapse(prisma, actor, ctx.query, { version, serverName: serverName() }),
+          );
+        },
       },
-    },
-  })),
+    }),
+  ),
   {
     pattern: ["_synapse", "admin", "v2", "users", null],
     methods: {
@@ -142,7 +153,10 @@ const ROUTES: Route[] = [
         const dir = parseDirection(q);
         const search = q.get("destination") ?? undefined;
         const { pool } = await getDb();
-        return jsonResponse(200, destinationsPageJson(await listDestinations(pool, actor, { from, limit, orderBy, dir, search })));
+        return jsonResponse(
+          200,
+          destinationsPageJson(await listDestinations(pool, actor, { from, limit, orderBy, dir, search })),
+        );
       },
     },
   },
@@ -166,7 +180,10 @@ const ROUTES: Route[] = [
         const from = parseNonNegativeInteger(ctx.query, "from", 0n);
         const limit = parseNonNegativeInteger(ctx.query, "limit", 100n);
         const dir = parseDirection(ctx.query);
-        return jsonResponse(200, roomsPageJson(await listDestinationRooms(pool, actor, ctx.params[0], { from, limit, dir })));
+        return jsonResponse(
+          200,
+          roomsPageJson(await listDestinationRooms(pool, actor, ctx.params[0], { from, limit, dir })),
+        );
       },
     },
   },
@@ -188,7 +205,10 @@ const ROUTES: Route[] = [
 /** Splits a raw path into decoded segments; undefined if it is not valid percent-encoding. */
 function segments(rawPath: string): string[] | undefined {
   try {
-    return rawPath.split("/").slice(1).map((s) => decodeURIComponent(s));
+    return rawPath
+      .split("/")
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
   } catch {
     return undefined;
   }

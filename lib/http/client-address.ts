@@ -10,7 +10,12 @@ const MAX_LENGTH = 100;
 
 /** The last X-Forwarded-For entry (trimmed, at most 100 characters), else null. */
 export function clientAddress(headers: Headers): string | null {
-  const last = headers.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+  const last = headers
+    .get("x-forwarded-for")
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .pop();
   return last ? last.slice(0, MAX_LENGTH) : null;
 }
 
@@ -19,7 +24,11 @@ export function clientAddress(headers: Headers): string | null {
  * trusting a proxy, X-Forwarded-For becomes the socket's address (and X-Real-IP is dropped);
  * trusting one, the header is kept, and set to the socket's address only when absent.
  */
-export function forwardedForFromSocket(headers: IncomingHttpHeaders, socketAddress: string | undefined, trustProxy: boolean): void {
+export function forwardedForFromSocket(
+  headers: IncomingHttpHeaders,
+  socketAddress: string | undefined,
+  trustProxy: boolean,
+): void {
   if (trustProxy) {
     if (!headers["x-forwarded-for"] && socketAddress) headers["x-forwarded-for"] = socketAddress;
     return;

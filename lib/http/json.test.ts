@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { toJson } from "./json";
 
 test("bigints above 2^53 are written digit for digit", () => {
-  assert.equal(toJson({ a: 9223372036854775807n, b: 9007199254740993n }), '{"a":9223372036854775807,"b":9007199254740993}');
+  assert.equal(
+    toJson({ a: 9223372036854775807n, b: 9007199254740993n }),
+    '{"a":9223372036854775807,"b":9007199254740993}',
+  );
 });
 
 test("matches JSON.stringify for ordinary values and drops undefined keys", () => {

@@ -1,7 +1,15 @@
 // JSON writer that keeps 64-bit integers exact: bigint values are written as their decimal
 // digits (JSON.stringify throws on bigint, and Number() loses digits above 2^53).
 
-export type JsonValue = string | number | bigint | boolean | null | undefined | JsonValue[] | { [k: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | undefined
+  | JsonValue[]
+  | { [k: string]: JsonValue };
 
 export function toJson(value: JsonValue): string {
   switch (typeof value) {

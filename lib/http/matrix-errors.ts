@@ -32,12 +32,15 @@ export function toMatrixError(e: unknown, log: (msg: string) => void = console.e
     return { status: m.status, body: { errcode: m.errcode, error: e.message, ...e.extra } };
   }
   if (isBadText(e)) {
-    return { status: 400, body: { errcode: "M_INVALID_PARAM", error: "The request contains characters that cannot be stored or searched." } };
+    return {
+      status: 400,
+      body: { errcode: "M_INVALID_PARAM", error: "The request contains characters that cannot be stored or searched." },
+    };
   }
   if (isDatabaseDown(e)) {
     return { status: 503, body: { errcode: "M_UNKNOWN", error: "The database is unavailable; try again shortly." } };
   }
-  log(`unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  log(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   return { status: 500, body: { errcode: "M_UNKNOWN", error: "Internal server error" } };
 }
 

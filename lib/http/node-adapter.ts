@@ -6,7 +6,11 @@ export type FetchHandler = (req: Request) => Promise<Response>;
 
 const MAX_BODY = 1024 * 1024; // the API ignores bodies; never buffer a large one
 
-export async function serveFetchHandler(handler: FetchHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveFetchHandler(
+  handler: FetchHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
@@ -26,9 +30,13 @@ export async function serveFetchHandler(handler: FetchHandler, req: IncomingMess
   } else {
     req.resume();
   }
-  const response = await handler(new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined }));
+  const response = await handler(
+    new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined }),
+  );
   res.statusCode = response.status;
-  response.headers.forEach((v, k) => res.setHeader(k, v));
+  response.headers.forEach((v, k) => {
+    res.setHeader(k, v);
+  });
   if (!response.body || req.method === "HEAD") {
     res.end();
     return;
@@ -37,4 +45,3 @@ export async function serveFetchHandler(handler: FetchHandler, req: IncomingMess
   res.setHeader("Content-Length", buf.length);
   res.end(buf);
 }
-

@@ -11,7 +11,7 @@ export const metadata = { title: "Audit log · Federation Console" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const str = (v: string | string[] | undefined) => (typeof v === "string" ? v : Array.isArray(v) ? v[0] ?? "" : "");
+const str = (v: string | string[] | undefined) => (typeof v === "string" ? v : Array.isArray(v) ? (v[0] ?? "") : "");
 
 const ACTIONS: Record<string, string> = {
   "destination.reset": "Reset connection",
@@ -27,7 +27,9 @@ function describe(a: AuditRow): string {
   const d = (a.detail ?? {}) as Record<string, unknown>;
   switch (a.action) {
     case "destination.bulk_reset": {
-      const f = [d.search ? `search “${d.search}”` : null, d.status ? `status ${d.status}` : null].filter(Boolean).join(", ");
+      const f = [d.search ? `search “${d.search}”` : null, d.status ? `status ${d.status}` : null]
+        .filter(Boolean)
+        .join(", ");
       return `${d.count} destination${d.count === 1 ? "" : "s"}${f ? ` matching ${f}` : ""}`;
     }
     case "user.add":
@@ -40,7 +42,9 @@ function describe(a: AuditRow): string {
     case "token.revoke":
       return `“${d.name}” (${d.prefix}…) of ${d.owner}`;
     case "destination.reset":
-      return d.retry_last_ts ? `was backing off (retry_last_ts ${d.retry_last_ts}, retry_interval ${d.retry_interval})` : "";
+      return d.retry_last_ts
+        ? `was backing off (retry_last_ts ${d.retry_last_ts}, retry_interval ${d.retry_interval})`
+        : "";
     default:
       return a.detail ? JSON.stringify(a.detail) : "";
   }
@@ -51,18 +55,32 @@ export default async function AuditPage({ searchParams }: Props) {
   const actor = str(sp.user).trim();
   const destination = str(sp.destination).trim();
   const before = /^\d{1,19}$/.test(str(sp.before)) ? BigInt(str(sp.before)) : undefined;
-  const here = new URLSearchParams({ ...(actor ? { user: actor } : {}), ...(destination ? { destination } : {}), ...(before !== undefined ? { before: before.toString() } : {}) }).toString();
+  const here = new URLSearchParams({
+    ...(actor ? { user: actor } : {}),
+    ...(destination ? { destination } : {}),
+    ...(before !== undefined ? { before: before.toString() } : {}),
+  }).toString();
   const me = await pagePrincipal(`/audit${here ? `?${here}` : ""}`);
   const { pool } = await getDb();
-  const page = await listAudit(pool, me, { actor: actor || undefined, destination: destination || undefined, before, limit: 50 });
+  const page = await listAudit(pool, me, {
+    actor: actor || undefined,
+    destination: destination || undefined,
+    before,
+    limit: 50,
+  });
   const qs = (extra: Record<string, string>) => {
-    const p = new URLSearchParams({ ...(actor ? { user: actor } : {}), ...(destination ? { destination } : {}), ...extra });
+    const p = new URLSearchParams({
+      ...(actor ? { user: actor } : {}),
+      ...(destination ? { destination } : {}),
+      ...extra,
+    });
     const s = p.toString();
     return s ? `?${s}` : "";
   };
   return (
     <>
       <PageTitle>Audit log</PageTitle>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with the search role; <search> is not yet in every browser this console supports */}
       <form method="get" action="/audit" className="mb-3 flex flex-wrap items-end gap-2" role="search">
         <label className="flex flex-col text-xs font-medium text-slate-700">
           User (email, or fedctl)
@@ -72,8 +90,14 @@ export default async function AuditPage({ searchParams }: Props) {
           Destination
           <input name="destination" defaultValue={destination} className={`${input} w-56`} />
         </label>
-        <button type="submit" className={btnSecondary}>Filter</button>
-        {actor || destination ? <Link href="/audit" className="text-sm text-sky-800 hover:underline">Clear</Link> : null}
+        <button type="submit" className={btnSecondary}>
+          Filter
+        </button>
+        {actor || destination ? (
+          <Link href="/audit" className="text-sm text-sky-800 hover:underline">
+            Clear
+          </Link>
+        ) : null}
       </form>
       {page.items.length === 0 ? (
         <p className="text-sm text-slate-600">No audit events{actor || destination ? " match" : " yet"}.</p>
@@ -82,12 +106,24 @@ export default async function AuditPage({ searchParams }: Props) {
           <table className="w-full text-sm" data-testid="audit">
             <thead className="border-b border-slate-200 bg-slate-50">
               <tr>
-                <th scope="col" className={th}>When (UTC)</th>
-                <th scope="col" className={th}>Who</th>
-                <th scope="col" className={th}>Via</th>
-                <th scope="col" className={th}>Action</th>
-                <th scope="col" className={th}>Destination</th>
-                <th scope="col" className={th}>Details</th>
+                <th scope="col" className={th}>
+                  When (UTC)
+                </th>
+                <th scope="col" className={th}>
+                  Who
+                </th>
+                <th scope="col" className={th}>
+                  Via
+                </th>
+                <th scope="col" className={th}>
+                  Action
+                </th>
+                <th scope="col" className={th}>
+                  Destination
+                </th>
+                <th scope="col" className={th}>
+                  Details
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -95,12 +131,21 @@ export default async function AuditPage({ searchParams }: Props) {
                 <tr key={a.id.toString()} className="border-b border-slate-100 last:border-0" data-action={a.action}>
                   <td className={`${td} whitespace-nowrap`}>{formatTimestamp(a.ts.getTime())}</td>
                   <td className={td}>
-                    <Link href={`/audit${qs({ user: a.actor })}`} className="hover:underline">{a.actor}</Link>
+                    <Link href={`/audit${qs({ user: a.actor })}`} className="hover:underline">
+                      {a.actor}
+                    </Link>
                   </td>
                   <td className={td}>{a.via}</td>
                   <td className={td}>{ACTIONS[a.action] ?? a.action}</td>
                   <td className={`${td} break-all font-mono text-xs`}>
-                    {a.destination ? <Link href={`/destinations/${encodeURIComponent(a.destination)}`} className="text-sky-800 hover:underline">{a.destination}</Link> : null}
+                    {a.destination ? (
+                      <Link
+                        href={`/destinations/${encodeURIComponent(a.destination)}`}
+                        className="text-sky-800 hover:underline"
+                      >
+                        {a.destination}
+                      </Link>
+                    ) : null}
                   </td>
                   <td className={`${td} text-xs text-slate-700`}>{describe(a)}</td>
                 </tr>
@@ -110,9 +155,19 @@ export default async function AuditPage({ searchParams }: Props) {
         </div>
       )}
       <nav aria-label="Pages" className="mt-2 flex gap-2 text-sm">
-        {before !== undefined ? <Link href={`/audit${qs({})}`} className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100">« Newest</Link> : null}
+        {before !== undefined ? (
+          <Link
+            href={`/audit${qs({})}`}
+            className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100"
+          >
+            « Newest
+          </Link>
+        ) : null}
         {page.nextBefore !== null ? (
-          <Link href={`/audit${qs({ before: page.nextBefore.toString() })}`} className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100">
+          <Link
+            href={`/audit${qs({ before: page.nextBefore.toString() })}`}
+            className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100"
+          >
             Older ›
           </Link>
         ) : null}

@@ -28,7 +28,10 @@ type FilterInput = { search?: unknown; status?: unknown };
 
 function cleanFilter(f: FilterInput): { search: string; status: StatusFilter | null } {
   const search = typeof f.search === "string" ? f.search.replace(/\0/g, "").slice(0, MAX_SEARCH_LENGTH) : "";
-  const status = typeof f.status === "string" && (STATUS_FILTERS as readonly string[]).includes(f.status) ? (f.status as StatusFilter) : null;
+  const status =
+    typeof f.status === "string" && (STATUS_FILTERS as readonly string[]).includes(f.status)
+      ? (f.status as StatusFilter)
+      : null;
   return { search, status };
 }
 
@@ -47,6 +50,9 @@ export async function bulkResetAction(f: FilterInput): Promise<ActionResult<{ co
     const { pool } = await getDb();
     const { count } = await bulkResetConnections(pool, actor, cleanFilter(f));
     revalidatePath("/destinations", "layout");
-    return { count: count.toString(), message: `Reset ${formatInteger(count)} failing destination${count === 1n ? "" : "s"}; attempting them now.` };
+    return {
+      count: count.toString(),
+      message: `Reset ${formatInteger(count)} failing destination${count === 1n ? "" : "s"}; attempting them now.`,
+    };
   });
 }

@@ -4,7 +4,13 @@ import Link from "next/link";
 import { getDb } from "@/lib/db";
 import { hasRole } from "@/lib/auth/principal";
 import { listConsoleDestinations } from "@/lib/destinations/list-console-destinations";
-import { consoleListSearch, PAGE_SIZES, parseConsoleListQuery, type ConsoleListQuery, type ConsoleSort } from "@/lib/destinations/console-list-query";
+import {
+  consoleListSearch,
+  PAGE_SIZES,
+  parseConsoleListQuery,
+  type ConsoleListQuery,
+  type ConsoleSort,
+} from "@/lib/destinations/console-list-query";
 import { STATUS_LABELS, resetUnavailableReason, type StatusFilter } from "@/lib/destinations/destination-status";
 import { formatInteger } from "@/lib/destinations/humanize";
 import { pagePrincipal } from "../../_auth/session";
@@ -64,12 +70,23 @@ export default async function DestinationsPage({ searchParams }: Props) {
   return (
     <>
       <AutoRefresh active={page.items.some((d) => d.status.inProgress)} intervalMs={2000} />
-      <PageTitle actions={canReset ? <BulkReset search={q.search} status={q.status} filterWords={filterWords(q)} /> : null}>Destinations</PageTitle>
+      <PageTitle
+        actions={canReset ? <BulkReset search={q.search} status={q.status} filterWords={filterWords(q)} /> : null}
+      >
+        Destinations
+      </PageTitle>
 
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with the search role; <search> is not yet in every browser this console supports */}
       <form method="get" action="/destinations" role="search" className="mb-2 flex flex-wrap items-end gap-2">
         <label className="flex flex-col text-xs font-medium text-slate-700">
           Search server names
-          <input name="q" type="search" defaultValue={q.search} placeholder="e.g. matrix.org" className={`${input} w-64`} />
+          <input
+            name="q"
+            type="search"
+            defaultValue={q.search}
+            placeholder="e.g. matrix.org"
+            className={`${input} w-64`}
+          />
         </label>
         <label className="flex flex-col text-xs font-medium text-slate-700">
           Status
@@ -115,7 +132,9 @@ export default async function DestinationsPage({ searchParams }: Props) {
       </nav>
 
       <p className="mb-1 text-sm text-slate-700" data-testid="list-summary" aria-live="polite">
-        {page.total === 0n ? "No destinations match." : `${formatInteger(first)}–${formatInteger(last)} of ${formatInteger(page.total)}`}
+        {page.total === 0n
+          ? "No destinations match."
+          : `${formatInteger(first)}–${formatInteger(last)} of ${formatInteger(page.total)}`}
       </p>
 
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
@@ -126,8 +145,17 @@ export default async function DestinationsPage({ searchParams }: Props) {
                 const active = q.sort === c.sort;
                 const nextDir = active && q.dir === "asc" ? "desc" : "asc";
                 return (
-                  <th key={c.sort} scope="col" className={`${th} ${c.className ?? ""}`} aria-sort={active ? (q.dir === "asc" ? "ascending" : "descending") : "none"}>
-                    <Link href={href({ sort: c.sort, dir: nextDir })} className="inline-flex items-center gap-1 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500" title={`Sort by ${c.label.toLowerCase()} (${nextDir === "asc" ? "ascending" : "descending"})`}>
+                  <th
+                    key={c.sort}
+                    scope="col"
+                    className={`${th} ${c.className ?? ""}`}
+                    aria-sort={active ? (q.dir === "asc" ? "ascending" : "descending") : "none"}
+                  >
+                    <Link
+                      href={href({ sort: c.sort, dir: nextDir })}
+                      className="inline-flex items-center gap-1 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+                      title={`Sort by ${c.label.toLowerCase()} (${nextDir === "asc" ? "ascending" : "descending"})`}
+                    >
                       {c.label}
                       <span aria-hidden="true" className={active ? "text-slate-900" : "text-slate-300"}>
                         {active ? (q.dir === "asc" ? "▲" : "▼") : "↕"}
@@ -145,18 +173,43 @@ export default async function DestinationsPage({ searchParams }: Props) {
           </thead>
           <tbody>
             {page.items.map((d) => (
-              <tr key={d.destination} className="border-b border-slate-100 last:border-0 hover:bg-slate-50" data-destination={d.destination}>
+              <tr
+                key={d.destination}
+                className="border-b border-slate-100 last:border-0 hover:bg-slate-50"
+                data-destination={d.destination}
+              >
                 <td className={`${td} max-w-xs break-all font-mono text-xs`}>
-                  <Link href={`/destinations/${encodeURIComponent(d.destination)}`} className="text-sky-800 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
+                  <Link
+                    href={`/destinations/${encodeURIComponent(d.destination)}`}
+                    className="text-sky-800 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+                  >
                     {d.destination}
                   </Link>
                 </td>
                 <td className={td}>
                   <StatusBadge kind={d.status.kind} title={d.lastErrorKind ?? undefined} />
                 </td>
-                <td className={td}>{d.failureTs !== null && d.retryLastTs > 0n ? <RelativeTime ms={d.failureTs.toString()} serverNow={serverNow} /> : <Dash />}</td>
-                <td className={td}>{d.lastAttemptTs !== null ? <RelativeTime ms={d.lastAttemptTs.toString()} serverNow={serverNow} /> : <Dash />}</td>
-                <td className={td}>{d.status.nextRetryTs !== null ? <RelativeTime ms={d.status.nextRetryTs.toString()} serverNow={serverNow} absolute /> : <Dash />}</td>
+                <td className={td}>
+                  {d.failureTs !== null && d.retryLastTs > 0n ? (
+                    <RelativeTime ms={d.failureTs.toString()} serverNow={serverNow} />
+                  ) : (
+                    <Dash />
+                  )}
+                </td>
+                <td className={td}>
+                  {d.lastAttemptTs !== null ? (
+                    <RelativeTime ms={d.lastAttemptTs.toString()} serverNow={serverNow} />
+                  ) : (
+                    <Dash />
+                  )}
+                </td>
+                <td className={td}>
+                  {d.status.nextRetryTs !== null ? (
+                    <RelativeTime ms={d.status.nextRetryTs.toString()} serverNow={serverNow} absolute />
+                  ) : (
+                    <Dash />
+                  )}
+                </td>
                 <td className={td}>{d.retryInterval > 0n ? <Duration ms={d.retryInterval} /> : <Dash />}</td>
                 <td className={`${td} text-right`}>
                   <Int value={d.lastSuccessfulStreamOrdering} />
@@ -164,7 +217,17 @@ export default async function DestinationsPage({ searchParams }: Props) {
                 <td className={`${td} text-right`}>
                   <Int value={d.roomsCount} />
                 </td>
-                {canReset ? <td className={td}>{d.status.resettable ? <ResetButton destination={d.destination} disabledReason={resetUnavailableReason(d.status)} compact /> : null}</td> : null}
+                {canReset ? (
+                  <td className={td}>
+                    {d.status.resettable ? (
+                      <ResetButton
+                        destination={d.destination}
+                        disabledReason={resetUnavailableReason(d.status)}
+                        compact
+                      />
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -185,9 +248,18 @@ export default async function DestinationsPage({ searchParams }: Props) {
 }
 
 function PageLink({ href, disabled, label, rel }: { href: string; disabled: boolean; label: string; rel?: string }) {
-  if (disabled) return <span className="rounded border border-slate-200 px-2 py-0.5 text-slate-400" aria-disabled="true">{label}</span>;
+  if (disabled)
+    return (
+      <span className="rounded border border-slate-200 px-2 py-0.5 text-slate-400" aria-disabled="true">
+        {label}
+      </span>
+    );
   return (
-    <Link href={href} rel={rel} className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
+    <Link
+      href={href}
+      rel={rel}
+      className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+    >
       {label}
     </Link>
   );

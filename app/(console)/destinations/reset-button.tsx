@@ -4,7 +4,15 @@
 import { useActionState } from "react";
 import { resetDestinationAction, type ResetState } from "./actions";
 
-export function ResetButton({ destination, disabledReason, compact = false }: { destination: string; disabledReason: string | null; compact?: boolean }) {
+export function ResetButton({
+  destination,
+  disabledReason,
+  compact = false,
+}: {
+  destination: string;
+  disabledReason: string | null;
+  compact?: boolean;
+}) {
   const [state, action, pending] = useActionState<ResetState, FormData>(resetDestinationAction, null);
   const base = compact ? "px-2 py-0.5 text-xs" : "px-3 py-1 text-sm";
   return (
@@ -19,13 +27,17 @@ export function ResetButton({ destination, disabledReason, compact = false }: { 
       >
         {pending ? "Resetting…" : compact ? "Reset" : "Reset connection"}
       </button>
-      {!compact && disabledReason ? <span className="text-xs text-slate-600" data-testid="reset-disabled-reason">{disabledReason}</span> : null}
+      {!compact && disabledReason ? (
+        <span className="text-xs text-slate-600" data-testid="reset-disabled-reason">
+          {disabledReason}
+        </span>
+      ) : null}
       {state && !state.ok ? (
         <span role="alert" className="text-xs text-rose-700">
           {state.error}
         </span>
       ) : null}
-      {state && state.ok && !compact ? (
+      {state?.ok && !compact ? (
         <span role="status" className="text-xs text-emerald-800">
           {state.message}
         </span>

@@ -14,7 +14,11 @@ export async function addUserAction(_prev: TeamState, form: FormData): Promise<T
     const actor = await actionPrincipal("admin", "add users");
     const password = String(form.get("password") ?? "");
     const { prisma } = await getDb();
-    const r = await addUser(prisma, actor, { email: String(form.get("email") ?? ""), role: parseRole(String(form.get("role") ?? "")), password: password || undefined });
+    const r = await addUser(prisma, actor, {
+      email: String(form.get("email") ?? ""),
+      role: parseRole(String(form.get("role") ?? "")),
+      password: password || undefined,
+    });
     revalidatePath("/team");
     return { message: `Added ${r.user.email} as ${r.user.role}.`, generatedPassword: r.generatedPassword };
   });
@@ -24,7 +28,12 @@ export async function setRoleAction(_prev: TeamState, form: FormData): Promise<T
   return runAction(async () => {
     const actor = await actionPrincipal("admin", "change roles");
     const { prisma } = await getDb();
-    const u = await setUserRole(prisma, actor, String(form.get("email") ?? ""), parseRole(String(form.get("role") ?? "")));
+    const u = await setUserRole(
+      prisma,
+      actor,
+      String(form.get("email") ?? ""),
+      parseRole(String(form.get("role") ?? "")),
+    );
     revalidatePath("/team");
     return { message: `${u.email} is now ${u.role}.` };
   });

@@ -10,20 +10,46 @@ import { CreateTokenForm, RevokeForm } from "./token-forms";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "API tokens · Federation Console" };
 
-function TokenTable({ rows, showOwner, serverNow, testId }: { rows: TokenRow[]; showOwner: boolean; serverNow: string; testId: string }) {
+function TokenTable({
+  rows,
+  showOwner,
+  serverNow,
+  testId,
+}: {
+  rows: TokenRow[];
+  showOwner: boolean;
+  serverNow: string;
+  testId: string;
+}) {
   if (rows.length === 0) return <p className="text-sm text-slate-600">No tokens.</p>;
   return (
     <div className="overflow-x-auto rounded border border-slate-200 bg-white">
       <table className="w-full text-sm" data-testid={testId}>
         <thead className="border-b border-slate-200 bg-slate-50">
           <tr>
-            <th scope="col" className={th}>Name</th>
-            <th scope="col" className={th}>Token</th>
-            {showOwner ? <th scope="col" className={th}>Owner</th> : null}
-            <th scope="col" className={th}>Created</th>
-            <th scope="col" className={th}>Last used</th>
-            <th scope="col" className={th}>State</th>
-            <th scope="col" className={th}><span className="sr-only">Revoke</span></th>
+            <th scope="col" className={th}>
+              Name
+            </th>
+            <th scope="col" className={th}>
+              Token
+            </th>
+            {showOwner ? (
+              <th scope="col" className={th}>
+                Owner
+              </th>
+            ) : null}
+            <th scope="col" className={th}>
+              Created
+            </th>
+            <th scope="col" className={th}>
+              Last used
+            </th>
+            <th scope="col" className={th}>
+              State
+            </th>
+            <th scope="col" className={th}>
+              <span className="sr-only">Revoke</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -33,7 +59,13 @@ function TokenTable({ rows, showOwner, serverNow, testId }: { rows: TokenRow[]; 
               <td className={`${td} font-mono text-xs`}>{t.prefix}…</td>
               {showOwner ? <td className={td}>{t.ownerEmail}</td> : null}
               <td className={`${td} whitespace-nowrap`}>{formatTimestamp(t.createdAt.getTime())}</td>
-              <td className={`${td} whitespace-nowrap`}>{t.lastUsedAt ? <RelativeTime ms={String(t.lastUsedAt.getTime())} serverNow={serverNow} /> : <span className="text-slate-500">never</span>}</td>
+              <td className={`${td} whitespace-nowrap`}>
+                {t.lastUsedAt ? (
+                  <RelativeTime ms={String(t.lastUsedAt.getTime())} serverNow={serverNow} />
+                ) : (
+                  <span className="text-slate-500">never</span>
+                )}
+              </td>
               <td className={td}>
                 {t.revokedAt ? (
                   <span className="text-rose-800">✕ Revoked {formatTimestamp(t.revokedAt.getTime())}</span>
@@ -41,7 +73,9 @@ function TokenTable({ rows, showOwner, serverNow, testId }: { rows: TokenRow[]; 
                   <span className="text-emerald-800">✓ Active</span>
                 )}
               </td>
-              <td className={td}>{t.revokedAt ? null : <RevokeForm id={t.id} label={`token “${t.name}” (${t.prefix}…)`} />}</td>
+              <td className={td}>
+                {t.revokedAt ? null : <RevokeForm id={t.id} label={`token “${t.name}” (${t.prefix}…)`} />}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -54,7 +88,10 @@ export default async function TokensPage() {
   const me = await pagePrincipal("/tokens");
   const { prisma } = await getDb();
   const isAdmin = hasRole(me, "admin");
-  const [mine, all] = await Promise.all([listTokens(prisma, me), isAdmin ? listTokens(prisma, me, { all: true }) : Promise.resolve([])]);
+  const [mine, all] = await Promise.all([
+    listTokens(prisma, me),
+    isAdmin ? listTokens(prisma, me, { all: true }) : Promise.resolve([]),
+  ]);
   const serverNow = String(Date.now());
   return (
     <>

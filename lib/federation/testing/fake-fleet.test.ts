@@ -20,12 +20,15 @@ type Reply = { status: number; body: string } | { error: string };
 // ca null: trust only Node's default roots.
 function get(port: number, path: string, ca: string | null = fleet.caPem): Promise<Reply> {
   return new Promise((resolve) => {
-    const req = https.get({ host: "127.0.0.1", port, path, ca: ca ?? undefined, servername: "localhost", agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = https.get(
+      { host: "127.0.0.1", port, path, ca: ca ?? undefined, servername: "localhost", agent: false },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
   });
 }
@@ -49,7 +52,10 @@ test("the CA and certificates: loopback names, an expired one, a wrong-name one"
 test("healthy answers the version; requests are counted by path", async () => {
   const a = fleet.server("a");
   a.resetCounts();
-  assert.deepEqual(await get(a.port, VERSION_PATH), { status: 200, body: JSON.stringify({ server: FAKE_SERVER_SOFTWARE }) });
+  assert.deepEqual(await get(a.port, VERSION_PATH), {
+    status: 200,
+    body: JSON.stringify({ server: FAKE_SERVER_SOFTWARE }),
+  });
   assert.equal(statusOf(await get(a.port, WELL_KNOWN_PATH)), 404);
   assert.equal(a.requests.count(VERSION_PATH), 1);
   assert.equal(a.requests.total, 2);

@@ -99,7 +99,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
 }
 
 function errorBody(status: number): { errcode: string; error: string } {
-  const errcode = status === 401 ? "M_UNAUTHORIZED" : status === 429 ? "M_LIMIT_EXCEEDED" : status === 404 ? "M_UNRECOGNIZED" : "M_UNKNOWN";
+  const errcode =
+    status === 401
+      ? "M_UNAUTHORIZED"
+      : status === 429
+        ? "M_LIMIT_EXCEEDED"
+        : status === 404
+          ? "M_UNRECOGNIZED"
+          : "M_UNKNOWN";
   return { errcode, error: `fake server answers ${status}` };
 }
 
@@ -197,13 +204,14 @@ class FakeServerImpl implements FakeServer {
     this.timers.add(timer);
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  // Returns whatever the chosen reply returns (nothing): `return reply(...)` ends each branch.
+  private handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? "/").split("?")[0];
     this.requests.record(path);
     const behaviour = this.behaviour;
     if (typeof behaviour === "object" && behaviour.kind === "wellKnown") return this.wellKnown(behaviour, path, res);
     if (path === WELL_KNOWN_PATH) return sendJson(res, 404, errorBody(404));
-    const healthy = (): void => sendJson(res, 200, { server: FAKE_SERVER_SOFTWARE });
+    const healthy = () => sendJson(res, 200, { server: FAKE_SERVER_SOFTWARE });
     if (typeof behaviour === "object") return this.later(behaviour.delayMs, healthy);
     switch (behaviour) {
       case "status500":
@@ -229,10 +237,12 @@ class FakeServerImpl implements FakeServer {
     }
   }
 
-  private wellKnown(behaviour: WellKnownBehaviour, path: string, res: ServerResponse): void {
+  private wellKnown(behaviour: WellKnownBehaviour, path: string, res: ServerResponse) {
     if (path !== WELL_KNOWN_PATH) return sendJson(res, 404, errorBody(404));
     if (behaviour.redirectTo !== undefined || behaviour.redirectUrl !== undefined) {
-      const location = behaviour.redirectUrl ?? `https://localhost:${this.lookupPort(behaviour.redirectTo ?? this.name)}${WELL_KNOWN_PATH}`;
+      const location =
+        behaviour.redirectUrl ??
+        `https://localhost:${this.lookupPort(behaviour.redirectTo ?? this.name)}${WELL_KNOWN_PATH}`;
       res.writeHead(302, { Location: location, "Content-Length": 0 });
       return void res.end();
     }
@@ -247,7 +257,10 @@ class FakeServerImpl implements FakeServer {
 }
 
 /** Starts one server per spec (names must be unique). Close the fleet in an `after` hook. */
-export async function startFakeFleet(specs: FakeServerSpec[], options: { certificates?: FleetCertificates } = {}): Promise<FakeFleet> {
+export async function startFakeFleet(
+  specs: FakeServerSpec[],
+  options: { certificates?: FleetCertificates } = {},
+): Promise<FakeFleet> {
   const certificates = options.certificates ?? (await createFleetCertificates());
   const byName = new Map<string, FakeServerImpl>();
   const lookupPort = (name: string): number => {
@@ -257,7 +270,10 @@ export async function startFakeFleet(specs: FakeServerSpec[], options: { certifi
   };
   for (const spec of specs) {
     if (byName.has(spec.name)) throw new Error(`duplicate fake server name "${spec.name}"`);
-    byName.set(spec.name, new FakeServerImpl(spec.name, spec.host ?? "127.0.0.1", spec.behaviour, certificates, lookupPort));
+    byName.set(
+      spec.name,
+      new FakeServerImpl(spec.name, spec.host ?? "127.0.0.1", spec.behaviour, certificates, lookupPort),
+    );
   }
   const servers = [...byName.values()];
   await Promise.all(servers.map((s) => s.start()));

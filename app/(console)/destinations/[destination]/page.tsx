@@ -49,7 +49,7 @@ export default async function DestinationPage({ params, searchParams }: Props) {
   const now = BigInt(Date.now());
   const serverNow = now.toString();
 
-  let d;
+  let d: Awaited<ReturnType<typeof getDestinationDetail>>;
   try {
     d = await getDestinationDetail(pool, me, name, now);
   } catch (e) {
@@ -66,11 +66,16 @@ export default async function DestinationPage({ params, searchParams }: Props) {
   const lastFailure = attempts.find((a) => a.outcome === "failure");
   const failure =
     d.lastOutcome === "failure" || d.lastErrorKind
-      ? describeFailure(lastFailure && lastFailure.reason === d.lastErrorKind ? { ...lastFailure } : { reason: d.lastErrorKind, message: d.lastErrorMessage })
+      ? describeFailure(
+          lastFailure && lastFailure.reason === d.lastErrorKind
+            ? { ...lastFailure }
+            : { reason: d.lastErrorKind, message: d.lastErrorMessage },
+        )
       : null;
   const canReset = hasRole(me, "operator");
   const backingOff = d.retryLastTs > 0n;
-  const roomsHref = (from: bigint, dir: string) => `${path}?${new URLSearchParams({ ...(from ? { rooms_from: from.toString() } : {}), ...(dir === "b" ? { rooms_dir: "b" } : {}) })}#rooms`;
+  const roomsHref = (from: bigint, dir: string) =>
+    `${path}?${new URLSearchParams({ ...(from ? { rooms_from: from.toString() } : {}), ...(dir === "b" ? { rooms_dir: "b" } : {}) })}#rooms`;
 
   return (
     <>
@@ -91,11 +96,17 @@ export default async function DestinationPage({ params, searchParams }: Props) {
                 retry due <RelativeTime ms={d.status.nextRetryTs!.toString()} serverNow={serverNow} absolute />
               </span>
             ) : null}
-            {d.status.kind === "blocked" ? <span className="text-rose-800">The resolved address is in a blocked IP range (FEDERATION_IP_RANGE_BLOCKLIST).</span> : null}
+            {d.status.kind === "blocked" ? (
+              <span className="text-rose-800">
+                The resolved address is in a blocked IP range (FEDERATION_IP_RANGE_BLOCKLIST).
+              </span>
+            ) : null}
             {d.status.kind === "retrying" ? <span>An attempt is in progress…</span> : null}
           </div>
         </div>
-        {canReset ? <ResetButton destination={d.destination} disabledReason={resetUnavailableReason(d.status)} /> : null}
+        {canReset ? (
+          <ResetButton destination={d.destination} disabledReason={resetUnavailableReason(d.status)} />
+        ) : null}
       </div>
 
       {failure && d.lastOutcome !== "success" ? (
@@ -115,11 +126,18 @@ export default async function DestinationPage({ params, searchParams }: Props) {
       {latestReset ? (
         <section aria-label="Latest reset" className="mb-3" data-testid="latest-reset">
           <Notice kind="info">
-            Reset by <strong>{latestReset.actor}</strong> ({latestReset.via}) at {formatTimestamp(latestReset.at.getTime())}
+            Reset by <strong>{latestReset.actor}</strong> ({latestReset.via}) at{" "}
+            {formatTimestamp(latestReset.at.getTime())}
             {" → "}
             {latestReset.attempt ? (
               <span data-testid="reset-attempt-result">
-                attempt {latestReset.attempt.outcome === "success" ? "succeeded" : latestReset.attempt.outcome === "failure" ? "failed" : "answered"} in {formatInteger(latestReset.attempt.durationMs)} ms
+                attempt{" "}
+                {latestReset.attempt.outcome === "success"
+                  ? "succeeded"
+                  : latestReset.attempt.outcome === "failure"
+                    ? "failed"
+                    : "answered"}{" "}
+                in {formatInteger(latestReset.attempt.durationMs)} ms
                 {latestReset.attempt.outcome !== "success" && latestReset.attempt.reason
                   ? `: ${describeFailure(latestReset.attempt)?.summary ?? latestReset.attempt.reason}`
                   : ""}
@@ -135,27 +153,45 @@ export default async function DestinationPage({ params, searchParams }: Props) {
 
       <div className="grid gap-3 lg:grid-cols-2">
         <section aria-labelledby="synapse-fields" className="rounded border border-slate-200 bg-white p-3">
-          <h2 id="synapse-fields" className="mb-2 text-sm font-semibold">Synapse fields</h2>
+          <h2 id="synapse-fields" className="mb-2 text-sm font-semibold">
+            Synapse fields
+          </h2>
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" data-testid="synapse-fields">
             <dt className="text-slate-600">retry_last_ts</dt>
             <dd>
               <code className="tabular-nums">{d.retryLastTs.toString()}</code>{" "}
-              {backingOff ? <RelativeTime ms={d.retryLastTs.toString()} serverNow={serverNow} absolute /> : <span className="text-slate-500">(not backing off)</span>}
+              {backingOff ? (
+                <RelativeTime ms={d.retryLastTs.toString()} serverNow={serverNow} absolute />
+              ) : (
+                <span className="text-slate-500">(not backing off)</span>
+              )}
             </dd>
             <dt className="text-slate-600">retry_interval</dt>
             <dd>
-              <code className="tabular-nums">{d.retryInterval.toString()}</code> {d.retryInterval > 0n ? <span className="text-slate-600">(<Duration ms={d.retryInterval} />)</span> : null}
+              <code className="tabular-nums">{d.retryInterval.toString()}</code>{" "}
+              {d.retryInterval > 0n ? (
+                <span className="text-slate-600">
+                  (<Duration ms={d.retryInterval} />)
+                </span>
+              ) : null}
             </dd>
             <dt className="text-slate-600">failure_ts</dt>
             <dd>
-              {d.failureTs === null ? <code>null</code> : <code className="tabular-nums">{d.failureTs.toString()}</code>}{" "}
-              {d.failureTs !== null ? <RelativeTime ms={d.failureTs.toString()} serverNow={serverNow} absolute /> : null}
+              {d.failureTs === null ? (
+                <code>null</code>
+              ) : (
+                <code className="tabular-nums">{d.failureTs.toString()}</code>
+              )}{" "}
+              {d.failureTs !== null ? (
+                <RelativeTime ms={d.failureTs.toString()} serverNow={serverNow} absolute />
+              ) : null}
             </dd>
             <dt className="text-slate-600">last_successful_stream_ordering</dt>
             <dd>
               {d.lastSuccessfulStreamOrdering === null ? (
                 <>
-                  <code>null</code> <span className="text-slate-500">(no events sent yet — says nothing about reachability)</span>
+                  <code>null</code>{" "}
+                  <span className="text-slate-500">(no events sent yet — says nothing about reachability)</span>
                 </>
               ) : (
                 <code className="tabular-nums">{d.lastSuccessfulStreamOrdering.toString()}</code>
@@ -165,16 +201,30 @@ export default async function DestinationPage({ params, searchParams }: Props) {
         </section>
 
         <section aria-labelledby="remote" className="rounded border border-slate-200 bg-white p-3">
-          <h2 id="remote" className="mb-2 text-sm font-semibold">Remote server</h2>
+          <h2 id="remote" className="mb-2 text-sm font-semibold">
+            Remote server
+          </h2>
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" data-testid="remote-fields">
             <dt className="text-slate-600">Resolved address</dt>
             <dd className="font-mono text-xs">{d.resolvedAddress ?? <Dash />}</dd>
             <dt className="text-slate-600">Software</dt>
             <dd>{d.serverSoftware ? `${d.serverSoftware} ${d.serverVersion ?? ""}`.trim() : <Dash />}</dd>
             <dt className="text-slate-600">Last attempt</dt>
-            <dd>{d.lastAttemptTs !== null ? <RelativeTime ms={d.lastAttemptTs.toString()} serverNow={serverNow} absolute /> : "never"}</dd>
+            <dd>
+              {d.lastAttemptTs !== null ? (
+                <RelativeTime ms={d.lastAttemptTs.toString()} serverNow={serverNow} absolute />
+              ) : (
+                "never"
+              )}
+            </dd>
             <dt className="text-slate-600">Last success</dt>
-            <dd>{d.lastSuccessTs !== null ? <RelativeTime ms={d.lastSuccessTs.toString()} serverNow={serverNow} absolute /> : "none recorded"}</dd>
+            <dd>
+              {d.lastSuccessTs !== null ? (
+                <RelativeTime ms={d.lastSuccessTs.toString()} serverNow={serverNow} absolute />
+              ) : (
+                "none recorded"
+              )}
+            </dd>
             <dt className="text-slate-600">Shared rooms</dt>
             <dd>
               <Int value={d.roomsCount} />
@@ -184,7 +234,9 @@ export default async function DestinationPage({ params, searchParams }: Props) {
       </div>
 
       <section aria-labelledby="history" className="mt-4">
-        <h2 id="history" className="mb-2 text-sm font-semibold">Attempt history</h2>
+        <h2 id="history" className="mb-2 text-sm font-semibold">
+          Attempt history
+        </h2>
         {attempts.length === 0 ? (
           <p className="text-sm text-slate-600">No attempts recorded yet.</p>
         ) : (
@@ -193,15 +245,26 @@ export default async function DestinationPage({ params, searchParams }: Props) {
               const words = a.outcome === "success" ? null : describeFailure(a);
               return (
                 <li key={a.id.toString()} className="mb-2 ml-4" data-outcome={a.outcome} data-trigger={a.trigger}>
-                  <span aria-hidden="true" className={`absolute -left-1.5 mt-1.5 h-3 w-3 rounded-full border border-white ${a.outcome === "success" ? "bg-emerald-500" : a.outcome === "failure" ? "bg-rose-500" : "bg-slate-400"}`} />
+                  <span
+                    aria-hidden="true"
+                    className={`absolute -left-1.5 mt-1.5 h-3 w-3 rounded-full border border-white ${a.outcome === "success" ? "bg-emerald-500" : a.outcome === "failure" ? "bg-rose-500" : "bg-slate-400"}`}
+                  />
                   <div className="flex flex-wrap items-center gap-2 text-sm">
                     <RelativeTime ms={a.startedTs.toString()} serverNow={serverNow} absolute />
                     <OutcomeBadge outcome={a.outcome} />
-                    <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-700">{TRIGGERS[a.trigger] ?? a.trigger}</span>
+                    <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-700">
+                      {TRIGGERS[a.trigger] ?? a.trigger}
+                    </span>
                     <span className="text-xs text-slate-600">{formatInteger(a.durationMs)} ms</span>
                     {a.httpStatus !== null ? <span className="text-xs text-slate-600">HTTP {a.httpStatus}</span> : null}
-                    {a.resolvedAddress ? <span className="font-mono text-xs text-slate-600">{a.resolvedAddress}</span> : null}
-                    {a.serverSoftware ? <span className="text-xs text-slate-600">{`${a.serverSoftware} ${a.serverVersion ?? ""}`.trim()}</span> : null}
+                    {a.resolvedAddress ? (
+                      <span className="font-mono text-xs text-slate-600">{a.resolvedAddress}</span>
+                    ) : null}
+                    {a.serverSoftware ? (
+                      <span className="text-xs text-slate-600">
+                        {`${a.serverSoftware} ${a.serverVersion ?? ""}`.trim()}
+                      </span>
+                    ) : null}
                   </div>
                   {words ? (
                     <p className="text-sm text-rose-800">
@@ -233,14 +296,18 @@ export default async function DestinationPage({ params, searchParams }: Props) {
                         room_id <span aria-hidden="true">{roomsDir === "f" ? "▲" : "▼"}</span>
                       </Link>
                     </th>
-                    <th scope="col" className={`${th} text-right`}>stream_ordering</th>
+                    <th scope="col" className={`${th} text-right`}>
+                      stream_ordering
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {rooms.items.map((r) => (
                     <tr key={r.roomId} className="border-b border-slate-100 last:border-0">
                       <td className={`${td} break-all font-mono text-xs`}>{r.roomId}</td>
-                      <td className={`${td} text-right font-mono text-xs tabular-nums`}>{r.streamOrdering.toString()}</td>
+                      <td className={`${td} text-right font-mono text-xs tabular-nums`}>
+                        {r.streamOrdering.toString()}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -248,15 +315,22 @@ export default async function DestinationPage({ params, searchParams }: Props) {
             </div>
             <nav aria-label="Room pages" className="mt-2 flex items-center gap-2 text-sm">
               {roomsFrom > 0n ? (
-                <Link className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100" href={roomsHref(roomsFrom > BigInt(ROOMS_PAGE) ? roomsFrom - BigInt(ROOMS_PAGE) : 0n, roomsDir)}>
+                <Link
+                  className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100"
+                  href={roomsHref(roomsFrom > BigInt(ROOMS_PAGE) ? roomsFrom - BigInt(ROOMS_PAGE) : 0n, roomsDir)}
+                >
                   ‹ Previous
                 </Link>
               ) : null}
               <span data-testid="rooms-range">
-                {formatInteger(rooms.items.length ? roomsFrom + 1n : 0n)}–{formatInteger(roomsFrom + BigInt(rooms.items.length))} of {formatInteger(rooms.total)}
+                {formatInteger(rooms.items.length ? roomsFrom + 1n : 0n)}–
+                {formatInteger(roomsFrom + BigInt(rooms.items.length))} of {formatInteger(rooms.total)}
               </span>
               {rooms.nextToken !== null ? (
-                <Link className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100" href={roomsHref(rooms.nextToken, roomsDir)}>
+                <Link
+                  className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100"
+                  href={roomsHref(rooms.nextToken, roomsDir)}
+                >
                   Next ›
                 </Link>
               ) : null}
