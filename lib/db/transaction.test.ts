@@ -1,0 +1,57 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import { withSavepoint, withTransaction } from "./transaction";
+
+let db: TestDatabase;
+before(async () => {
+  db = await createTestDatabase();
+  await db.pool.query("CREATE TABLE tx_probe (n int PRIMARY KEY)");
+});
+after(async () => {
+  await db.close();
+});
+
+const rows = async () => (await db.pool.query<{ n: number }>("SELECT n FROM tx_probe ORDER BY n")).rows.map((r) => r.n);
+
+test("withTransaction commits what the body wrote and returns its value", async () => {
+  const v = await withTransaction(db.pool, async (tx) => {
+    await tx.query("INSERT INTO tx_probe VALUES (1)");
+    return "done";
+  });
+  assert.equal(v, "done");
+  assert.deepEqual(await rows(), [1]);
+});
+
+test("withTransaction rolls back everything when the body throws, and rethrows", async () => {
+  await assert.rejects(
+    withTransaction(db.pool, async (tx) => {
+      await tx.query("INSERT INTO tx_probe VALUES (2)");
+      throw new Error("boom");
+    }),
+    /boom/,
+  );
+  assert.deepEqual(await rows(), [1]);
+});
+
+test("withSavepoint undoes only its own statements; the transaction goes on", async () => {
+  await withTransaction(db.pool, async (tx) => {
+    await tx.query("INSERT INTO tx_probe VALUES (3)");
+    await assert.rejects(
+      withSavepoint(tx, "probe", async () => {
+        await tx.query("INSERT INTO tx_probe VALUES (4)");
+        await tx.query("INSERT INTO tx_probe VALUES (3)"); // duplicate key
+      }),
+    );
+    await withSavepoint(tx, "probe", () => tx.query("INSERT INTO tx_probe VALUES (5)"));
+  });
+  assert.deepEqual(await rows(), [1, 3, 5]);
+});
+
+test("a mode opens the transaction with it (a read-only snapshot refuses writes)", async () => {
+  await assert.rejects(
+    withTransaction(db.pool, (tx) => tx.query("INSERT INTO tx_probe VALUES (6)"), { mode: "READ ONLY" }),
+    /read-only transaction/,
+  );
+  assert.deepEqual(await rows(), [1, 3, 5]);
+});
