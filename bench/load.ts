@@ -11,6 +11,7 @@ import { importDestinations } from "../lib/destinations/import-destinations";
 import { Readable } from "node:stream";
 import { fedctl, startServer } from "../e2e/support/server";
 import { buildIfNeeded } from "../scripts/build-if-needed";
+import { loadSettings } from "../lib/settings/settings";
 import { replaceSection } from "./support/markdown";
 
 function arg(name: string, fallback: number): number {
@@ -29,7 +30,7 @@ async function main() {
   const root = path.resolve(import.meta.dirname, "..");
   const load0 = os.loadavg();
   const startedAt = new Date();
-  buildIfNeeded(root, console.log);
+  buildIfNeeded(root, loadSettings(process.env).build, console.log);
   const db = await createTestDatabase();
   const lines = Array.from({ length: N }, (_, i) =>
     JSON.stringify({

@@ -35,6 +35,7 @@ import pg from "pg";
 import { applyMigrations } from "../lib/db/migrate";
 import { ensureEmbeddedPostgres } from "../lib/db/embedded";
 import { buildIfNeeded } from "../scripts/build-if-needed";
+import { loadSettings } from "../lib/settings/settings";
 import { startServer, type RunningServer } from "../e2e/support/server";
 import { listDestinations, type ListDestinationsQuery } from "../lib/destinations/list-destinations";
 import { CLI_PRINCIPAL } from "../lib/auth/principal";
@@ -373,7 +374,7 @@ async function main() {
     const tsconfig = path.join(ROOT, "tsconfig.json");
     const tsconfigBefore = fs.readFileSync(tsconfig, "utf8");
     try {
-      buildIfNeeded(ROOT, log);
+      buildIfNeeded(ROOT, loadSettings(process.env).build, log);
     } finally {
       if (fs.readFileSync(tsconfig, "utf8") !== tsconfigBefore) fs.writeFileSync(tsconfig, tsconfigBefore);
     }

@@ -17,7 +17,7 @@ import { createTestDatabase } from "../lib/testing/test-database";
 import { resetConnection } from "../lib/destinations/reset-connection";
 import { CLI_PRINCIPAL } from "../lib/auth/principal";
 import { measureTickCost, type TickCost } from "./support/tick-cost";
-import { loadSchedulerConfig } from "../lib/federation/scheduler-config";
+import { loadSettings } from "../lib/settings/settings";
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -172,7 +172,7 @@ async function main() {
   ];
   console.log("\n" + lines.join("\n"));
   const md = [
-    `Run: \`npm run bench:scheduler -- ${N}\`. The scheduler is a separate \`npm run scheduler\` process (default settings: concurrency ${loadSchedulerConfig(process.env).concurrency}, health checks off for the run) on a fresh database; ${N.toLocaleString("en")} destinations due at once, each served by its own real HTTPS server on loopback. DB times are measured in the scheduler process (client side, per statement, by \`bench/support/pg-probe.ts\`; they include event-loop delay while up to ${peak} TLS attempts run).`,
+    `Run: \`npm run bench:scheduler -- ${N}\`. The scheduler is a separate \`npm run scheduler\` process (default settings: concurrency ${loadSettings(process.env).scheduler.concurrency}, health checks off for the run) on a fresh database; ${N.toLocaleString("en")} destinations due at once, each served by its own real HTTPS server on loopback. DB times are measured in the scheduler process (client side, per statement, by \`bench/support/pg-probe.ts\`; they include event-loop delay while up to ${peak} TLS attempts run).`,
     "",
     ...lines,
   ];

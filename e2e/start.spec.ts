@@ -110,3 +110,19 @@ test("SIGTERM drains: a request in progress still gets its answer from the datab
   expect(fs.existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(false);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
+
+test("a bad value of any setting stops npm start at once, naming every bad variable (nothing started)", async () => {
+  const { SETTINGS } = await import("../lib/settings/spec");
+  const env: Record<string, string> = {};
+  for (const [name, s] of Object.entries(SETTINGS)) if (s.invalid.length) env[name] = s.invalid[0];
+  const dataDir = freshDataDir();
+  const started = Date.now();
+  await expect(startServer({ ...env, FEDCONSOLE_DATA_DIR: dataDir }, 30_000)).rejects.toThrow(
+    /server exited with 1:[\s\S]*failed to start: invalid settings/,
+  );
+  const out = await startServer({ ...env, FEDCONSOLE_DATA_DIR: dataDir }, 30_000).catch((e: Error) => e.message);
+  for (const name of Object.keys(env)) expect(out, name).toMatch(new RegExp(`\\b${name}\\b`));
+  expect(Date.now() - started).toBeLessThan(20_000);
+  expect(fs.readdirSync(dataDir), "no database was created").toEqual([]);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});

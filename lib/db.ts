@@ -5,7 +5,7 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
-import { loadConfig } from "./config";
+import { settings } from "./settings/settings";
 import { ensureEmbeddedPostgres, type EmbeddedHandle } from "./db/embedded";
 import { applyMigrations } from "./db/migrate";
 
@@ -19,8 +19,8 @@ const holder: Holder = g.__fedconsoleDb;
 export type OpenOptions = { log?: (msg: string) => void; migrate?: boolean };
 
 async function open(opts: OpenOptions): Promise<Db> {
-  const cfg = loadConfig();
-  let url = cfg.databaseUrl;
+  const cfg = settings().database;
+  let url = cfg.url;
   let embedded: EmbeddedHandle | undefined;
   if (!url) {
     embedded = await ensureEmbeddedPostgres(cfg.dataDir, opts.log);
@@ -31,9 +31,9 @@ async function open(opts: OpenOptions): Promise<Db> {
   // keepalive to notice dead idle ones.
   const pool = new pg.Pool({
     connectionString: url,
-    max: cfg.dbPoolSize,
+    max: cfg.poolSize,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: cfg.dbConnectTimeoutMs,
+    connectionTimeoutMillis: cfg.connectTimeoutMs,
     keepAlive: true,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.

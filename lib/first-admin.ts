@@ -3,12 +3,16 @@
 import type { PrismaClient } from "./generated/prisma/client";
 import { CLI_PRINCIPAL } from "./auth/principal";
 import { addUser, countUsers } from "./auth/users";
+import type { Settings } from "./settings/settings";
 
-export async function ensureFirstAdmin(prisma: PrismaClient, log: (m: string) => void): Promise<void> {
+export async function ensureFirstAdmin(
+  prisma: PrismaClient,
+  firstAdmin: Settings["firstAdmin"],
+  log: (m: string) => void,
+): Promise<void> {
   if ((await countUsers(prisma)) > 0) return;
-  const email = process.env.ADMIN_EMAIL;
-  const password = process.env.ADMIN_PASSWORD;
-  if (email && password) {
+  if (firstAdmin) {
+    const { email, password } = firstAdmin;
     await addUser(prisma, CLI_PRINCIPAL, { email, role: "admin", password });
     log(`Created the first admin ${email} from ADMIN_EMAIL/ADMIN_PASSWORD.`);
     return;

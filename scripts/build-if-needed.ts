@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
+import type { Settings } from "../lib/settings/settings";
 
 const SOURCES = ["app", "lib", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
 
@@ -21,13 +22,11 @@ function newestMtime(p: string): number {
   return newest;
 }
 
-/** FEDCONSOLE_BUILD: auto (default: build when missing or stale), never, always. */
-export function buildIfNeeded(root: string, log: (m: string) => void): void {
-  const mode = process.env.FEDCONSOLE_BUILD || "auto";
-  if (!["auto", "never", "always"].includes(mode))
-    throw new Error(`FEDCONSOLE_BUILD must be auto, never or always, got "${mode}"`);
+/** FEDCONSOLE_BUILD: auto (default: build when missing or stale), never, always; into NEXT_DIST_DIR. */
+export function buildIfNeeded(root: string, build: Settings["build"], log: (m: string) => void): void {
+  const { mode } = build;
   if (mode === "never") return;
-  const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
+  const buildId = path.join(root, build.distDir, "BUILD_ID");
   const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   const newest = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
   if (mode === "auto" && built && built >= newest) return;

@@ -3,7 +3,7 @@
 import http from "node:http";
 import path from "node:path";
 import next from "next";
-import { loadConfig } from "../lib/config";
+import { settings } from "../lib/settings/settings";
 import { getDb, closeDb } from "../lib/db";
 import { ownShutdownSignals } from "../lib/db/embedded";
 import { ensureFirstAdmin } from "../lib/first-admin";
@@ -12,7 +12,7 @@ import { handleApiRequest } from "../lib/http/api-router";
 import { healthResponse } from "../lib/health";
 import { serveFetchHandler } from "../lib/http/node-adapter";
 import { forwardedForFromSocket } from "../lib/http/client-address";
-import { getOrCreateAuthSecret } from "../lib/auth/auth-secret";
+import { resolveAuthSecret } from "../lib/auth/auth-secret";
 import { runScheduler } from "../lib/federation/run-scheduler";
 import type { SchedulerHandle } from "../lib/federation/scheduler";
 
@@ -22,17 +22,16 @@ const DRAIN_MS = 8_000;
 
 async function main() {
   ownShutdownSignals(); // SIGTERM drains first; see lib/db/embedded.ts
-  const cfg = loadConfig();
   const root = path.resolve(import.meta.dirname, "..");
-  process.chdir(root);
-  buildIfNeeded(root, log);
+  process.chdir(root); // relative settings (FEDCONSOLE_DATA_DIR) are relative to the project
+  const cfg = settings(); // every setting parsed now: a bad value stops start-up here, named
+  buildIfNeeded(root, cfg.build, log);
   const db = await getDb({ log });
-  process.env.DATABASE_URL = db.url; // the server's bundles connect to the same database
-  await ensureFirstAdmin(db.prisma, log);
+  await ensureFirstAdmin(db.prisma, cfg.firstAdmin, log);
   // Console sessions: one signing secret shared by every instance on this database (unless
   // AUTH_SECRET is given), and the Host header trusted unless AUTH_URL pins the public URL.
-  process.env.AUTH_SECRET ||= await getOrCreateAuthSecret(db.pool);
-  if (!process.env.AUTH_URL) process.env.AUTH_TRUST_HOST ||= "true";
+  await resolveAuthSecret(async () => db.pool);
+  if (!cfg.auth.url) process.env.AUTH_TRUST_HOST ||= "true";
 
   const app = next({ dev: false, dir: root, hostname: cfg.hostname, port: cfg.port });
   await app.prepare();
@@ -68,7 +67,7 @@ async function main() {
   });
   log(`Serving the console and API on http://${cfg.hostname}:${cfg.port}`);
   let scheduler: SchedulerHandle | undefined;
-  if (cfg.schedulerEnabled) scheduler = runScheduler(db, log);
+  if (cfg.scheduler.enabled) scheduler = runScheduler(db, log);
   else log("Retry scheduler: off (FEDERATION_SCHEDULER=off); run `npm run scheduler` elsewhere");
 
   let stopping = false;

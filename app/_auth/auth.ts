@@ -6,8 +6,8 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db";
 import { attemptLogin } from "@/lib/auth/login";
-import { loadConsoleConfig } from "@/lib/auth/console-config";
-import { getOrCreateAuthSecret } from "@/lib/auth/auth-secret";
+import { resolveAuthSecret } from "@/lib/auth/auth-secret";
+import { settings } from "@/lib/settings/settings";
 import { clientAddress } from "@/lib/http/client-address";
 import { isDatabaseDown } from "@/lib/db/errors";
 
@@ -22,20 +22,12 @@ export class LoginRefused extends CredentialsSignin {
   }
 }
 
-// scripts/start.ts sets AUTH_SECRET from the database before Next starts; this fallback
-// covers a bare `next start` on a database the server has already initialised.
-let dbSecret: Promise<string> | undefined;
-function authSecret(): Promise<string> {
-  if (process.env.AUTH_SECRET) return Promise.resolve(process.env.AUTH_SECRET);
-  dbSecret ??= getDb().then((db) => getOrCreateAuthSecret(db.pool));
-  return dbSecret;
-}
-
 export const { auth, signIn, signOut } = NextAuth(async () => {
-  const cfg = loadConsoleConfig();
+  const s = settings();
+  const cfg = s.console;
   return {
-    secret: await authSecret(),
-    trustHost: process.env.AUTH_URL ? undefined : true,
+    secret: await resolveAuthSecret(async () => (await getDb()).pool),
+    trustHost: s.auth.url ? undefined : true,
     session: { strategy: "jwt", maxAge: cfg.sessionMaxAgeSec },
     pages: { signIn: "/login" },
     providers: [

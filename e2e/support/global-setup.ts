@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildIfNeeded } from "../../scripts/build-if-needed";
+import { loadSettings } from "../../lib/settings/settings";
 import { createTestDatabase } from "../../lib/testing/test-database";
 import { ROOT, fedctl, startServer } from "./server";
 
@@ -13,7 +14,7 @@ export const ROLE_USERS = {
 } as const;
 
 export default async function globalSetup() {
-  buildIfNeeded(ROOT, (m) => console.log(m));
+  buildIfNeeded(ROOT, loadSettings(process.env).build, (m) => console.log(m));
   // The machine's PostgreSQL only when asked (E2E_PG_SERVER_URL): by default the run uses the
   // embedded one, as `npm start` does.
   const db = await createTestDatabase({ serverUrl: process.env.E2E_PG_SERVER_URL ?? "", probeLocal: false });

@@ -3,6 +3,7 @@
 // so several web instances on one database accept each other's sessions.
 import crypto from "node:crypto";
 import type pg from "pg";
+import { settings } from "../settings/settings";
 
 const NAME = "auth_secret";
 
@@ -14,4 +15,18 @@ export async function getOrCreateAuthSecret(pool: pg.Pool): Promise<string> {
   ]);
   const r = await pool.query<{ value: string }>("SELECT value FROM app_secrets WHERE name = $1", [NAME]);
   return r.rows[0].value;
+}
+
+// Resolved once per process and shared by every bundle of the Next server.
+const g = globalThis as { __fedconsoleAuthSecret?: Promise<string> };
+
+/** AUTH_SECRET when set, else the database's shared secret (created on first use). */
+export function resolveAuthSecret(pool: () => Promise<pg.Pool>): Promise<string> {
+  const configured = settings().auth.secret;
+  if (configured) return Promise.resolve(configured);
+  g.__fedconsoleAuthSecret ??= pool().then(getOrCreateAuthSecret);
+  g.__fedconsoleAuthSecret.catch(() => {
+    g.__fedconsoleAuthSecret = undefined; // database down: try again on the next sign-in
+  });
+  return g.__fedconsoleAuthSecret;
 }

@@ -5,7 +5,9 @@ import { createTestDatabase, type TestDatabase } from "../testing/test-database"
 import { attemptLogin, INVALID_LOGIN } from "./login";
 import { getOrCreateAuthSecret } from "./auth-secret";
 import { principalForSession } from "./session-principal";
-import { loadConsoleConfig, type ConsoleConfig } from "./console-config";
+import { loadSettings, type ConsoleSettings } from "../settings/settings";
+
+const loadConsoleConfig = (env: Record<string, string>) => loadSettings(env).console;
 import { hashPassword } from "./passwords";
 
 let db: TestDatabase;
@@ -25,7 +27,7 @@ beforeEach(async () => {
   userId = r.rows[0].id;
 });
 
-const cfg: ConsoleConfig = {
+const cfg: ConsoleSettings = {
   sessionMaxAgeSec: 3600,
   maxFailuresPerAccount: 3,
   maxFailuresPerAddress: 5,

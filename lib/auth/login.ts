@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import type pg from "pg";
 import { hashPassword, verifyPassword } from "./passwords";
 import type { Role } from "./principal";
-import type { ConsoleConfig } from "./console-config";
+import type { ConsoleSettings } from "../settings/settings";
 import { formatDuration } from "../destinations/humanize";
 
 export type LoginInput = { email: string; password: string; address: string | null; nowMs?: number };
@@ -33,7 +33,7 @@ function pausedMessage(kind: "account" | "address", ms: number): string {
     : `Too many failed sign-ins from your address. Try again in ${wait}.`;
 }
 
-export async function attemptLogin(pool: pg.Pool, cfg: ConsoleConfig, input: LoginInput): Promise<LoginResult> {
+export async function attemptLogin(pool: pg.Pool, cfg: ConsoleSettings, input: LoginInput): Promise<LoginResult> {
   const now = input.nowMs ?? Date.now();
   const email = input.email.trim().toLowerCase();
   const keys = [accountKey(email), ...(input.address ? [addressKey(input.address)] : [])];

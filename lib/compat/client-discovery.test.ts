@@ -2,7 +2,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { handleApiRequest } from "../http/api-router";
-import { configuredPublicUrl } from "./compat-settings";
+import { loadSettings, installSettings } from "../settings/settings";
+
+/** FEDCONSOLE_PUBLIC_URL as the settings module parses it. */
+const configuredPublicUrl = (raw: string | undefined) => loadSettings({ FEDCONSOLE_PUBLIC_URL: raw }).publicUrl;
 
 async function get(url: string, headers: Record<string, string> = {}) {
   const res = await handleApiRequest(new Request(url, { headers }));
@@ -10,8 +13,7 @@ async function get(url: string, headers: Record<string, string> = {}) {
 }
 
 test("/.well-known/matrix/client points back at the origin the client used", async () => {
-  const saved = process.env.FEDCONSOLE_PUBLIC_URL;
-  delete process.env.FEDCONSOLE_PUBLIC_URL;
+  installSettings(loadSettings({}));
   try {
     assert.deepEqual(await get("http://console.example:3000/.well-known/matrix/client"), {
       status: 200,
@@ -20,13 +22,12 @@ test("/.well-known/matrix/client points back at the origin the client used", asy
     });
     const proxied = await get("http://console.example/.well-known/matrix/client", { "x-forwarded-proto": "https" });
     assert.deepEqual(proxied.body, { "m.homeserver": { base_url: "https://console.example" } });
-    process.env.FEDCONSOLE_PUBLIC_URL = "https://fed.example.org/";
+    installSettings(loadSettings({ FEDCONSOLE_PUBLIC_URL: "https://fed.example.org/" }));
     assert.deepEqual((await get("http://127.0.0.1:3000/.well-known/matrix/client")).body, {
       "m.homeserver": { base_url: "https://fed.example.org" },
     });
   } finally {
-    if (saved === undefined) delete process.env.FEDCONSOLE_PUBLIC_URL;
-    else process.env.FEDCONSOLE_PUBLIC_URL = saved;
+    installSettings(undefined);
   }
 });
 

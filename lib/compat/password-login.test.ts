@@ -12,7 +12,7 @@ import {
 } from "./password-login";
 import { hashPassword } from "../auth/passwords";
 import { attemptLogin } from "../auth/login";
-import type { ConsoleConfig } from "../auth/console-config";
+import type { ConsoleSettings } from "../settings/settings";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
@@ -181,7 +181,7 @@ beforeEach(async () => {
   );
 });
 
-const cfg: ConsoleConfig = {
+const cfg: ConsoleSettings = {
   sessionMaxAgeSec: 3600,
   maxFailuresPerAccount: 5,
   maxFailuresPerAddress: 8,

@@ -11,7 +11,7 @@ import { AppError } from "../errors";
 import type { Principal } from "../auth/principal";
 import { createToken } from "../auth/tokens";
 import { attemptLogin } from "../auth/login";
-import type { ConsoleConfig } from "../auth/console-config";
+import type { ConsoleSettings } from "../settings/settings";
 import { localpartToEmail, matrixUserIdToEmail, toMatrixUserId } from "./matrix-user-id";
 
 export const INVALID_CREDENTIALS = "Invalid username or password";
@@ -107,7 +107,7 @@ export function loginTokenName(deviceLabel: string | null): string {
 export async function passwordLogin(
   prisma: PrismaClient,
   pool: pg.Pool,
-  cfg: ConsoleConfig,
+  cfg: ConsoleSettings,
   body: Record<string, unknown>,
   ctx: { serverName: string; clientAddress?: string | null },
 ): Promise<LoginResult> {

@@ -12,10 +12,7 @@ const LOCK_KEY = 724_311_977; // arbitrary, constant for this application
 export type MigrationResult = { applied: string[]; alreadyApplied: number };
 
 export function migrationsDir(): string {
-  return path.resolve(
-    /*turbopackIgnore: true*/ process.env.FEDCONSOLE_MIGRATIONS_DIR ||
-      path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations"),
-  );
+  return path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
 }
 
 export async function applyMigrations(pool: pg.Pool, dir = migrationsDir()): Promise<MigrationResult> {

@@ -5,11 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   attemptConnection,
-  loadAttemptOptions,
+  attemptOptionsFrom,
   WellKnownCache,
   type AttemptOptions,
   type AttemptResult,
 } from "./attempt-connection";
+import { loadSettings } from "../settings/settings";
 import { createIpGuard } from "./ip-guard";
 import { createFakeDns, type FakeDnsZone } from "./testing/fake-dns";
 import {
@@ -249,6 +250,9 @@ test("an external cancellation is neutral, not a failure", async () => {
   const result = await attempt("hang", { signal: controller.signal });
   assertResult(result, { outcome: "neutral", stage: "http", reason: "CANCELLED" });
 });
+
+/** Attempt options from settings parsed out of `env`, as the scheduler builds them. */
+const loadAttemptOptions = (env: Record<string, string>) => attemptOptionsFrom(loadSettings(env).attempts);
 
 test("loadAttemptOptions: defaults, settings, and clear errors", async () => {
   const defaults = loadAttemptOptions({});

@@ -1,11 +1,8 @@
 // One scheduler attempt against a destination: validate the name, resolve it (well-known,
 // SRV, A/AAAA, IP guard), GET /_matrix/federation/v1/version over verified TLS, and
-// classify the outcome as Synapse's retry limiter would (federation-spec.md §1.4).
+// classify the outcome as Synapse's retry limiter would (synapse/util/retryutils.py).
 // Network problems never throw: every attempt ends in an AttemptResult.
-import { readFileSync } from "node:fs";
-import tls from "node:tls";
 import { classifyHttpStatus, type Outcome } from "./backoff";
-import { parseDuration } from "./duration";
 import { VERSION_MAX_BYTES, getFromTargets, parseJsonBody } from "./federation-client";
 import {
   FederationRequestError,
@@ -15,7 +12,8 @@ import {
   type FailureReason,
 } from "./federation-types";
 import type { DnsFunctions } from "./guarded-lookup";
-import { loadIpGuard, type IpGuard } from "./ip-guard";
+import type { AttemptSettings } from "../settings/settings";
+import { ipGuardFrom, type IpGuard } from "./ip-guard";
 import { resolveServer } from "./resolve-server";
 import { formatHostPort } from "./server-name";
 import { WellKnownCache } from "./well-known";
@@ -24,7 +22,6 @@ export type { AttemptStage, DnsFunctions, FailureReason };
 export { WellKnownCache };
 
 export const VERSION_PATH = "/_matrix/federation/v1/version";
-export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
 
 import type { AttemptResult } from "./attempt-result";
 export type { AttemptResult };
@@ -154,65 +151,16 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
   }
 }
 
-type Env = Record<string, string | undefined>;
-
-function setting(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === "" ? undefined : raw.trim();
-}
-
-function readCaFile(path: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new Error(
-      `FEDERATION_CA_FILE: cannot read "${path}": ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new Error(`FEDERATION_CA_FILE: "${path}" contains no PEM certificate (-----BEGIN CERTIFICATE-----)`);
-  }
-  try {
-    tls.createSecureContext({ ca: pem });
-  } catch (error) {
-    throw new Error(
-      `FEDERATION_CA_FILE: "${path}" is not a valid PEM certificate: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  return pem;
-}
-
 // One cache per process, so attempts share what well-known lookups learnt.
 const sharedWellKnownCache = new WellKnownCache();
 
-/**
- * Reads the attempt settings:
- * - FEDERATION_ATTEMPT_TIMEOUT (default 10s; Synapse duration syntax) bounds a whole attempt.
- * - FEDERATION_CA_FILE: PEM file of extra CA certificates trusted besides the system roots
- *   (private federations, tests).
- * - FEDERATION_WELL_KNOWN_PORT (default 443): port of the /.well-known/matrix/server fetch.
- *   The spec says 443; other values are a test / private-federation aid.
- * - FEDERATION_IP_RANGE_BLOCKLIST / FEDERATION_IP_RANGE_ALLOWLIST via loadIpGuard.
- */
-export function loadAttemptOptions(env: Env = process.env): AttemptOptions {
-  const rawTimeout = setting(env, "FEDERATION_ATTEMPT_TIMEOUT");
-  const timeoutMs =
-    rawTimeout === undefined ? DEFAULT_ATTEMPT_TIMEOUT_MS : parseDuration(rawTimeout, "FEDERATION_ATTEMPT_TIMEOUT");
-  if (timeoutMs <= 0) throw new Error(`FEDERATION_ATTEMPT_TIMEOUT must be greater than 0, got "${rawTimeout}"`);
-
-  const rawPort = setting(env, "FEDERATION_WELL_KNOWN_PORT");
-  const wellKnownPort = rawPort === undefined ? 443 : /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
-  if (!(wellKnownPort >= 1 && wellKnownPort <= 65535)) {
-    throw new Error(`FEDERATION_WELL_KNOWN_PORT must be a port number 1–65535, got "${rawPort}"`);
-  }
-
-  const caFile = setting(env, "FEDERATION_CA_FILE");
+/** The attempt options of this process's settings (lib/settings), with the shared well-known cache. */
+export function attemptOptionsFrom(s: AttemptSettings): AttemptOptions {
   return {
-    timeoutMs,
-    ipGuard: loadIpGuard(env),
-    ca: caFile === undefined ? undefined : readCaFile(caFile),
-    wellKnownPort,
+    timeoutMs: s.timeoutMs,
+    ipGuard: ipGuardFrom(s),
+    ca: s.ca,
+    wellKnownPort: s.wellKnownPort,
     wellKnownCache: sharedWellKnownCache,
   };
 }

@@ -2,6 +2,7 @@
 // that applies the same guarded write as the database.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { loadSettings } from "../settings/settings";
 import {
   type BackoffConfig,
   type Outcome,
@@ -11,10 +12,12 @@ import {
   GUARDED_TIMINGS_WHERE,
   classifyHttpStatus,
   isDue,
-  loadBackoffConfig,
   nextTimings,
   shouldOverwrite,
 } from "./backoff";
+
+/** The backoff part of the settings (lib/settings/settings.ts). */
+const loadBackoffConfig = (env: Record<string, string>) => loadSettings(env).scheduler.backoff;
 
 const MIN = DEFAULT_BACKOFF.minIntervalMs;
 const MAX = DEFAULT_BACKOFF.maxIntervalMs;

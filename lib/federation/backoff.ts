@@ -2,7 +2,6 @@
 // no clock, no I/O. Callers pass `now` and persist what nextTimings() returns through the
 // guarded upsert below. All ms values are bigint: the columns are BIGINT and values above
 // 2^53 must survive round trips exactly.
-import { parseDuration } from "./duration";
 
 export type Timings = { retryLastTs: bigint; retryInterval: bigint; failureTs: bigint | null };
 export type BackoffConfig = { minIntervalMs: bigint; multiplier: number; maxIntervalMs: bigint };
@@ -126,45 +125,3 @@ export const GUARDED_TIMINGS_WHERE =
   " OR destinations.retry_interval IS NULL" +
   " OR destinations.retry_interval < EXCLUDED.retry_interval" +
   " OR destinations.retry_last_ts < EXCLUDED.retry_last_ts";
-
-type Env = Record<string, string | undefined>;
-
-// Unset or blank means "use the default", like the other settings in lib/config.ts.
-function setting(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === "" ? undefined : raw;
-}
-
-function durationSetting(env: Env, name: string, fallback: bigint): bigint {
-  const raw = setting(env, name);
-  return raw === undefined ? fallback : BigInt(parseDuration(raw, name));
-}
-
-/** Reads FEDERATION_MIN_RETRY_INTERVAL, FEDERATION_RETRY_MULTIPLIER, FEDERATION_MAX_RETRY_INTERVAL. */
-export function loadBackoffConfig(env: Env = process.env): BackoffConfig {
-  const minIntervalMs = durationSetting(env, "FEDERATION_MIN_RETRY_INTERVAL", DEFAULT_BACKOFF.minIntervalMs);
-  const maxIntervalMs = durationSetting(env, "FEDERATION_MAX_RETRY_INTERVAL", DEFAULT_BACKOFF.maxIntervalMs);
-  // 0 would make a failure write look like a reset (interval 0 always wins the guard)
-  // and the backoff would never grow.
-  if (minIntervalMs <= 0n) {
-    throw new Error(`FEDERATION_MIN_RETRY_INTERVAL must be greater than 0, got "${env.FEDERATION_MIN_RETRY_INTERVAL}"`);
-  }
-  if (maxIntervalMs < minIntervalMs) {
-    throw new Error(
-      `FEDERATION_MAX_RETRY_INTERVAL (${maxIntervalMs} ms) must be >= ` +
-        `FEDERATION_MIN_RETRY_INTERVAL (${minIntervalMs} ms)`,
-    );
-  }
-
-  let multiplier = DEFAULT_BACKOFF.multiplier;
-  const rawMultiplier = setting(env, "FEDERATION_RETRY_MULTIPLIER");
-  if (rawMultiplier !== undefined) {
-    const text = rawMultiplier.trim();
-    multiplier = /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
-    // Below 1 the interval would shrink with every failure.
-    if (!Number.isFinite(multiplier) || multiplier < 1) {
-      throw new Error(`FEDERATION_RETRY_MULTIPLIER must be a number >= 1 (e.g. "2"), got "${rawMultiplier}"`);
-    }
-  }
-  return { minIntervalMs, multiplier, maxIntervalMs };
-}

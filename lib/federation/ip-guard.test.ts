@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_IP_RANGE_BLOCKLIST, createIpGuard, loadIpGuard, parseCidrList } from "./ip-guard";
+import { loadSettings } from "../settings/settings";
+import { DEFAULT_IP_RANGE_BLOCKLIST, createIpGuard, ipGuardFrom, parseCidrList } from "./ip-guard";
+
+const loadIpGuard = (env: Record<string, string>) => ipGuardFrom(loadSettings(env).attempts);
 
 // One address inside each default range (first column must match the list entry).
 const INSIDE: { range: string; ip: string }[] = [

@@ -113,17 +113,7 @@ export function parseCidrList(raw: string, name: string): string[] {
   return entries;
 }
 
-type Env = Record<string, string | undefined>;
-
-/**
- * Reads FEDERATION_IP_RANGE_BLOCKLIST (default: Synapse's list) and
- * FEDERATION_IP_RANGE_ALLOWLIST (default: none). A blank blocklist means the default, so a
- * stray empty variable cannot disable the guard; to open everything, allow 0.0.0.0/0 and ::/0.
- */
-export function loadIpGuard(env: Env = process.env): IpGuard {
-  const rawBlock = env.FEDERATION_IP_RANGE_BLOCKLIST ?? "";
-  const blocklist =
-    rawBlock.trim() === "" ? DEFAULT_IP_RANGE_BLOCKLIST : parseCidrList(rawBlock, "FEDERATION_IP_RANGE_BLOCKLIST");
-  const allowlist = parseCidrList(env.FEDERATION_IP_RANGE_ALLOWLIST ?? "", "FEDERATION_IP_RANGE_ALLOWLIST");
-  return createIpGuard({ blocklist, allowlist });
+/** The guard of the FEDERATION_IP_RANGE_BLOCKLIST / _ALLOWLIST settings (lib/settings). */
+export function ipGuardFrom(s: { ipBlocklist: readonly string[]; ipAllowlist: readonly string[] }): IpGuard {
+  return createIpGuard({ blocklist: s.ipBlocklist, allowlist: s.ipAllowlist });
 }

@@ -1,17 +1,17 @@
-// Starts the retry scheduler with the settings from the environment: real attempts
+// Starts the retry scheduler with this process's settings: real attempts
 // (attempt-connection.ts) against due destinations of this database.
 import type { Db } from "../db";
-import { attemptConnection, loadAttemptOptions } from "./attempt-connection";
-import { loadSchedulerConfig } from "./scheduler-config";
+import { settings } from "../settings/settings";
+import { attemptConnection, attemptOptionsFrom } from "./attempt-connection";
 import { startScheduler, type SchedulerHandle } from "./scheduler";
 
 export function runScheduler(db: Db, log: (m: string) => void): SchedulerHandle {
-  const config = loadSchedulerConfig();
-  const attemptOptions = loadAttemptOptions();
+  const s = settings();
+  const attemptOptions = attemptOptionsFrom(s.attempts);
   return startScheduler({
     pool: db.pool,
     databaseUrl: db.url,
-    config,
+    config: s.scheduler,
     attemptTimeoutMs: attemptOptions.timeoutMs,
     attempt: (destination, signal, trigger) =>
       attemptConnection(destination, { ...attemptOptions, signal, refreshCache: trigger === "reset" }),

@@ -7,7 +7,7 @@ import pg from "pg";
 import { claimDue, releaseClaims, releaseStrayClaims, type Claim } from "./claim-due";
 import { recordAttempt } from "./record-attempt";
 import type { AttemptResult } from "./attempt-result";
-import type { SchedulerConfig } from "./scheduler-config";
+import type { SchedulerSettings } from "../settings/settings";
 import { WAKE_CHANNEL } from "./wake";
 import { isDatabaseDown } from "../db/errors";
 
@@ -19,7 +19,7 @@ export type SchedulerDeps = {
   /** Connection string for the LISTEN connection (a dedicated client, not from the pool). */
   databaseUrl: string;
   attempt: AttemptFn;
-  config: SchedulerConfig;
+  config: SchedulerSettings;
   /** Upper bound of one attempt; the claim lease is derived from it. */
   attemptTimeoutMs: number;
   log?: (msg: string) => void;

@@ -12,11 +12,11 @@ import { listDestinationRooms } from "../destinations/list-destination-rooms";
 import { resetConnection } from "../destinations/reset-connection";
 import { destinationsPageJson, detailsJson, roomsPageJson } from "../destinations/serialize";
 import { SORT_COLUMNS } from "../destinations/types";
-import { publicBaseUrl, serverName } from "../compat/compat-settings";
+import { publicBaseUrl } from "../compat/public-base-url";
+import { settings } from "../settings/settings";
 import { clientVersionsJson, loginFlowsJson, serverVersionJson, wellKnownClientJson } from "../compat/client-discovery";
 import { readJsonObject } from "../compat/json-body";
 import { passwordLogin } from "../compat/password-login";
-import { loadConsoleConfig } from "../auth/console-config";
 import { clientAddress } from "./client-address";
 import { whoami } from "../compat/whoami";
 import { logout } from "../compat/logout";
@@ -50,7 +50,9 @@ const CLIENT_VERSIONS = ["v3", "r0"];
 const COMPAT_ROUTES: Route[] = [
   {
     pattern: [".well-known", "matrix", "client"],
-    methods: { GET: async (ctx) => jsonResponse(200, wellKnownClientJson(publicBaseUrl(ctx.req))) },
+    methods: {
+      GET: async (ctx) => jsonResponse(200, wellKnownClientJson(publicBaseUrl(ctx.req, settings().publicUrl))),
+    },
   },
   { pattern: ["_matrix", "client", "versions"], methods: { GET: async () => jsonResponse(200, clientVersionsJson()) } },
   ...CLIENT_VERSIONS.flatMap((v): Route[] => [
@@ -61,8 +63,8 @@ const COMPAT_ROUTES: Route[] = [
         POST: async (ctx) => {
           const body = await readJsonObject(ctx.req);
           const { prisma, pool } = await getDb();
-          const res = await passwordLogin(prisma, pool, loadConsoleConfig(), body, {
-            serverName: serverName(),
+          const res = await passwordLogin(prisma, pool, settings().console, body, {
+            serverName: settings().serverName,
             clientAddress: clientAddress(ctx.req.headers),
           });
           return jsonResponse(200, res);
@@ -83,7 +85,7 @@ const COMPAT_ROUTES: Route[] = [
       methods: {
         GET: async (ctx) => {
           const { pool } = await getDb();
-          return jsonResponse(200, await whoami(pool, ctx.req.headers, ctx.query, serverName()));
+          return jsonResponse(200, await whoami(pool, ctx.req.headers, ctx.query, settings().serverName));
         },
       },
     },
@@ -93,7 +95,7 @@ const COMPAT_ROUTES: Route[] = [
         GET: async (ctx) => {
           const actor = await authenticated(ctx);
           const { prisma } = await getDb();
-          return jsonResponse(200, await getProfile(prisma, actor, ctx.params[0], serverName()));
+          return jsonResponse(200, await getProfile(prisma, actor, ctx.params[0], settings().serverName));
         },
       },
     },
@@ -111,7 +113,7 @@ const COMPAT_ROUTES: Route[] = [
           const { prisma } = await getDb();
           return jsonResponse(
             200,
-            await listUsersSynapse(prisma, actor, ctx.query, { version, serverName: serverName() }),
+            await listUsersSynapse(prisma, actor, ctx.query, { version, serverName: settings().serverName }),
           );
         },
       },
@@ -123,7 +125,7 @@ const COMPAT_ROUTES: Route[] = [
       GET: async (ctx) => {
         const actor = await authenticated(ctx);
         const { prisma } = await getDb();
-        return jsonResponse(200, await getUserSynapse(prisma, actor, ctx.params[0], serverName()));
+        return jsonResponse(200, await getUserSynapse(prisma, actor, ctx.params[0], settings().serverName));
       },
     },
   },

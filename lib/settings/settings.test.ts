@@ -1,0 +1,145 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { loadSettings, SettingsError } from "./settings";
+import { SETTINGS, type SettingName } from "./spec";
+import { withSettingsTable } from "./settings-table";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+/** Settings that take any non-blank text (a blank one means the default): nothing to refuse. */
+const FREE_TEXT: SettingName[] = ["FEDCONSOLE_DATA_DIR", "NEXT_DIST_DIR", "ADMIN_PASSWORD", "AUTH_SECRET"];
+
+/** What some settings need beside them to be checked alone. */
+const COMPANIONS: Partial<Record<SettingName, Record<string, string>>> = {
+  ADMIN_EMAIL: { ADMIN_PASSWORD: "a long password" },
+};
+
+const names = Object.keys(SETTINGS) as SettingName[];
+
+test("every setting has values it refuses, or is declared free text", () => {
+  for (const name of names) {
+    const invalid = SETTINGS[name].invalid;
+    if (FREE_TEXT.includes(name)) assert.equal(invalid.length, 0, `${name} is free text`);
+    else assert.ok(invalid.length > 0, `${name}: add values it must refuse to spec.ts, or list it in FREE_TEXT`);
+  }
+});
+
+test("a bad value of each setting is refused with a message naming the variable and the accepted form", () => {
+  for (const name of names) {
+    for (const bad of SETTINGS[name].invalid) {
+      assert.throws(
+        () => loadSettings({ ...COMPANIONS[name], [name]: bad }),
+        (e: unknown) => {
+          assert.ok(e instanceof SettingsError, `${name}=${bad}: ${String(e)}`);
+          assert.deepEqual(
+            e.problems.map((p) => p.name),
+            [name],
+          );
+          assert.match(e.message, new RegExp(`\\b${name}\\b`), `${name}=${bad}`);
+          assert.match(e.message, /must|cannot|invalid/, `${name}=${bad}: says what is expected`);
+          return true;
+        },
+        `${name}=${JSON.stringify(bad)} must be refused`,
+      );
+    }
+  }
+});
+
+test("every bad value at once: one error that names each variable", () => {
+  const env: Record<string, string> = {};
+  for (const name of names) if (SETTINGS[name].invalid.length) env[name] = SETTINGS[name].invalid[0];
+  const e = (() => {
+    try {
+      loadSettings(env);
+    } catch (err) {
+      return err;
+    }
+  })();
+  assert.ok(e instanceof SettingsError);
+  // FEDERATION_MAX_RETRY_INTERVAL's first bad value is a bad form; every other one is named too.
+  for (const name of Object.keys(env)) assert.match(e.message, new RegExp(`\\b${name}\\b`), name);
+});
+
+test("secrets are never echoed in errors", () => {
+  assert.throws(
+    () => loadSettings({ DATABASE_URL: "mysql://user:hunter2@db/x" }),
+    (e: Error) => e.message.includes("DATABASE_URL") && !e.message.includes("hunter2"),
+  );
+});
+
+test("defaults, blanks and trimming", () => {
+  const d = loadSettings({});
+  assert.equal(d.port, 3000);
+  assert.equal(d.hostname, "127.0.0.1");
+  assert.equal(d.database.url, undefined);
+  assert.equal(d.database.poolSize, 10);
+  assert.equal(d.database.connectTimeoutMs, 5_000);
+  assert.equal(d.serverName, "localhost");
+  assert.equal(d.scheduler.enabled, true);
+  assert.equal(d.scheduler.claimLeaseMs, undefined);
+  assert.equal(d.trustProxy, false);
+  assert.equal(d.firstAdmin, undefined);
+  assert.equal(d.build.mode, "auto");
+  assert.deepEqual(loadSettings({ PORT: " ", DATABASE_POOL_SIZE: "" }).port, 3000);
+  assert.equal(loadSettings({ DATABASE_POOL_SIZE: " 4 " }).database.poolSize, 4);
+  assert.equal(loadSettings({ FEDERATION_POLL_INTERVAL: "10" }).scheduler.pollIntervalMs, 50, "at least 50 ms");
+  assert.deepEqual(loadSettings({ ADMIN_EMAIL: "a@b.c", ADMIN_PASSWORD: "pw" }).firstAdmin, {
+    email: "a@b.c",
+    password: "pw",
+  });
+});
+
+test("switches: the same words everywhere, any case", () => {
+  for (const [word, on] of [
+    ["on", true],
+    ["TRUE", true],
+    ["1", true],
+    ["yes", true],
+    ["off", false],
+    ["False", false],
+    ["0", false],
+    ["no", false],
+  ] as const) {
+    assert.equal(loadSettings({ FEDERATION_SCHEDULER: word }).scheduler.enabled, on, word);
+    assert.equal(loadSettings({ FEDCONSOLE_TRUST_PROXY: ` ${word} ` }).trustProxy, on, word);
+  }
+});
+
+test("relations between settings", () => {
+  assert.throws(
+    () => loadSettings({ FEDERATION_MAX_RETRY_INTERVAL: "5m" }),
+    /must be >= FEDERATION_MIN_RETRY_INTERVAL/,
+  );
+  assert.throws(
+    () => loadSettings({ FEDERATION_ATTEMPT_TIMEOUT: "20s", FEDERATION_CLAIM_LEASE: "15s" }),
+    /FEDERATION_CLAIM_LEASE .* must exceed FEDERATION_ATTEMPT_TIMEOUT/,
+  );
+  assert.throws(() => loadSettings({ ADMIN_PASSWORD: "pw" }), /ADMIN_EMAIL must be set too/);
+});
+
+test("README's settings table is the one generated from spec.ts (npm run settings:table)", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  assert.equal(readme, withSettingsTable(readme), "run `npm run settings:table` and commit README.md");
+});
+
+test("process.env is read in lib/settings only (product code in lib/ and app/)", () => {
+  const offenders: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      const rel = path.relative(ROOT, p);
+      if (e.isDirectory()) {
+        // Generated code, test support and the settings module itself are not product reads.
+        if (!["lib/generated", "lib/settings"].includes(rel) && e.name !== "testing") walk(p);
+      } else if (/\.(ts|tsx)$/.test(e.name) && !e.name.endsWith(".test.ts")) {
+        const text = fs.readFileSync(p, "utf8");
+        if (/process\.env\b/.test(text)) offenders.push(rel);
+      }
+    }
+  };
+  walk(path.join(ROOT, "lib"));
+  walk(path.join(ROOT, "app"));
+  assert.deepEqual(offenders, [], "read settings through lib/settings/settings.ts instead");
+});

@@ -1,0 +1,196 @@
+// The one typed settings module. Every environment variable of the product is parsed here,
+// once per process (settings()), from the declarations in spec.ts; nothing else in lib/ or
+// app/ reads process.env (a unit test enforces it). A bad value stops start-up with an error
+// naming every bad variable and the forms it accepts. Tests build their own Settings with
+// loadSettings(env) and pass the parts they need, or install one with installSettings().
+import path from "node:path";
+import type { BackoffConfig } from "../federation/backoff";
+import { DEFAULT_IP_RANGE_BLOCKLIST } from "../federation/ip-guard";
+import { SETTINGS, type SettingName, type SettingValues } from "./spec";
+
+export type Env = Record<string, string | undefined>;
+
+export type ConsoleSettings = {
+  /** How long a console session lasts after sign-in, in seconds. */
+  sessionMaxAgeSec: number;
+  /** Failed sign-ins per account within the window before the account is paused. */
+  maxFailuresPerAccount: number;
+  /** Failed sign-ins per client address within the window before the address is paused. */
+  maxFailuresPerAddress: number;
+  /** The counting window, and how long a pause lasts, in ms. */
+  lockoutMs: number;
+};
+
+export type SchedulerSettings = {
+  /** FEDERATION_SCHEDULER: run the scheduler in the web process. */
+  enabled: boolean;
+  /** Attempts in flight at once per scheduler process. */
+  concurrency: number;
+  /** Healthy destinations are re-checked this often; 0 = never. */
+  healthIntervalMs: number;
+  /** Attempts kept per destination. */
+  attemptHistory: number;
+  /** How often the scheduler looks for due destinations when nothing wakes it. */
+  pollIntervalMs: number;
+  /** How long a claim holds; undefined = twice the attempt timeout + 30 s. Must outlast an attempt. */
+  claimLeaseMs?: number;
+  backoff: BackoffConfig;
+};
+
+export type AttemptSettings = {
+  /** Deadline of one attempt, every stage included. */
+  timeoutMs: number;
+  ipBlocklist: readonly string[];
+  ipAllowlist: readonly string[];
+  /** Extra trusted CA certificates (PEM), read at start-up. */
+  ca?: string;
+  /** Port of the /.well-known/matrix/server fetch (the spec says 443). */
+  wellKnownPort: number;
+};
+
+export type Settings = {
+  port: number;
+  hostname: string;
+  /** The homeserver whose federation this console manages. */
+  serverName: string;
+  /** FEDCONSOLE_PUBLIC_URL without a trailing slash; undefined = each request's own origin. */
+  publicUrl?: string;
+  trustProxy: boolean;
+  database: { url?: string; poolSize: number; connectTimeoutMs: number; dataDir: string };
+  build: { mode: "auto" | "never" | "always"; distDir: string };
+  firstAdmin?: { email: string; password: string };
+  auth: { secret?: string; url?: string };
+  console: ConsoleSettings;
+  scheduler: SchedulerSettings;
+  attempts: AttemptSettings;
+};
+
+/** Start-up refused: one line per bad variable. */
+export class SettingsError extends Error {
+  constructor(readonly problems: { name: string; message: string }[]) {
+    super(`invalid settings:\n${problems.map((p) => `  ${p.message}`).join("\n")}`);
+    this.name = "SettingsError";
+  }
+}
+
+/** Each variable through its form; unset or blank means the default. */
+function parseValues(env: Env): SettingValues {
+  const values: Record<string, unknown> = {};
+  const problems: { name: string; message: string }[] = [];
+  for (const [name, spec] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
+    const given = env[name];
+    const raw = given === undefined || given.trim() === "" ? ("default" in spec ? spec.default : undefined) : given;
+    if (raw === undefined) continue;
+    const r = spec.form.safeParse(raw);
+    if (r.success) values[name] = r.data;
+    else
+      problems.push({
+        name,
+        message: describeIssue(name, r.error.issues[0]?.message ?? "is invalid", raw, "secret" in spec && spec.secret),
+      });
+  }
+  if (problems.length) throw new SettingsError(problems);
+  return values as SettingValues;
+}
+
+function describeIssue(name: string, message: string, raw: string, secret: boolean): string {
+  const named = message.startsWith(name) ? message : `${name} ${message}`;
+  return secret || named.includes('got "') ? named : `${named}, got "${raw}"`;
+}
+
+/** Rules between variables (each one alone was valid). */
+function checkRelations(v: SettingValues): void {
+  const problems: { name: string; message: string }[] = [];
+  if (v.FEDERATION_MAX_RETRY_INTERVAL < v.FEDERATION_MIN_RETRY_INTERVAL) {
+    problems.push({
+      name: "FEDERATION_MAX_RETRY_INTERVAL",
+      message:
+        `FEDERATION_MAX_RETRY_INTERVAL (${v.FEDERATION_MAX_RETRY_INTERVAL} ms) must be >= ` +
+        `FEDERATION_MIN_RETRY_INTERVAL (${v.FEDERATION_MIN_RETRY_INTERVAL} ms)`,
+    });
+  }
+  if (v.FEDERATION_CLAIM_LEASE !== undefined && v.FEDERATION_CLAIM_LEASE <= v.FEDERATION_ATTEMPT_TIMEOUT) {
+    problems.push({
+      name: "FEDERATION_CLAIM_LEASE",
+      message:
+        `FEDERATION_CLAIM_LEASE (${v.FEDERATION_CLAIM_LEASE} ms) must exceed ` +
+        `FEDERATION_ATTEMPT_TIMEOUT (${v.FEDERATION_ATTEMPT_TIMEOUT} ms)`,
+    });
+  }
+  if ((v.ADMIN_EMAIL === undefined) !== (v.ADMIN_PASSWORD === undefined)) {
+    const missing = v.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD";
+    problems.push({ name: missing, message: `${missing} must be set too: ADMIN_EMAIL and ADMIN_PASSWORD go together` });
+  }
+  if (problems.length) throw new SettingsError(problems);
+}
+
+/** Parses every setting of `env`; throws SettingsError naming each bad one. */
+export function loadSettings(env: Env): Settings {
+  const v = parseValues(env);
+  checkRelations(v);
+  return {
+    port: v.PORT,
+    hostname: v.HOSTNAME,
+    serverName: v.FEDCONSOLE_SERVER_NAME,
+    publicUrl: v.FEDCONSOLE_PUBLIC_URL,
+    trustProxy: v.FEDCONSOLE_TRUST_PROXY,
+    database: {
+      url: v.DATABASE_URL,
+      poolSize: v.DATABASE_POOL_SIZE,
+      connectTimeoutMs: v.DATABASE_CONNECT_TIMEOUT,
+      dataDir: path.resolve(/*turbopackIgnore: true*/ v.FEDCONSOLE_DATA_DIR),
+    },
+    build: { mode: v.FEDCONSOLE_BUILD, distDir: v.NEXT_DIST_DIR },
+    firstAdmin:
+      v.ADMIN_EMAIL !== undefined && v.ADMIN_PASSWORD !== undefined
+        ? { email: v.ADMIN_EMAIL, password: v.ADMIN_PASSWORD }
+        : undefined,
+    auth: { secret: v.AUTH_SECRET, url: v.AUTH_URL },
+    console: {
+      sessionMaxAgeSec: Math.floor(v.FEDCONSOLE_SESSION_MAX_AGE / 1000),
+      maxFailuresPerAccount: v.FEDCONSOLE_LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: v.FEDCONSOLE_LOGIN_MAX_FAILURES_PER_ADDRESS,
+      lockoutMs: v.FEDCONSOLE_LOGIN_LOCKOUT,
+    },
+    scheduler: {
+      enabled: v.FEDERATION_SCHEDULER,
+      concurrency: v.FEDERATION_CONCURRENCY,
+      healthIntervalMs: v.FEDERATION_HEALTH_INTERVAL,
+      attemptHistory: v.FEDERATION_ATTEMPT_HISTORY,
+      // A tighter poll would only burn the database.
+      pollIntervalMs: Math.max(50, v.FEDERATION_POLL_INTERVAL),
+      claimLeaseMs: v.FEDERATION_CLAIM_LEASE,
+      backoff: {
+        minIntervalMs: BigInt(v.FEDERATION_MIN_RETRY_INTERVAL),
+        multiplier: v.FEDERATION_RETRY_MULTIPLIER,
+        maxIntervalMs: BigInt(v.FEDERATION_MAX_RETRY_INTERVAL),
+      },
+    },
+    attempts: {
+      timeoutMs: v.FEDERATION_ATTEMPT_TIMEOUT,
+      // A blank blocklist means the default, so a stray empty variable cannot disable the
+      // guard; to open everything, allow 0.0.0.0/0 and ::/0.
+      ipBlocklist: v.FEDERATION_IP_RANGE_BLOCKLIST ?? DEFAULT_IP_RANGE_BLOCKLIST,
+      ipAllowlist: v.FEDERATION_IP_RANGE_ALLOWLIST ?? [],
+      ca: v.FEDERATION_CA_FILE?.pem,
+      wellKnownPort: v.FEDERATION_WELL_KNOWN_PORT,
+    },
+  };
+}
+
+// One parse per process, shared by every bundle of the Next server (hence globalThis).
+type Holder = { settings?: Settings };
+const g = globalThis as { __fedconsoleSettings?: Holder };
+g.__fedconsoleSettings ??= {};
+const holder: Holder = g.__fedconsoleSettings;
+
+/** This process's settings, parsed from its environment on first use. */
+export function settings(): Settings {
+  holder.settings ??= loadSettings(process.env);
+  return holder.settings;
+}
+
+/** Installs settings for this process (tests, tools); undefined = parse the environment again on next use. */
+export function installSettings(s: Settings | undefined): void {
+  holder.settings = s;
+}

@@ -1,0 +1,248 @@
+// Every setting of the product, declared once: its environment variable, default, accepted
+// form and the meaning README's settings table shows (the table is generated from this list:
+// `npm run settings:table`; a unit test fails when README and this list disagree). Adding a
+// setting = one entry here + a field in settings.ts.
+import type { z } from "zod";
+import * as f from "./forms";
+
+export type SettingSpec<T = unknown> = {
+  /** Parsed from the raw default when the variable is unset or blank; absent = no value. */
+  default?: string;
+  /** The default as README shows it, when that is not the raw default itself. */
+  defaultDoc?: string;
+  /** README's "meaning" column (Markdown). */
+  meaning: string;
+  form: z.ZodType<T, string>;
+  /** Never echoed in errors. */
+  secret?: boolean;
+  /** Values that must be refused (the settings test starts with each and expects an error naming the variable). */
+  invalid: string[];
+};
+
+const setting = <const S extends SettingSpec>(s: S): S => s;
+
+export const SETTINGS = {
+  PORT: setting({
+    default: "3000",
+    meaning: "HTTP port of the console and API",
+    form: f.port(),
+    invalid: ["0", "http", "70000"],
+  }),
+  HOSTNAME: setting({
+    default: "127.0.0.1",
+    meaning: "address to listen on (`0.0.0.0` for all)",
+    form: f.text().regex(/^[^\s/]+$/, { error: "must be a host name or IP address" }),
+    invalid: ["local host", "http://x/"],
+  }),
+  DATABASE_URL: setting({
+    defaultDoc: "unset",
+    meaning: "PostgreSQL connection URL; unset = embedded PostgreSQL",
+    form: f.postgresUrl(),
+    secret: true,
+    invalid: ["mysql://db/x", "localhost:5432"],
+  }),
+  DATABASE_POOL_SIZE: setting({
+    default: "10",
+    meaning: 'pooled connections per process (see "Deployment shapes" for the budget)',
+    form: f.integer(1),
+    invalid: ["0", "ten"],
+  }),
+  DATABASE_CONNECT_TIMEOUT: setting({
+    default: "5s",
+    meaning:
+      "a new database connection that takes longer fails, so a request answers 503 instead of hanging (ms, or `s m h` suffixes; at least 100 ms)",
+    form: f.duration("DATABASE_CONNECT_TIMEOUT", 100),
+    invalid: ["50", "soon"],
+  }),
+  FEDCONSOLE_DATA_DIR: setting({
+    default: "./data",
+    meaning: "where the embedded PostgreSQL keeps its data (`<dir>/pg`)",
+    form: f.text(),
+    invalid: [],
+  }),
+  FEDCONSOLE_SERVER_NAME: setting({
+    default: "localhost",
+    meaning:
+      'the homeserver whose federation this console manages; also the server part of team members\' Matrix-style ids (see "Use with Ketesa / synapse-admin")',
+    form: f.serverName("FEDCONSOLE_SERVER_NAME"),
+    invalid: ["not a name", "example.org:99999"],
+  }),
+  FEDCONSOLE_PUBLIC_URL: setting({
+    defaultDoc: "this origin",
+    meaning:
+      "the console's public base URL (`https://…`, no query), answered as `m.homeserver.base_url` in `/.well-known/matrix/client`; unset = the origin of each request (`X-Forwarded-Proto` honoured)",
+    form: f.baseUrl(),
+    invalid: ["fed.example.org", "ftp://fed.example.org", "https://fed.example.org/?x=1"],
+  }),
+  FEDERATION_SCHEDULER: setting({
+    default: "on",
+    meaning: "`off` = serve web and API only",
+    form: f.onOff(),
+    invalid: ["maybe"],
+  }),
+  FEDERATION_MIN_RETRY_INTERVAL: setting({
+    default: "10m",
+    meaning: "backoff after the first failure (ms, or `s m h d w y` suffixes)",
+    // 0 would make a failure write look like a reset (interval 0 always wins the guard).
+    form: f.positiveDuration("FEDERATION_MIN_RETRY_INTERVAL"),
+    invalid: ["0", "10 minutes"],
+  }),
+  FEDERATION_RETRY_MULTIPLIER: setting({
+    default: "2",
+    meaning: "growth factor per further failure (times a random 0.8–1.4)",
+    // Below 1 the interval would shrink with every failure.
+    form: f.decimal(1),
+    invalid: ["0.5", "two", "-2", "Infinity", "0x2"],
+  }),
+  FEDERATION_MAX_RETRY_INTERVAL: setting({
+    default: "7d",
+    meaning: "backoff cap",
+    form: f.positiveDuration("FEDERATION_MAX_RETRY_INTERVAL"),
+    invalid: ["7days", "1m"],
+  }),
+  FEDERATION_HEALTH_INTERVAL: setting({
+    default: "1h",
+    meaning: "re-check healthy destinations this often; `0` = never",
+    form: f.duration("FEDERATION_HEALTH_INTERVAL"),
+    invalid: ["hourly"],
+  }),
+  FEDERATION_CONCURRENCY: setting({
+    default: "32",
+    meaning: "attempts in flight per scheduler process",
+    form: f.integer(1),
+    invalid: ["0", "many"],
+  }),
+  FEDERATION_ATTEMPT_TIMEOUT: setting({
+    default: "10s",
+    meaning: "deadline of one attempt (discovery, connect, TLS, response)",
+    form: f.positiveDuration("FEDERATION_ATTEMPT_TIMEOUT"),
+    invalid: ["0", "soon"],
+  }),
+  FEDERATION_ATTEMPT_HISTORY: setting({
+    default: "50",
+    meaning: "attempts kept per destination",
+    form: f.integer(1),
+    invalid: ["0", "all"],
+  }),
+  FEDERATION_CLAIM_LEASE: setting({
+    defaultDoc: "2 × timeout + 30 s",
+    meaning:
+      "how long a scheduler's claim on a destination holds; after a crash its destinations are attempted again once it expires (must exceed the attempt timeout)",
+    form: f.positiveDuration("FEDERATION_CLAIM_LEASE"),
+    invalid: ["0", "5s"],
+  }),
+  FEDERATION_POLL_INTERVAL: setting({
+    default: "1s",
+    meaning: "how often the scheduler looks for due destinations when nothing wakes it (at least 50 ms)",
+    form: f.duration("FEDERATION_POLL_INTERVAL"),
+    invalid: ["often"],
+  }),
+  FEDERATION_IP_RANGE_BLOCKLIST: setting({
+    defaultDoc: "Synapse's list",
+    meaning:
+      "CIDR ranges never connected to (comma/space separated); `0.0.0.0` and `::` are always blocked; IPv4 ranges also block their IPv4-mapped, -compatible and 6to4 forms",
+    form: f.cidrList("FEDERATION_IP_RANGE_BLOCKLIST"),
+    invalid: ["10.0.0.0/8,bogus"],
+  }),
+  FEDERATION_IP_RANGE_ALLOWLIST: setting({
+    defaultDoc: "empty",
+    meaning: "CIDR ranges opened despite the blocklist (tests and the demo open `127.0.0.0/8`)",
+    form: f.cidrList("FEDERATION_IP_RANGE_ALLOWLIST"),
+    invalid: ["127.0.0.0/88"],
+  }),
+  FEDERATION_CA_FILE: setting({
+    defaultDoc: "unset",
+    meaning:
+      "PEM file of extra CA certificates to trust (private federations, tests), besides the system roots; read at start-up",
+    form: f.pemFile("FEDERATION_CA_FILE"),
+    invalid: ["/nonexistent/ca.pem"],
+  }),
+  FEDERATION_WELL_KNOWN_PORT: setting({
+    default: "443",
+    meaning: "port of `/.well-known/matrix/server` lookups (a test and private-federation aid)",
+    form: f.port(),
+    invalid: ["70000", "https"],
+  }),
+  FEDCONSOLE_BUILD: setting({
+    default: "auto",
+    meaning: "`npm start` builds when the build is missing or older than the sources; `never` or `always`",
+    form: f.oneOf(["auto", "never", "always"]),
+    invalid: ["sometimes"],
+  }),
+  NEXT_DIST_DIR: setting({
+    default: ".next",
+    meaning: "build folder (lets parallel checkouts or test runs build side by side)",
+    form: f.text(),
+    invalid: [],
+  }),
+  ADMIN_EMAIL: setting({
+    defaultDoc: "unset",
+    meaning: "with `ADMIN_PASSWORD`: create this admin on first start when no user exists",
+    form: f.email(),
+    invalid: ["admin"],
+  }),
+  ADMIN_PASSWORD: setting({
+    defaultDoc: "unset",
+    meaning: "the first admin's password (with `ADMIN_EMAIL`)",
+    form: f.text(),
+    secret: true,
+    invalid: [],
+  }),
+  FEDCONSOLE_SESSION_MAX_AGE: setting({
+    default: "12h",
+    meaning: "how long a console sign-in lasts (duration: ms, or `30m`, `12h`, `7d`; at least 1 min)",
+    form: f.duration("FEDCONSOLE_SESSION_MAX_AGE", 60_000),
+    invalid: ["5s", "a day"],
+  }),
+  FEDCONSOLE_LOGIN_MAX_FAILURES: setting({
+    default: "5",
+    meaning: "failed sign-ins per account within the lockout window before the account is paused",
+    form: f.integer(1),
+    invalid: ["0", "five"],
+  }),
+  FEDCONSOLE_LOGIN_MAX_FAILURES_PER_ADDRESS: setting({
+    default: "50",
+    meaning: "failed sign-ins per client address within the window before the address is paused",
+    form: f.integer(1),
+    invalid: ["0"],
+  }),
+  FEDCONSOLE_LOGIN_LOCKOUT: setting({
+    default: "15m",
+    meaning: "the counting window, and how long a pause lasts (at least 1 s)",
+    form: f.duration("FEDCONSOLE_LOGIN_LOCKOUT", 1_000),
+    invalid: ["10", "forever"],
+  }),
+  FEDCONSOLE_TRUST_PROXY: setting({
+    default: "off",
+    meaning:
+      "`off`: the client address (for sign-in and password-login throttling) is the connection's, and a client's `X-Forwarded-For`/`X-Real-IP` are ignored; `on` behind a reverse proxy that sets `X-Forwarded-For`: its last entry is the client address (only enable when clients cannot reach the server except through that proxy)",
+    form: f.onOff(),
+    invalid: ["sometimes"],
+  }),
+  AUTH_SECRET: setting({
+    defaultDoc: "stored in the database",
+    meaning:
+      "secret that signs console sessions; unset = a random one created on first start (table `app_secrets`), shared by every instance on the database",
+    form: f.text(),
+    secret: true,
+    invalid: [],
+  }),
+  AUTH_URL: setting({
+    defaultDoc: "unset",
+    meaning: "the console's public URL behind a proxy; unset = trust the request's Host (`AUTH_TRUST_HOST=true`)",
+    form: f.baseUrl(),
+    invalid: ["console.example.org"],
+  }),
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The parsed value of each variable (undefined: unset, no default). */
+export type SettingValues = {
+  [K in SettingName]: (typeof SETTINGS)[K] extends { default: string }
+    ? z.output<(typeof SETTINGS)[K]["form"]>
+    : z.output<(typeof SETTINGS)[K]["form"]> | undefined;
+};
+
+/** Words that mean "on"/"off" in every switch (README lists them once). */
+export const SWITCH_WORDS = "on/off, true/false, 1/0, yes/no";
