@@ -8,7 +8,7 @@ export type AttemptResult = {
   outcome: Outcome;
   /** Stage reached; where it failed, or "done". */
   stage: AttemptStage;
-  /** Reason code (federation-spec §5.3), e.g. CONNECT_REFUSED, CERT_EXPIRED, HTTP_5XX; null on a clean success. */
+  /** Reason code (lib/federation/federation-types.ts FailureReason), e.g. CONNECT_REFUSED, CERT_EXPIRED, HTTP_5XX; null on a clean success. */
   reason: string | null;
   /** Plain words for operators. */
   message: string | null;

@@ -4,7 +4,7 @@
 import type { AttemptStage } from "./attempt-result";
 export type { AttemptStage };
 
-/** Failure reasons (federation-spec.md §5.3, plus TIMEOUT/CANCELLED for the attempt deadline). */
+/** Failure reasons (README "The retry scheduler", plus TIMEOUT/CANCELLED for the attempt deadline). */
 export type FailureReason =
   | "INVALID_SERVER_NAME"
   | "DNS_NXDOMAIN"

@@ -1,4 +1,5 @@
-// Name resolution with the IP guard applied (federation-spec.md §4.2): if ANY address of a
+// Name resolution with the IP guard applied (as Synapse's IPBlocklistFilteringResolver in
+// synapse/http/client.py): if ANY address of a
 // name is blocked the name counts as unresolvable (IP_BLOCKED) — all or nothing, as
 // Synapse's filtering resolver does — so DNS rebinding cannot slip one address through.
 import { promises as dnsPromises } from "node:dns";

@@ -1,5 +1,5 @@
 // Server-name resolution, Matrix server-server API §"Resolving server names" as Synapse
-// implements it (federation-spec.md §3.2 rows 1–6, §3.4). The output is a list of pinned
+// implements it (synapse/http/federation/matrix_federation_agent.py and srv_resolver.py). The output is a list of pinned
 // targets: every address already passed the IP guard, so the client never resolves again.
 import type { IpGuard } from "./ip-guard";
 import { FederationRequestError, type Failure, type Target } from "./federation-types";

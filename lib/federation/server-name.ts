@@ -1,4 +1,4 @@
-// Matrix server names (spec appendices "Server Name"; federation-spec.md §3.1 [REC]).
+// Matrix server names (Matrix spec, Appendices §"Server Name").
 // Stricter than Synapse: ports must be 1–65535 and numeric-looking hosts must be real
 // IPv4 addresses, because getaddrinfo would read "127.1" or "2130706433" as IPv4.
 import { isIPv4, isIPv6 } from "node:net";
