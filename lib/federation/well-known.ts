@@ -1,6 +1,5 @@
 // GET https://<host>/.well-known/matrix/server (Matrix server-server API §"Server discovery"),
-// with Synapse's
-// cache lifetimes. Every hop, redirects included, is resolved through the IP guard; a
+// with Synapse's cache lifetimes. Every hop, redirects included, is resolved through the IP guard; a
 // failed lookup only means "no delegation" (the resolver carries on with SRV / A).
 import { isIP } from "node:net";
 import { getFromTargets, parseJsonBody } from "./federation-client";
