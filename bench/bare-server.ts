@@ -17,6 +17,7 @@
 import http from "node:http";
 import pg from "pg";
 import { AppError } from "../lib/errors";
+import { withTransaction } from "../lib/db/transaction";
 import { CLI_PRINCIPAL } from "../lib/auth/principal";
 import { toJson } from "../lib/http/json";
 import { API_HEADERS } from "../lib/http/respond";
@@ -107,18 +108,7 @@ type SynRow = {
 
 /** Synapse's runInteraction: one transaction (REPEATABLE READ is Synapse's default on PostgreSQL). */
 async function interaction<T>(f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await synapse.connect();
-  try {
-    await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
-    const v = await f(c);
-    await c.query("COMMIT");
-    return v;
-  } catch (e) {
-    await c.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    c.release();
-  }
+  return withTransaction(synapse, f, { mode: "ISOLATION LEVEL REPEATABLE READ" });
 }
 
 const num = (v: string | null) => (v === null ? "null" : v);

@@ -1,6 +1,7 @@
 // What every e2e test uses: tokens per role, direct database seeding, and API helpers.
 import pg from "pg";
 import { test as base, expect, type APIRequestContext } from "@playwright/test";
+import { withTransaction } from "../../lib/db/transaction";
 
 export type Role = "admin" | "operator" | "viewer";
 export const tokens = (): Record<Role, string> => JSON.parse(process.env.E2E_TOKENS ?? "{}");
@@ -29,9 +30,7 @@ const str = (v: bigint | number | null | undefined) => (v === null || v === unde
 
 /** Replaces all destinations (and their rooms) with the given rows. */
 export async function seed(rows: SeedDestination[]): Promise<void> {
-  const c = await db().connect();
-  try {
-    await c.query("BEGIN");
+  await withTransaction(db(), async (c) => {
     await c.query("TRUNCATE destinations CASCADE");
     for (const r of rows) {
       await c.query(
@@ -52,13 +51,7 @@ export async function seed(rows: SeedDestination[]): Promise<void> {
         ]);
       }
     }
-    await c.query("COMMIT");
-  } catch (e) {
-    await c.query("ROLLBACK");
-    throw e;
-  } finally {
-    c.release();
-  }
+  });
 }
 
 export const FED = "/_synapse/admin/v1/federation/destinations";

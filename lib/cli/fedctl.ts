@@ -133,18 +133,16 @@ async function run(argv: string[]): Promise<number> {
           }
         },
       });
-      await db.prisma.$transaction((tx) =>
-        recordAudit(tx, CLI_PRINCIPAL, {
-          action: "destinations.import",
-          detail: {
-            file,
-            lines: report.lines,
-            imported: report.imported,
-            rooms: report.rooms,
-            errors: report.errorCount,
-          },
-        }),
-      );
+      await recordAudit(db.pool, CLI_PRINCIPAL, {
+        action: "destinations.import",
+        detail: {
+          file,
+          lines: report.lines,
+          imported: report.imported,
+          rooms: report.rooms,
+          errors: report.errorCount,
+        },
+      });
       for (const e of report.errors) process.stderr.write(`line ${e.line}: ${e.message}\n`);
       if (report.errorCount > report.errors.length)
         process.stderr.write(`… and ${report.errorCount - report.errors.length} more bad lines\n`);

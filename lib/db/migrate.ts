@@ -1,11 +1,13 @@
 // Applies prisma/migrations/<name>/migration.sql in name order, each in its own transaction,
 // recorded in Prisma's ordinary _prisma_migrations table (checksum = SHA-256 of the file) so
 // `prisma migrate deploy` on a connected machine accepts the same history. A session-level
-// advisory lock makes concurrent starts wait for each other instead of racing.
+// advisory lock makes concurrent starts wait for each other instead of racing; it is held on
+// one connection across all the migrations' transactions, hence inTransaction on that connection.
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import type pg from "pg";
+import { inTransaction, releaseConnection } from "./transaction";
 
 const LOCK_KEY = 724_311_977; // arbitrary, constant for this application
 
@@ -50,23 +52,20 @@ export async function applyMigrations(pool: pg.Pool, dir = migrationsDir()): Pro
         }
         continue;
       }
-      await client.query("BEGIN");
-      try {
-        await client.query(sql);
-        await client.query(
+      await inTransaction(client, async (tx) => {
+        await tx.query(sql);
+        await tx.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`,
           [crypto.randomUUID(), checksum, name],
         );
-        await client.query("COMMIT");
-      } catch (e) {
-        await client.query("ROLLBACK");
-        throw new Error(`Migration ${name} failed: ${(e as Error).message}`);
-      }
+      }).catch((e: Error) => {
+        throw new Error(`Migration ${name} failed: ${e.message}`);
+      });
       applied.push(name);
     }
     return { applied, alreadyApplied: names.length - applied.length };
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => {});
-    client.release();
+    releaseConnection(client);
   }
 }

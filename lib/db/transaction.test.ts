@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
-import { withSavepoint, withTransaction } from "./transaction";
+import { inTransaction, releaseConnection, withSavepoint, withTransaction } from "./transaction";
 
 let db: TestDatabase;
 before(async () => {
@@ -54,4 +54,39 @@ test("a mode opens the transaction with it (a read-only snapshot refuses writes)
     /read-only transaction/,
   );
   assert.deepEqual(await rows(), [1, 3, 5]);
+});
+
+test("an isolation level in the mode: a snapshot does not see a commit made meanwhile", async () => {
+  const seen = await withTransaction(
+    db.pool,
+    async (tx) => {
+      const first = await tx.query("SELECT count(*)::int AS n FROM tx_probe");
+      await db.pool.query("INSERT INTO tx_probe VALUES (7)"); // another connection, committed
+      const second = await tx.query("SELECT count(*)::int AS n FROM tx_probe");
+      return [first.rows[0].n, second.rows[0].n];
+    },
+    { mode: "ISOLATION LEVEL REPEATABLE READ READ ONLY" },
+  );
+  assert.deepEqual(seen, [3, 3]);
+  assert.deepEqual(await rows(), [1, 3, 5, 7]);
+});
+
+test("inTransaction on a held connection: its session outlives the transactions", async () => {
+  const client = await db.pool.connect();
+  try {
+    await client.query("SET application_name = 'held'");
+    await inTransaction(client, (tx) => tx.query("INSERT INTO tx_probe VALUES (8)"));
+    await assert.rejects(
+      inTransaction(client, async (tx) => {
+        await tx.query("INSERT INTO tx_probe VALUES (9)");
+        throw new Error("boom");
+      }),
+      /boom/,
+    );
+    const name = await client.query("SELECT current_setting('application_name') AS n");
+    assert.equal(name.rows[0].n, "held");
+  } finally {
+    releaseConnection(client);
+  }
+  assert.deepEqual(await rows(), [1, 3, 5, 7, 8]);
 });

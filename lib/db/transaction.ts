@@ -10,7 +10,10 @@ export type Tx = pg.PoolClient;
 export type Queryable = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
 
 export type TransactionOptions = {
-  /** e.g. "REPEATABLE READ READ ONLY" for a consistent snapshot (exports). Default: READ COMMITTED. */
+  /**
+   * The transaction_mode list of BEGIN, e.g. "ISOLATION LEVEL REPEATABLE READ READ ONLY" for a
+   * consistent snapshot (exports). Default: none (READ COMMITTED, read-write).
+   */
   mode?: string;
 };
 
@@ -24,10 +27,13 @@ export async function withTransaction<T>(
   opts: TransactionOptions = {},
 ): Promise<T> {
   const client = await pool.connect();
-  return inTransaction(client, body, opts).finally(() => client.release(brokenClients.has(client) || undefined));
+  return inTransaction(client, body, opts).finally(() => releaseConnection(client));
 }
 
-/** The same on a connection the caller holds (and releases): BEGIN … COMMIT or ROLLBACK. */
+/**
+ * The same on a connection the caller holds (and gives back with releaseConnection), for work
+ * that needs its session across transactions (e.g. a session-level advisory lock).
+ */
 export async function inTransaction<T>(client: Tx, body: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}) {
   await client.query(opts.mode ? `BEGIN ${opts.mode}` : "BEGIN");
   let result: T;
@@ -56,6 +62,11 @@ export async function withSavepoint<T>(tx: Tx, name: string, body: () => Promise
   }
   await tx.query(`RELEASE SAVEPOINT ${name}`);
   return result;
+}
+
+/** Gives a pooled connection back; one whose ROLLBACK failed is destroyed instead. */
+export function releaseConnection(client: Tx): void {
+  client.release(brokenClients.has(client) || undefined);
 }
 
 // Connections whose rollback failed: released with an error so the pool drops them.

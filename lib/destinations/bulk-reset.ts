@@ -4,7 +4,9 @@
 // one transaction, one audit event carrying the count and the filter.
 import type pg from "pg";
 import { type Principal, requireRole } from "../auth/principal";
-import { WAKE_CHANNEL } from "../federation/wake";
+import { recordAudit } from "../audit/record-audit";
+import { withTransaction } from "../db/transaction";
+import { clearBackoffAndWake } from "./clear-backoff";
 import { filterWhere, type ListFilter } from "./list-console-destinations";
 
 function resettableWhere(f: ListFilter, nowMs: bigint) {
@@ -36,31 +38,12 @@ export async function bulkResetConnections(
 ): Promise<BulkResetResult> {
   requireRole(actor, "operator", "reset connections");
   const { where, args } = resettableWhere(f, nowMs);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const n = args.length;
-    const r = await client.query(
-      `UPDATE destinations SET failure_ts = NULL, retry_last_ts = 0, retry_interval = 0, wake_requested_at = $${n + 1} ${where}`,
-      [...args, nowMs.toString()],
-    );
-    const count = BigInt(r.rowCount ?? 0);
-    await client.query(
-      `INSERT INTO audit_events (actor, actor_user_id, via, action, destination, detail) VALUES ($1, $2, $3, 'destination.bulk_reset', NULL, $4)`,
-      [
-        actor.email,
-        actor.userId,
-        actor.via,
-        JSON.stringify({ count: Number(count), search: f.search || null, status: f.status ?? null }),
-      ],
-    );
-    if (count > 0n) await client.query("SELECT pg_notify($1, $2)", [WAKE_CHANNEL, "*"]);
-    await client.query("COMMIT");
+  return withTransaction(pool, async (tx) => {
+    const count = await clearBackoffAndWake(tx, { where, args }, nowMs);
+    await recordAudit(tx, actor, {
+      action: "destination.bulk_reset",
+      detail: { count: Number(count), search: f.search || null, status: f.status ?? null },
+    });
     return { count };
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }

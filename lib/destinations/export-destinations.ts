@@ -7,6 +7,7 @@
 // current one is written, and writing waits for 'drain' (backpressure), so memory stays
 // bounded by a page.
 import type pg from "pg";
+import { withTransaction } from "../db/transaction";
 import { formatRecord } from "./jsonl-record";
 import type { RoomRow } from "./types";
 
@@ -73,41 +74,39 @@ export async function exportDestinations(output: NodeJS.WritableStream, opts: Ex
     }
   };
 
-  const client = await opts.pool.connect();
-  let broken: Error | undefined;
   try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const fetchPage = async (after: string | null): Promise<Page> => {
-      const d = await client.query<DestRow>(PAGE_SQL, [after, pageSize]);
-      if (!withRooms || d.rows.length === 0) return { dests: d.rows, rooms: [] };
-      const r = await client.query<RoomSqlRow>(ROOMS_SQL, [
-        d.rows[0].destination,
-        d.rows[d.rows.length - 1].destination,
-      ]);
-      return { dests: d.rows, rooms: r.rows };
-    };
-    let next: Promise<Page> | undefined = fetchPage(null);
-    while (next) {
-      const page: Page = await next;
-      next = undefined;
-      if (page.dests.length === pageSize) {
-        next = fetchPage(page.dests[page.dests.length - 1].destination);
-        next.catch(() => {}); // awaited on the next turn
-      }
-      await write(formatPage(page, withRooms));
-      result.destinations += page.dests.length;
-      result.rooms += page.rooms.length;
-    }
-    await client.query("COMMIT");
-    return result;
-  } catch (e) {
-    broken = e as Error;
-    throw e;
+    return await withTransaction(
+      opts.pool,
+      async (client) => {
+        const fetchPage = async (after: string | null): Promise<Page> => {
+          const d = await client.query<DestRow>(PAGE_SQL, [after, pageSize]);
+          if (!withRooms || d.rows.length === 0) return { dests: d.rows, rooms: [] };
+          const r = await client.query<RoomSqlRow>(ROOMS_SQL, [
+            d.rows[0].destination,
+            d.rows[d.rows.length - 1].destination,
+          ]);
+          return { dests: d.rows, rooms: r.rows };
+        };
+        let next: Promise<Page> | undefined = fetchPage(null);
+        while (next) {
+          const page: Page = await next;
+          next = undefined;
+          if (page.dests.length === pageSize) {
+            next = fetchPage(page.dests[page.dests.length - 1].destination);
+            next.catch(() => {}); // awaited on the next turn
+          }
+          await write(formatPage(page, withRooms));
+          result.destinations += page.dests.length;
+          result.rooms += page.rooms.length;
+        }
+        return result;
+      },
+      { mode: "ISOLATION LEVEL REPEATABLE READ READ ONLY" },
+    );
   } finally {
     output.off("error", onError);
     output.off("drain", onDrain);
     output.off("close", onClose);
-    client.release(broken); // a failed export's session is discarded, never reused mid-transaction
   }
 }
 

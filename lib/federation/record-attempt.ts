@@ -3,6 +3,7 @@
 // attempt wins), what operators want to see on the destination, and the claim's release.
 // One transaction: the history and the state never disagree.
 import type pg from "pg";
+import { withTransaction } from "../db/transaction";
 import { GUARDED_TIMINGS_WHERE, nextTimings, type BackoffConfig } from "./backoff";
 import type { Claim } from "./claim-due";
 import type { AttemptResult } from "./attempt-result";
@@ -23,14 +24,10 @@ export async function recordAttempt(
   result: AttemptResult,
   o: RecordOptions,
 ): Promise<RecordOutcome> {
-  const c = await pool.connect();
-  try {
-    await c.query("BEGIN");
+  return withTransaction(pool, async (c) => {
     const exists = await c.query("SELECT 1 FROM destinations WHERE destination = $1 FOR UPDATE", [claim.destination]);
-    if (exists.rowCount === 0) {
-      await c.query("COMMIT"); // forgotten meanwhile: nothing to record against
-      return { timingsWritten: false, destinationGone: true };
-    }
+    // Forgotten meanwhile: nothing to record against.
+    if (exists.rowCount === 0) return { timingsWritten: false, destinationGone: true };
     const startedTs = o.nowMs - result.durationMs;
     await c.query(
       `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
@@ -104,12 +101,6 @@ export async function recordAttempt(
          SELECT id FROM attempts WHERE destination = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
       [claim.destination, o.historyLimit - 1],
     );
-    await c.query("COMMIT");
     return { timingsWritten, destinationGone: false };
-  } catch (e) {
-    await c.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    c.release();
-  }
+  });
 }

@@ -1,7 +1,8 @@
 // The audit log: who did what to which destination, when, from the console, the API or fedctl.
 import Link from "next/link";
 import { getDb } from "@/lib/db";
-import { listAudit, type AuditRow } from "@/lib/audit/list-audit";
+import { listAudit } from "@/lib/audit/list-audit";
+import { auditLabel, describeAudit } from "@/lib/audit/describe-audit";
 import { formatTimestamp } from "@/lib/destinations/humanize";
 import { pagePrincipal } from "../../_auth/session";
 import { PageTitle, btnSecondary, input, td, th } from "../../_components/ui";
@@ -12,43 +13,6 @@ export const metadata = { title: "Audit log · Federation Console" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const str = (v: string | string[] | undefined) => (typeof v === "string" ? v : Array.isArray(v) ? (v[0] ?? "") : "");
-
-const ACTIONS: Record<string, string> = {
-  "destination.reset": "Reset connection",
-  "destination.bulk_reset": "Bulk reset",
-  "user.add": "Added user",
-  "user.set_role": "Changed role",
-  "user.remove": "Removed user",
-  "token.create": "Created token",
-  "token.revoke": "Revoked token",
-};
-
-function describe(a: AuditRow): string {
-  const d = (a.detail ?? {}) as Record<string, unknown>;
-  switch (a.action) {
-    case "destination.bulk_reset": {
-      const f = [d.search ? `search “${d.search}”` : null, d.status ? `status ${d.status}` : null]
-        .filter(Boolean)
-        .join(", ");
-      return `${d.count} destination${d.count === 1 ? "" : "s"}${f ? ` matching ${f}` : ""}`;
-    }
-    case "user.add":
-      return `${d.email} as ${d.role}`;
-    case "user.set_role":
-      return `${d.email}: ${d.from} → ${d.to}`;
-    case "user.remove":
-      return String(d.email ?? "");
-    case "token.create":
-    case "token.revoke":
-      return `“${d.name}” (${d.prefix}…) of ${d.owner}`;
-    case "destination.reset":
-      return d.retry_last_ts
-        ? `was backing off (retry_last_ts ${d.retry_last_ts}, retry_interval ${d.retry_interval})`
-        : "";
-    default:
-      return a.detail ? JSON.stringify(a.detail) : "";
-  }
-}
 
 export default async function AuditPage({ searchParams }: Props) {
   const sp = await searchParams;
@@ -136,7 +100,7 @@ export default async function AuditPage({ searchParams }: Props) {
                     </Link>
                   </td>
                   <td className={td}>{a.via}</td>
-                  <td className={td}>{ACTIONS[a.action] ?? a.action}</td>
+                  <td className={td}>{auditLabel(a.action)}</td>
                   <td className={`${td} break-all font-mono text-xs`}>
                     {a.destination ? (
                       <Link
@@ -147,7 +111,7 @@ export default async function AuditPage({ searchParams }: Props) {
                       </Link>
                     ) : null}
                   </td>
-                  <td className={`${td} text-xs text-slate-700`}>{describe(a)}</td>
+                  <td className={`${td} text-xs text-slate-700`}>{describeAudit(a)}</td>
                 </tr>
               ))}
             </tbody>

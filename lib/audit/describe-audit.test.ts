@@ -1,0 +1,56 @@
+// The audit page's labels and summaries, for every action the code writes and for rows it
+// does not know (older or newer versions, partial details).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AUDIT_LABELS, auditLabel, describeAudit } from "./describe-audit";
+
+test("every written action has a label; an unknown one shows as stored", () => {
+  assert.equal(auditLabel("destinations.import"), "Imported destinations");
+  assert.equal(auditLabel("destination.reset"), "Reset connection");
+  assert.equal(auditLabel("room.purge"), "room.purge");
+  assert.equal(auditLabel("toString"), "toString", "not an inherited property");
+  assert.equal(Object.keys(AUDIT_LABELS).length, 8);
+});
+
+test("summaries, as the audit page showed them", () => {
+  const d = (action: string, detail: unknown) => describeAudit({ action, detail });
+  assert.equal(
+    d("destination.reset", { retry_last_ts: "5", retry_interval: "600000", failure_ts: null }),
+    "was backing off (retry_last_ts 5, retry_interval 600000)",
+  );
+  assert.equal(d("destination.reset", null), "");
+  assert.equal(
+    d("destination.bulk_reset", { count: 2, search: "x", status: "failing" }),
+    "2 destinations matching search “x”, status failing",
+  );
+  assert.equal(d("destination.bulk_reset", { count: 1, search: null, status: null }), "1 destination");
+  assert.equal(d("user.add", { email: "a@x.test", role: "viewer" }), "a@x.test as viewer");
+  assert.equal(d("user.set_role", { email: "a@x.test", from: "viewer", to: "admin" }), "a@x.test: viewer → admin");
+  assert.equal(d("user.remove", { email: "a@x.test" }), "a@x.test");
+  assert.equal(d("user.remove", null), "");
+  assert.equal(
+    d("token.create", { owner: "a@x.test", name: "ci", prefix: "fct_abcd" }),
+    "“ci” (fct_abcd…) of a@x.test",
+  );
+  assert.equal(
+    d("token.revoke", { owner: "a@x.test", name: "ci", prefix: "fct_abcd" }),
+    "“ci” (fct_abcd…) of a@x.test",
+  );
+});
+
+test("an import: counts, the file (standard input for -), bad lines when there were any", () => {
+  const d = (detail: unknown) => describeAudit({ action: "destinations.import", detail });
+  assert.equal(
+    d({ file: "-", lines: 6, imported: 3, rooms: 2, errors: 2 }),
+    "3 destinations and 2 rooms from standard input (2 bad lines)",
+  );
+  assert.equal(
+    d({ file: "dump.jsonl", lines: 1, imported: 1, rooms: 1, errors: 0 }),
+    "1 destination and 1 room from dump.jsonl",
+  );
+});
+
+test("an unknown action's detail is shown as JSON", () => {
+  assert.equal(describeAudit({ action: "room.purge", detail: { room: "!a:x" } }), '{"room":"!a:x"}');
+  assert.equal(describeAudit({ action: "room.purge", detail: null }), "");
+});

@@ -1,0 +1,51 @@
+// How the audit page shows an action: a label and a one-line summary of its detail. Typed over
+// AuditAction, so a new action without a label or a summary does not compile. Rows are read
+// back from the database, so a detail may lack fields (older rows) and an action may be one
+// this version does not know: both still render (the raw action name, the detail as JSON).
+import type { AuditAction, AuditDetails } from "./audit-actions";
+
+export const AUDIT_LABELS: Record<AuditAction, string> = {
+  "destination.reset": "Reset connection",
+  "destination.bulk_reset": "Bulk reset",
+  "user.add": "Added user",
+  "user.set_role": "Changed role",
+  "user.remove": "Removed user",
+  "token.create": "Created token",
+  "token.revoke": "Revoked token",
+  "destinations.import": "Imported destinations",
+};
+
+const isKnown = (action: string): action is AuditAction => Object.hasOwn(AUDIT_LABELS, action);
+
+/** The label for an action; an unknown one (an older or newer version's) as it is stored. */
+export function auditLabel(action: string): string {
+  return isKnown(action) ? AUDIT_LABELS[action] : action;
+}
+
+const plural = (n: unknown, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+const DESCRIBE: { [A in AuditAction]: (d: Partial<AuditDetails[A]>) => string } = {
+  "destination.reset": (d) =>
+    d.retry_last_ts ? `was backing off (retry_last_ts ${d.retry_last_ts}, retry_interval ${d.retry_interval})` : "",
+  "destination.bulk_reset": (d) => {
+    const f = [d.search ? `search “${d.search}”` : null, d.status ? `status ${d.status}` : null]
+      .filter(Boolean)
+      .join(", ");
+    return `${plural(d.count, "destination")}${f ? ` matching ${f}` : ""}`;
+  },
+  "user.add": (d) => `${d.email} as ${d.role}`,
+  "user.set_role": (d) => `${d.email}: ${d.from} → ${d.to}`,
+  "user.remove": (d) => String(d.email ?? ""),
+  "token.create": (d) => `“${d.name}” (${d.prefix}…) of ${d.owner}`,
+  "token.revoke": (d) => `“${d.name}” (${d.prefix}…) of ${d.owner}`,
+  "destinations.import": (d) =>
+    `${plural(d.imported, "destination")} and ${plural(d.rooms, "room")} from ${d.file === "-" ? "standard input" : d.file}` +
+    (d.errors ? ` (${plural(d.errors, "bad line")})` : ""),
+};
+
+/** A one-line summary of an audit row's detail. */
+export function describeAudit(a: { action: string; detail: unknown }): string {
+  if (!isKnown(a.action)) return a.detail ? JSON.stringify(a.detail) : "";
+  const describe = DESCRIBE[a.action] as (d: object) => string;
+  return describe((a.detail ?? {}) as object);
+}
