@@ -130,3 +130,16 @@ export const pemFile = (name: string) =>
 
 /** A secret string of at least `min` characters (never echoed in errors). */
 export const secret = (min: number) => raw().min(min, { error: `must be at least ${min} characters long` });
+
+/** A file holding a secret (a token): read now, trimmed, never echoed. */
+export const secretFile = (name: string) =>
+  fromParser((path) => {
+    let value: string;
+    try {
+      value = fs.readFileSync(path, "utf8").trim();
+    } catch (e) {
+      throw new Error(`${name}: cannot read "${path}": ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!value) throw new Error(`${name}: "${path}" is empty`);
+    return { path, value };
+  });

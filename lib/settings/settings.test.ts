@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { loadSettings, SettingsError } from "./settings";
 import { SETTINGS, type SettingName } from "./spec";
@@ -9,11 +10,19 @@ import { withSettingsTable } from "./settings-table";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 /** Settings that take any non-blank text (a blank one means the default): nothing to refuse. */
-const FREE_TEXT: SettingName[] = ["FEDCONSOLE_DATA_DIR", "NEXT_DIST_DIR", "ADMIN_PASSWORD", "AUTH_SECRET"];
+const FREE_TEXT: SettingName[] = [
+  "FEDCONSOLE_DATA_DIR",
+  "NEXT_DIST_DIR",
+  "ADMIN_PASSWORD",
+  "AUTH_SECRET",
+  "FEDCONSOLE_UPSTREAM_TOKEN",
+];
 
 /** What some settings need beside them to be checked alone. */
 const COMPANIONS: Partial<Record<SettingName, Record<string, string>>> = {
   ADMIN_EMAIL: { ADMIN_PASSWORD: "a long password" },
+  FEDCONSOLE_UPSTREAM_URL: { FEDCONSOLE_UPSTREAM_TOKEN: "syt_token" },
+  FEDCONSOLE_UPSTREAM_TOKEN_FILE: { FEDCONSOLE_UPSTREAM_URL: "http://127.0.0.1:8008" },
 };
 
 const names = Object.keys(SETTINGS) as SettingName[];
@@ -117,6 +126,44 @@ test("relations between settings", () => {
     /FEDERATION_CLAIM_LEASE .* must exceed FEDERATION_ATTEMPT_TIMEOUT/,
   );
   assert.throws(() => loadSettings({ ADMIN_PASSWORD: "pw" }), /ADMIN_EMAIL must be set too/);
+  assert.throws(
+    () => loadSettings({ FEDCONSOLE_UPSTREAM_URL: "http://127.0.0.1:8008" }),
+    /FEDCONSOLE_UPSTREAM_TOKEN .*must be set/,
+  );
+  assert.throws(() => loadSettings({ FEDCONSOLE_UPSTREAM_TOKEN: "t" }), /FEDCONSOLE_UPSTREAM_URL must be set too/);
+});
+
+test("mirror mode: the upstream settings, token from a file, database source alone", () => {
+  assert.equal(loadSettings({}).upstream, undefined, "standalone by default");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-settings-"));
+  try {
+    const file = path.join(dir, "token");
+    fs.writeFileSync(file, "  syt_secret_from_file\n");
+    const u = loadSettings({
+      FEDCONSOLE_UPSTREAM_URL: "http://127.0.0.1:8008/",
+      FEDCONSOLE_UPSTREAM_TOKEN_FILE: file,
+    }).upstream;
+    assert.equal(u?.url, "http://127.0.0.1:8008");
+    assert.equal(u?.token, "syt_secret_from_file");
+    assert.equal(u?.syncIntervalMs, 300_000);
+    assert.equal(u?.pollIntervalMs, 15_000);
+    assert.equal(u?.pageSize, 1000);
+    assert.ok(u?.ipAllowlist.includes("127.0.0.0/8"));
+    assert.throws(
+      () =>
+        loadSettings({
+          FEDCONSOLE_UPSTREAM_URL: "http://h",
+          FEDCONSOLE_UPSTREAM_TOKEN: "a",
+          FEDCONSOLE_UPSTREAM_TOKEN_FILE: file,
+        }),
+      /both set/,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const dbOnly = loadSettings({ FEDCONSOLE_UPSTREAM_DATABASE_URL: "postgresql://ro@db/synapse" }).upstream;
+  assert.equal(dbOnly?.url, undefined);
+  assert.equal(dbOnly?.databaseUrl, "postgresql://ro@db/synapse");
 });
 
 test("README's settings table is the one generated from spec.ts (npm run settings:table)", () => {

@@ -48,6 +48,24 @@ export type AttemptSettings = {
   wellKnownPort: number;
 };
 
+/** Mirror mode (issue "Use it with your homeserver"): the homeserver this console mirrors. */
+export type UpstreamSettings = {
+  /** Base URL of its client/admin API; undefined with a database source only (resets refused). */
+  url?: string;
+  /** Server-admin access token there (from FEDCONSOLE_UPSTREAM_TOKEN or _TOKEN_FILE). */
+  token?: string;
+  /** Its PostgreSQL (read-only role): reads come from its tables when set. */
+  databaseUrl?: string;
+  syncIntervalMs: number;
+  pollIntervalMs: number;
+  pageSize: number;
+  timeoutMs: number;
+  roomsConcurrency: number;
+  roomsPerPass: number;
+  /** Ranges opened for upstream connections on top of the federation blocklist's exceptions. */
+  ipAllowlist: readonly string[];
+};
+
 export type Settings = {
   port: number;
   hostname: string;
@@ -63,6 +81,8 @@ export type Settings = {
   console: ConsoleSettings;
   scheduler: SchedulerSettings;
   attempts: AttemptSettings;
+  /** undefined = standalone: this database is the source of truth. */
+  upstream?: UpstreamSettings;
 };
 
 /** Start-up refused: one line per bad variable. */
@@ -121,7 +141,41 @@ function checkRelations(v: SettingValues): void {
     const missing = v.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD";
     problems.push({ name: missing, message: `${missing} must be set too: ADMIN_EMAIL and ADMIN_PASSWORD go together` });
   }
+  const token = v.FEDCONSOLE_UPSTREAM_TOKEN ?? v.FEDCONSOLE_UPSTREAM_TOKEN_FILE?.value;
+  if (v.FEDCONSOLE_UPSTREAM_TOKEN !== undefined && v.FEDCONSOLE_UPSTREAM_TOKEN_FILE !== undefined) {
+    problems.push({
+      name: "FEDCONSOLE_UPSTREAM_TOKEN_FILE",
+      message: "FEDCONSOLE_UPSTREAM_TOKEN_FILE and FEDCONSOLE_UPSTREAM_TOKEN are both set: set one of them",
+    });
+  } else if (v.FEDCONSOLE_UPSTREAM_URL !== undefined && token === undefined) {
+    problems.push({
+      name: "FEDCONSOLE_UPSTREAM_TOKEN",
+      message:
+        "FEDCONSOLE_UPSTREAM_TOKEN (or FEDCONSOLE_UPSTREAM_TOKEN_FILE) must be set with FEDCONSOLE_UPSTREAM_URL: a server-admin access token of the homeserver",
+    });
+  } else if (v.FEDCONSOLE_UPSTREAM_URL === undefined && token !== undefined) {
+    problems.push({
+      name: "FEDCONSOLE_UPSTREAM_URL",
+      message: "FEDCONSOLE_UPSTREAM_URL must be set too: the token is only ever sent to that URL",
+    });
+  }
   if (problems.length) throw new SettingsError(problems);
+}
+
+function upstreamOf(v: SettingValues): UpstreamSettings | undefined {
+  if (v.FEDCONSOLE_UPSTREAM_URL === undefined && v.FEDCONSOLE_UPSTREAM_DATABASE_URL === undefined) return undefined;
+  return {
+    url: v.FEDCONSOLE_UPSTREAM_URL,
+    token: v.FEDCONSOLE_UPSTREAM_TOKEN ?? v.FEDCONSOLE_UPSTREAM_TOKEN_FILE?.value,
+    databaseUrl: v.FEDCONSOLE_UPSTREAM_DATABASE_URL,
+    syncIntervalMs: v.FEDCONSOLE_UPSTREAM_SYNC_INTERVAL,
+    pollIntervalMs: v.FEDCONSOLE_UPSTREAM_POLL_INTERVAL,
+    pageSize: v.FEDCONSOLE_UPSTREAM_PAGE_SIZE,
+    timeoutMs: v.FEDCONSOLE_UPSTREAM_TIMEOUT,
+    roomsConcurrency: v.FEDCONSOLE_UPSTREAM_ROOMS_CONCURRENCY,
+    roomsPerPass: v.FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS,
+    ipAllowlist: v.FEDCONSOLE_UPSTREAM_IP_RANGE_ALLOWLIST,
+  };
 }
 
 /** Parses every setting of `env`; throws SettingsError naming each bad one. */
@@ -175,6 +229,7 @@ export function loadSettings(env: Env): Settings {
       ca: v.FEDERATION_CA_FILE?.pem,
       wellKnownPort: v.FEDERATION_WELL_KNOWN_PORT,
     },
+    upstream: upstreamOf(v),
   };
 }
 

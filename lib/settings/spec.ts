@@ -233,6 +233,79 @@ export const SETTINGS = {
     form: f.baseUrl(),
     invalid: ["console.example.org"],
   }),
+  FEDCONSOLE_UPSTREAM_URL: setting({
+    defaultDoc: "unset (standalone)",
+    meaning:
+      'base URL of the homeserver whose federation admin API this console mirrors (e.g. `http://127.0.0.1:8008`); unset = standalone (see "Use it with your homeserver")',
+    form: f.baseUrl(),
+    invalid: ["synapse.local:8008", "https://hs.example.org/?x=1"],
+  }),
+  FEDCONSOLE_UPSTREAM_TOKEN: setting({
+    defaultDoc: "unset",
+    meaning:
+      "a server-admin access token of the homeserver; sent only to `FEDCONSOLE_UPSTREAM_URL`, never logged or shown",
+    form: f.text(),
+    secret: true,
+    invalid: [],
+  }),
+  FEDCONSOLE_UPSTREAM_TOKEN_FILE: setting({
+    defaultDoc: "unset",
+    meaning: "a file holding that token instead (read at start-up; surrounding whitespace ignored)",
+    form: f.secretFile("FEDCONSOLE_UPSTREAM_TOKEN_FILE"),
+    invalid: ["/nonexistent/token"],
+  }),
+  FEDCONSOLE_UPSTREAM_DATABASE_URL: setting({
+    defaultDoc: "unset",
+    meaning:
+      "optional: the homeserver's own PostgreSQL, with a read-only role (`GRANT SELECT ON destinations, destination_rooms`); reads then come from its tables, resets still go through the admin API",
+    form: f.postgresUrl(),
+    secret: true,
+    invalid: ["sqlite:///homeserver.db"],
+  }),
+  FEDCONSOLE_UPSTREAM_SYNC_INTERVAL: setting({
+    default: "5m",
+    meaning: "mirror mode: a full pass over the homeserver's destinations this often (at least 1 s)",
+    form: f.duration("FEDCONSOLE_UPSTREAM_SYNC_INTERVAL", 1_000),
+    invalid: ["0", "often"],
+  }),
+  FEDCONSOLE_UPSTREAM_POLL_INTERVAL: setting({
+    default: "15s",
+    meaning: "mirror mode: a recent-changes pass (new failures) this often (at least 100 ms)",
+    form: f.duration("FEDCONSOLE_UPSTREAM_POLL_INTERVAL", 100),
+    invalid: ["10", "soon"],
+  }),
+  FEDCONSOLE_UPSTREAM_PAGE_SIZE: setting({
+    default: "1000",
+    meaning: "mirror mode: destinations per upstream page (API `limit`, database batch)",
+    form: f.integer(1, 100_000),
+    invalid: ["0", "200000"],
+  }),
+  FEDCONSOLE_UPSTREAM_TIMEOUT: setting({
+    default: "30s",
+    meaning: "mirror mode: deadline of one upstream request (a page, a reset, a database batch)",
+    form: f.positiveDuration("FEDCONSOLE_UPSTREAM_TIMEOUT"),
+    invalid: ["0", "long"],
+  }),
+  FEDCONSOLE_UPSTREAM_ROOMS_CONCURRENCY: setting({
+    default: "4",
+    meaning: "mirror mode through the API: rooms requests (and bulk-reset relays) in flight at once",
+    form: f.integer(1, 64),
+    invalid: ["0", "100"],
+  }),
+  FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS: setting({
+    default: "2000",
+    meaning:
+      "mirror mode through the API: besides every changed and every failing destination, this many others get their rooms refreshed per full pass, in turn",
+    form: f.integer(0),
+    invalid: ["all"],
+  }),
+  FEDCONSOLE_UPSTREAM_IP_RANGE_ALLOWLIST: setting({
+    default: "127.0.0.0/8 ::1/128 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 fc00::/7",
+    meaning:
+      "ranges the upstream may be reached at despite `FEDERATION_IP_RANGE_BLOCKLIST` (a homeserver usually lives on the operator's own network); link-local (cloud metadata), multicast and the rest stay blocked",
+    form: f.cidrList("FEDCONSOLE_UPSTREAM_IP_RANGE_ALLOWLIST"),
+    invalid: ["10.0.0.0/33"],
+  }),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
