@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { PassThrough, Readable, Writable } from "node:stream";
 import pg from "pg";
-import { getDb, closeDb } from "../db";
-import { importDestinations, splitLines } from "./import-destinations";
-import { exportDestinations } from "./export-destinations";
-import { formatRecord } from "./jsonl-record";
+import { getDb, closeDb } from "@/lib/db";
+import { importDestinations } from "./import-destinations";
+import { exportDestinations } from "../export-destinations";
+import { formatRecord } from "../jsonl-record";
 
 const LOCAL_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -447,7 +447,7 @@ for (const fastPath of [true, false]) {
     if (!fastPath) assert.equal(rep.fastPath, false);
     else if (createdDb) {
       // Our own database as superuser: the fast path must be available. If this fails, the
-      // triggers on destination_rooms changed: review FastPath in import-destinations.ts
+      // triggers on destination_rooms changed: review fast-path.ts
       // (what it reproduces, KNOWN_COUNT_INS_MD5) before updating it.
       assert.equal(rep.fastPath, true, "first-import fast path unavailable: destination_rooms triggers changed?");
     }
@@ -502,16 +502,4 @@ test("export waits for a slow output (backpressure) and stops on an output error
   assert.equal(writes, 1);
   // The pool is still usable (the connection was not left inside the export's transaction).
   assert.equal((await p.query("SELECT 1 AS x")).rows[0].x, 1);
-});
-
-test("splitLines: long lines are reported, not buffered", async () => {
-  const input = Readable.from([
-    Buffer.from("ab\n"),
-    Buffer.from("x".repeat(50)),
-    Buffer.from("y".repeat(50) + "\ncd"),
-    Buffer.from("\n" + "z".repeat(200) + "\nef"),
-  ]);
-  const got: (string | null)[] = [];
-  for await (const l of splitLines(input, 64)) got.push(l);
-  assert.deepEqual(got, ["ab", null, "cd", null, "ef"]);
 });
