@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import { createTestDatabase } from "../lib/testing/test-database";
-import { importDestinations } from "../lib/destinations/import-destinations";
+import { importDestinations } from "../lib/destinations/import/import-destinations";
 import { Readable } from "node:stream";
 import { fedctl, startServer } from "../e2e/support/server";
 import { buildIfNeeded } from "../scripts/build-if-needed";

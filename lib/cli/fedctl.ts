@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import { CLI_PRINCIPAL, parseRole } from "../auth/principal";
 import { addUser, listUsers, removeUser, setUserRole } from "../auth/users";
 import { createToken, listTokens, revokeToken } from "../auth/tokens";
-import { importDestinations } from "../destinations/import-destinations";
+import { importDestinations } from "../destinations/import/import-destinations";
 import { exportDestinations } from "../destinations/export-destinations";
 import { recordAudit } from "../audit/record-audit";
 

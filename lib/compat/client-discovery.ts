@@ -3,7 +3,7 @@
 // Answered honestly: we are not Synapse and only speak the small part of the client API
 // those UIs need (see README "Use with Ketesa / synapse-admin").
 import type { JsonValue } from "../http/json";
-import pkg from "../../package.json" with { type: "json" };
+import pkg from "@/package.json" with { type: "json" };
 
 /** /.well-known/matrix/client: points clients back at this console. */
 export function wellKnownClientJson(baseUrl: string): JsonValue {

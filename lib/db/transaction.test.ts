@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
-import { inTransaction, releaseConnection, withSavepoint, withTransaction } from "./transaction";
+import { inTransaction, releaseConnection, trySavepoint, withSavepoint, withTransaction } from "./transaction";
 
 let db: TestDatabase;
 before(async () => {
@@ -89,4 +89,48 @@ test("inTransaction on a held connection: its session outlives the transactions"
     releaseConnection(client);
   }
   assert.deepEqual(await rows(), [1, 3, 5, 7, 8]);
+});
+
+test("trySavepoint keeps the attempt when the body returns true, undoes it quietly when false", async () => {
+  await db.pool.query("DELETE FROM tx_probe WHERE n > 5"); // back to the rows the earlier tests left
+  await withTransaction(db.pool, async (tx) => {
+    const kept = await trySavepoint(tx, "attempt", async () => {
+      await tx.query("INSERT INTO tx_probe VALUES (7)");
+      return true;
+    });
+    assert.equal(kept, true);
+    const undone = await trySavepoint(tx, "attempt", async () => {
+      await tx.query("INSERT INTO tx_probe VALUES (8)");
+      return false;
+    });
+    assert.equal(undone, false);
+    // A body that catches its own failed statement (the transaction is aborted) and gives up.
+    const failed = await trySavepoint(tx, "attempt", async () => {
+      try {
+        await tx.query("INSERT INTO tx_probe VALUES (7)"); // duplicate key
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.equal(failed, false);
+    // The transaction goes on after an undone attempt.
+    await tx.query("INSERT INTO tx_probe VALUES (9)");
+  });
+  assert.deepEqual(await rows(), [1, 3, 5, 7, 9]);
+});
+
+test("trySavepoint undoes the attempt and rethrows when the body throws; the transaction goes on", async () => {
+  await withTransaction(db.pool, async (tx) => {
+    await assert.rejects(
+      trySavepoint(tx, "attempt", async () => {
+        await tx.query("INSERT INTO tx_probe VALUES (10)");
+        await tx.query("INSERT INTO tx_probe VALUES (10)"); // duplicate key: the transaction is aborted
+        return true;
+      }),
+      /duplicate key/,
+    );
+    await tx.query("INSERT INTO tx_probe VALUES (11)");
+  });
+  assert.deepEqual(await rows(), [1, 3, 5, 7, 9, 11]);
 });

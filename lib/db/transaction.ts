@@ -69,5 +69,24 @@ export function releaseConnection(client: Tx): void {
   client.release(brokenClients.has(client) || undefined);
 }
 
+/**
+ * An attempt inside an open transaction, for an optimistic path with a fallback: `body`'s
+ * statements are kept if it returns true, and undone if it returns false (an ordinary outcome,
+ * not an error: the transaction goes on and the caller takes its other path). If `body` throws,
+ * they are undone and the error rethrown, as withSavepoint does.
+ */
+export async function trySavepoint(tx: Tx, name: string, body: () => Promise<boolean>): Promise<boolean> {
+  await tx.query(`SAVEPOINT ${name}`);
+  let keep: boolean;
+  try {
+    keep = await body();
+  } catch (e) {
+    await tx.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`).catch(() => brokenClients.add(tx));
+    throw e;
+  }
+  await tx.query(keep ? `RELEASE SAVEPOINT ${name}` : `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+  return keep;
+}
+
 // Connections whose rollback failed: released with an error so the pool drops them.
 const brokenClients = new WeakSet<Tx>();

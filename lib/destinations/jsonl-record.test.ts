@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatRecord, parseJsonExact, parseRecord, JsonNumber, RecordError } from "./jsonl-record";
+import { JsonNumber, parseJsonExact } from "./exact-json";
+import { formatRecord, parseRecord, RecordError } from "./jsonl-record";
 
 const MAX = "9223372036854775807";
 const MIN = "-9223372036854775808";

@@ -1,71 +1,12 @@
-// The console's list, detail, attempts and bulk reset against a real PostgreSQL.
-import { test, before, after, beforeEach } from "node:test";
+// The console's list against a real PostgreSQL (console-test-db.ts): status filters and
+// sort, every order both ways, deep pages, search, index walks.
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database";
-import type { Principal } from "../auth/principal";
-import { AppError } from "../errors";
+import { db, insert, NOW, q, type Row, viewer } from "./console-test-db";
 import { listConsoleDestinations, orderByClause, filterWhere } from "./list-console-destinations";
 import { DEFAULT_LIST_QUERY, CONSOLE_SORTS, type ConsoleListQuery } from "./console-list-query";
-import { STATUS_FILTERS, STATUS_KINDS, destinationStatus } from "./destination-status";
-import { getDestinationDetail } from "./get-destination-detail";
-import { listAttempts } from "./list-attempts";
-import { bulkResetConnections, countBulkReset } from "./bulk-reset";
+import { STATUS_FILTERS, STATUS_KINDS } from "./destination-status";
 import { listDestinations } from "./list-destinations";
-
-let db: TestDatabase;
-before(async () => {
-  db = await createTestDatabase();
-});
-after(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await db.pool.query("TRUNCATE destinations, audit_events CASCADE");
-});
-
-const NOW = 1_800_000_000_000n;
-const viewer: Principal = { userId: null, email: "v@x.test", role: "viewer", via: "console" };
-const operator: Principal = { userId: null, email: "op@x.test", role: "operator", via: "console" };
-
-type Row = {
-  destination: string;
-  retry_last_ts?: bigint;
-  retry_interval?: bigint;
-  failure_ts?: bigint | null;
-  lsso?: bigint | null;
-  last_attempt_ts?: bigint | null;
-  last_error_kind?: string | null;
-  claimed_until?: bigint | null;
-  wake_requested_at?: bigint | null;
-  rooms?: number;
-};
-
-async function insert(rows: Row[]) {
-  for (const r of rows) {
-    await db.pool.query(
-      `INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering, last_attempt_ts,
-         last_error_kind, claimed_until, wake_requested_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-      [
-        r.destination,
-        String(r.retry_last_ts ?? 0n),
-        String(r.retry_interval ?? 0n),
-        r.failure_ts?.toString() ?? null,
-        r.lsso?.toString() ?? null,
-        r.last_attempt_ts?.toString() ?? null,
-        r.last_error_kind ?? null,
-        r.claimed_until?.toString() ?? null,
-        r.wake_requested_at?.toString() ?? null,
-      ],
-    );
-    for (let i = 0; i < (r.rooms ?? 0); i++) {
-      await db.pool.query("INSERT INTO destination_rooms (destination, room_id, stream_ordering) VALUES ($1, $2, $3)", [
-        r.destination,
-        `!r${i}:x`,
-        i,
-      ]);
-    }
-  }
-}
 
 // Every combination of the columns the status depends on.
 function combinations(): Row[] {
@@ -88,8 +29,6 @@ function combinations(): Row[] {
             });
   return out;
 }
-
-const q = (over: Partial<ConsoleListQuery>): ConsoleListQuery => ({ ...DEFAULT_LIST_QUERY, size: 200, ...over });
 
 test("every status filter selects exactly the rows destinationStatus names so (all combinations)", async () => {
   const rows = combinations();
@@ -275,144 +214,6 @@ test("every console order is an index walk (no Sort node), with and without a st
       assert.doesNotMatch(text, /Sort/, `${sort} ${dir}:\n${text}`);
     }
   }
-});
-
-test("rooms_count follows inserts, deletes and cascades", async () => {
-  await insert([{ destination: "r.example", rooms: 3 }, { destination: "s.example" }]);
-  const count = async (d: string) =>
-    (await db.pool.query("SELECT rooms_count FROM destinations WHERE destination = $1", [d])).rows[0].rooms_count;
-  assert.equal(await count("r.example"), 3);
-  await db.pool.query(
-    "INSERT INTO destination_rooms VALUES ('s.example', '!a:x', 1), ('s.example', '!b:x', 2), ('r.example', '!z:x', 3)",
-  );
-  assert.equal(await count("s.example"), 2);
-  assert.equal(await count("r.example"), 4);
-  await db.pool.query("UPDATE destination_rooms SET stream_ordering = stream_ordering + 1");
-  assert.equal(await count("r.example"), 4);
-  await db.pool.query("DELETE FROM destination_rooms WHERE destination = 'r.example' AND room_id <> '!z:x'");
-  assert.equal(await count("r.example"), 1);
-  await db.pool.query("UPDATE destination_rooms SET destination = 's.example' WHERE destination = 'r.example'");
-  assert.equal(await count("r.example"), 0);
-  assert.equal(await count("s.example"), 3);
-});
-
-test("detail and attempts: all fields, newest attempt first; unknown destination is not_found", async () => {
-  await insert([
-    {
-      destination: "d.example",
-      retry_last_ts: NOW - 10n,
-      retry_interval: 600_000n,
-      failure_ts: NOW - 99n,
-      last_attempt_ts: NOW - 10n,
-      last_error_kind: "CERT_EXPIRED",
-      rooms: 2,
-    },
-  ]);
-  await db.pool.query(
-    "UPDATE destinations SET last_error_message = 'certificate has expired', resolved_address = '10.0.0.1:8448', server_software = 'Synapse', server_version = '1.99' WHERE destination = 'd.example'",
-  );
-  for (const [o, reason] of [
-    ["success", null],
-    ["failure", "CERT_EXPIRED"],
-  ]) {
-    await db.pool.query(
-      `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason) VALUES ('d.example', $1, 12, 'schedule', $2, $3, $4)`,
-      [String(NOW), o, reason ? "tls" : "done", reason],
-    );
-  }
-  const d = await getDestinationDetail(db.pool, viewer, "d.example", NOW);
-  assert.equal(d.status.kind, "backing_off");
-  assert.equal(d.roomsCount, 2);
-  assert.equal(d.resolvedAddress, "10.0.0.1:8448");
-  assert.equal(d.serverVersion, "1.99");
-  assert.equal(d.lastErrorKind, "CERT_EXPIRED");
-  const a = await listAttempts(db.pool, viewer, "d.example");
-  assert.deepEqual(
-    a.map((x) => x.outcome),
-    ["failure", "success"],
-  );
-  assert.equal(a[0].stage, "tls");
-  await assert.rejects(
-    getDestinationDetail(db.pool, viewer, "nope"),
-    (e) => e instanceof AppError && e.code === "not_found",
-  );
-  await assert.rejects(
-    getDestinationDetail(db.pool, viewer, "a\0b"),
-    (e) => e instanceof AppError && e.code === "not_found",
-  );
-});
-
-test("bulk reset: operator only; resets exactly the failing rows matching the filter, wakes them, one audit event", async () => {
-  await insert([
-    { destination: "x1.fail", retry_last_ts: NOW - 5n, retry_interval: 600_000n, failure_ts: NOW - 50n },
-    {
-      destination: "x2.fail",
-      retry_last_ts: NOW - 5n,
-      retry_interval: 600_000n,
-      failure_ts: NOW - 50n,
-      last_error_kind: "IP_BLOCKED",
-    },
-    { destination: "y.fail", retry_last_ts: NOW - 5n, retry_interval: 600_000n },
-    { destination: "x3.ok", last_attempt_ts: NOW },
-  ]);
-  const f = { search: "x", status: "failing" as const };
-  await assert.rejects(countBulkReset(db.pool, viewer, f, NOW), (e) => e instanceof AppError && e.code === "forbidden");
-  await assert.rejects(
-    bulkResetConnections(db.pool, viewer, f, NOW),
-    (e) => e instanceof AppError && e.code === "forbidden",
-  );
-  assert.equal(await countBulkReset(db.pool, operator, f, NOW), 2n);
-  assert.equal(await countBulkReset(db.pool, operator, { search: "x", status: "blocked" }, NOW), 1n);
-  assert.equal(await countBulkReset(db.pool, operator, { search: "", status: null }, NOW), 3n);
-  const r = await bulkResetConnections(db.pool, operator, f, NOW);
-  assert.equal(r.count, 2n);
-  const rows = (
-    await db.pool.query(
-      "SELECT destination, retry_last_ts::text, failure_ts, wake_requested_at::text FROM destinations ORDER BY destination",
-    )
-  ).rows;
-  assert.deepEqual(rows, [
-    { destination: "x1.fail", retry_last_ts: "0", failure_ts: null, wake_requested_at: String(NOW) },
-    { destination: "x2.fail", retry_last_ts: "0", failure_ts: null, wake_requested_at: String(NOW) },
-    { destination: "x3.ok", retry_last_ts: "0", failure_ts: null, wake_requested_at: null },
-    { destination: "y.fail", retry_last_ts: String(NOW - 5n), failure_ts: null, wake_requested_at: null },
-  ]);
-  const audit = (await db.pool.query("SELECT actor, via, action, destination, detail FROM audit_events")).rows;
-  assert.deepEqual(audit, [
-    {
-      actor: "op@x.test",
-      via: "console",
-      action: "destination.bulk_reset",
-      destination: null,
-      detail: { count: 2, search: "x", status: "failing" },
-    },
-  ]);
-  // The reset rows now read as "Retrying now" until the scheduler has attempted them.
-  const after = await listConsoleDestinations(db.pool, viewer, q({ status: "retrying" }), NOW);
-  assert.deepEqual(
-    after.items.map((d) => d.destination),
-    ["x1.fail", "x2.fail"],
-  );
-  assert.equal(destinationStatus(after.items[0], NOW).kind, "retrying");
-});
-
-test("the unfiltered total is kept exact by triggers: inserts, upserts, deletes, truncate", async () => {
-  const total = async () => (await listConsoleDestinations(db.pool, viewer, q({}), NOW)).total;
-  const real = async () => BigInt((await db.pool.query("SELECT count(*) AS n FROM destinations")).rows[0].n);
-  assert.equal(await total(), 0n);
-  await insert([{ destination: "a" }, { destination: "b" }]);
-  await db.pool.query("INSERT INTO destinations (destination) SELECT 'g' || i FROM generate_series(1, 50) i");
-  assert.equal(await total(), 52n);
-  await db.pool.query(
-    "INSERT INTO destinations (destination) VALUES ('a'), ('new') ON CONFLICT (destination) DO UPDATE SET retry_interval = 1",
-  );
-  assert.equal(await total(), 53n);
-  await db.pool.query("DELETE FROM destinations WHERE destination LIKE 'g1%'");
-  assert.equal(await total(), await real());
-  await db.pool.query("BEGIN; INSERT INTO destinations (destination) VALUES ('rolled-back'); ROLLBACK");
-  assert.equal(await total(), await real());
-  await db.pool.query("TRUNCATE destinations CASCADE");
-  assert.equal(await total(), 0n);
 });
 
 test("viewers may list; the list refuses nothing but checks the principal", async () => {

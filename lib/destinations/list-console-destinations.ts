@@ -4,6 +4,7 @@
 // runs in parallel on another connection.
 import type pg from "pg";
 import { type Principal, requireRole } from "../auth/principal";
+import { DEFERRED_MIN_OFFSET, deferredJoin } from "./deferred-join";
 import { containsPattern } from "./paging";
 import { CONSOLE_COLUMNS, toConsoleDestination, type ConsoleDestination, type ConsoleSqlRow } from "./console-rows";
 import { NEXT_RETRY_SQL, STATUS_RANK_SQL, statusFilterSql } from "./destination-status";
@@ -38,21 +39,13 @@ function orderByKeys(sort: ConsoleSort, dir: "asc" | "desc"): string {
   return `p.k ${d}${SORT_KEYS[sort].nullable ? " NULLS LAST" : ""}, p.destination ASC`;
 }
 
-/**
- * From this many skipped rows on, the page walks the order's index for keys only (an
- * index-only scan where the key is a plain column) and reads just the page's rows by primary
- * key afterwards ("deferred join", as the API's list does): a plain OFFSET would read every
- * skipped row from the table (page 5,000 of 100 at a million rows: ~2 s instead of ~50 ms).
- */
-const DEFERRED_MIN_OFFSET = 500n;
-
+/** The page (after $n filter arguments: LIMIT $n+1 OFFSET $n+2); deep: keys first (deferred-join.ts). */
 function pageSql(q: ConsoleListQuery, where: string, n: number, deep: boolean): string {
-  if (!deep)
-    return `SELECT ${CONSOLE_COLUMNS} FROM destinations ${where} ORDER BY ${orderByClause(q.sort, q.dir)} LIMIT $${n + 1} OFFSET $${n + 2}`;
-  const key = q.sort === "destination" ? "" : `, ${SORT_KEYS[q.sort].sql} AS k`;
-  return `SELECT d.* FROM
-      (SELECT destinations.destination${key} FROM destinations ${where} ORDER BY ${orderByClause(q.sort, q.dir)} LIMIT $${n + 1} OFFSET $${n + 2}) p
-      CROSS JOIN LATERAL (SELECT ${CONSOLE_COLUMNS} FROM destinations x WHERE x.destination = p.destination OFFSET 0) d
+  const orderBy = orderByClause(q.sort, q.dir);
+  const window = `LIMIT $${n + 1} OFFSET $${n + 2}`;
+  if (!deep) return `SELECT ${CONSOLE_COLUMNS} FROM destinations ${where} ORDER BY ${orderBy} ${window}`;
+  const key = q.sort === "destination" ? undefined : SORT_KEYS[q.sort].sql;
+  return `SELECT d.* FROM ${deferredJoin({ key, where, orderBy, window, columns: CONSOLE_COLUMNS })}
     ORDER BY ${orderByKeys(q.sort, q.dir)}`;
 }
 

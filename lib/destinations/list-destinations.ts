@@ -7,7 +7,8 @@
 //   the page: one round trip, one snapshot.
 // - Every order has its own (column, destination) index per direction, so a page is a walk
 //   of that index. Deep pages walk it index-only over the skipped keys and then read just the
-//   page's rows ("deferred join"); a plain OFFSET would read every skipped row of the table.
+//   page's rows ("deferred join", deferred-join.ts); a plain OFFSET would read every skipped
+//   row of the table.
 // - Past the middle of the table the same index is walked from its other end (a B-tree reads
 //   both ways) and the page reversed, so the deepest page costs `total - from` keys, never
 //   more than half of them. The exact total makes that offset exact.
@@ -16,6 +17,7 @@
 import type pg from "pg";
 import type { Principal } from "../auth/principal";
 import type { Direction } from "../http/params";
+import { DEFERRED_MIN_OFFSET, deferredJoin } from "./deferred-join";
 import { containsPattern, nextToken } from "./paging";
 import { TIMINGS_COLUMNS, toTimings, type TimingsSqlRow } from "./rows";
 import type { DestinationTimings, Page, SortColumn } from "./types";
@@ -31,12 +33,6 @@ export type ListDestinationsQuery = {
 
 /** Below this `from` the page is walked forward without looking at the total first. */
 const REVERSE_MIN_FROM = 10_000n;
-/**
- * From this many skipped keys on, the walk is index-only and the page's rows are looked up
- * afterwards (a few buffers per page row); below it, a plain index scan that also reads each
- * skipped row is cheaper.
- */
-const DEFERRED_MIN_OFFSET = 500n;
 
 type Walk = { key: "ASC" | "DESC"; name: "ASC" | "DESC" };
 /** Synapse's order: <order_by> <dir>, destination ASC. */
@@ -52,14 +48,13 @@ const ITEM_COLUMNS = TIMINGS_COLUMNS.split(", ")
 /**
  * One statement: the exact total, and the page ($1 keys skipped, at most $2 rows) in walk
  * order. The total's row is kept (LEFT JOIN) when the page is empty (limit=0, past the end).
- * Deep: the walk is index-only (keys only) and each page row is read by a LATERAL primary-key
- * probe, kept apart by OFFSET 0 so the planner never hash-joins the table for 100 rows.
+ * Deep: keys first from the index, then the page's rows (deferred-join.ts).
  */
 function pageSql(orderBy: SortColumn, w: Walk, deep: boolean): string {
+  const window = "OFFSET $1 LIMIT $2";
   const page = deep
-    ? `((SELECT ${orderBy} AS k, destination FROM destinations ORDER BY ${orderSql(orderBy, w)} OFFSET $1 LIMIT $2) p
-       CROSS JOIN LATERAL (SELECT ${TIMINGS_COLUMNS} FROM destinations x WHERE x.destination = p.destination OFFSET 0) d)`
-    : `(SELECT ${orderBy} AS k, ${TIMINGS_COLUMNS} FROM destinations ORDER BY ${orderSql(orderBy, w)} OFFSET $1 LIMIT $2) d`;
+    ? `(${deferredJoin({ key: orderBy, orderBy: orderSql(orderBy, w), window, columns: TIMINGS_COLUMNS })})`
+    : `(SELECT ${orderBy} AS k, ${TIMINGS_COLUMNS} FROM destinations ORDER BY ${orderSql(orderBy, w)} ${window}) d`;
   const s = deep ? "p" : "d";
   return `SELECT t.total, ${ITEM_COLUMNS}
     FROM (SELECT (SELECT n FROM destination_count) AS total) t

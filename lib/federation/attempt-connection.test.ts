@@ -1,3 +1,5 @@
+// One suite (over ~300 lines on purpose): every outcome of a connection attempt, against one
+// fake fleet started once for all of its tests.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

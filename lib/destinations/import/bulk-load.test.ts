@@ -5,10 +5,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough, Readable } from "node:stream";
 import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
 import { importDestinations } from "./import-destinations";
-import { exportDestinations } from "./export-destinations";
-import { formatRecord } from "./jsonl-record";
+import { exportDestinations } from "../export-destinations";
+import { formatRecord } from "../jsonl-record";
 
 let db: TestDatabase;
 before(async () => {

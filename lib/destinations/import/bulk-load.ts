@@ -14,6 +14,12 @@
 // ACCESS EXCLUSIVE lock: other sessions wait for the table until the import ends (it was
 // empty, so they miss no data; they are delayed). The primary key stays: it catches the same
 // destination in two batches, which the import then upserts as usual.
+//
+// The transaction is opened and committed here by hand, not with lib/db/transaction.ts: it
+// spans the whole import across calls (beginBulkLoad … the importer's batches, each a
+// savepoint … finishBulkLoad), and on failure the importer first waits for the batch still
+// running on this connection and then discards the connection, which rolls everything back.
+// A callback helper would send its ROLLBACK while that batch may be mid-statement.
 import type pg from "pg";
 
 export type BulkLoad = {

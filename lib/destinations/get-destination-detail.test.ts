@@ -1,0 +1,53 @@
+// A destination's detail and attempts against a real PostgreSQL (console-test-db.ts).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AppError } from "../errors";
+import { db, insert, NOW, viewer } from "./console-test-db";
+import { getDestinationDetail } from "./get-destination-detail";
+import { listAttempts } from "./list-attempts";
+
+test("detail and attempts: all fields, newest attempt first; unknown destination is not_found", async () => {
+  await insert([
+    {
+      destination: "d.example",
+      retry_last_ts: NOW - 10n,
+      retry_interval: 600_000n,
+      failure_ts: NOW - 99n,
+      last_attempt_ts: NOW - 10n,
+      last_error_kind: "CERT_EXPIRED",
+      rooms: 2,
+    },
+  ]);
+  await db.pool.query(
+    "UPDATE destinations SET last_error_message = 'certificate has expired', resolved_address = '10.0.0.1:8448', server_software = 'Synapse', server_version = '1.99' WHERE destination = 'd.example'",
+  );
+  for (const [o, reason] of [
+    ["success", null],
+    ["failure", "CERT_EXPIRED"],
+  ]) {
+    await db.pool.query(
+      `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason) VALUES ('d.example', $1, 12, 'schedule', $2, $3, $4)`,
+      [String(NOW), o, reason ? "tls" : "done", reason],
+    );
+  }
+  const d = await getDestinationDetail(db.pool, viewer, "d.example", NOW);
+  assert.equal(d.status.kind, "backing_off");
+  assert.equal(d.roomsCount, 2);
+  assert.equal(d.resolvedAddress, "10.0.0.1:8448");
+  assert.equal(d.serverVersion, "1.99");
+  assert.equal(d.lastErrorKind, "CERT_EXPIRED");
+  const a = await listAttempts(db.pool, viewer, "d.example");
+  assert.deepEqual(
+    a.map((x) => x.outcome),
+    ["failure", "success"],
+  );
+  assert.equal(a[0].stage, "tls");
+  await assert.rejects(
+    getDestinationDetail(db.pool, viewer, "nope"),
+    (e) => e instanceof AppError && e.code === "not_found",
+  );
+  await assert.rejects(
+    getDestinationDetail(db.pool, viewer, "a\0b"),
+    (e) => e instanceof AppError && e.code === "not_found",
+  );
+});
