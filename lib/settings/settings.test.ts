@@ -178,9 +178,10 @@ test("process.env is read in lib/settings only (product code in lib/ and app/)",
       const p = path.join(dir, e.name);
       const rel = path.relative(ROOT, p);
       if (e.isDirectory()) {
-        // Generated code, test support and the settings module itself are not product reads.
+        // Generated code, test support (testing/ folders, *.test.ts, *-test-db.ts) and the
+        // settings module itself are not product reads.
         if (!["lib/generated", "lib/settings"].includes(rel) && e.name !== "testing") walk(p);
-      } else if (/\.(ts|tsx)$/.test(e.name) && !e.name.endsWith(".test.ts")) {
+      } else if (/\.(ts|tsx)$/.test(e.name) && !/(\.test|-test-db)\.ts$/.test(e.name)) {
         const text = fs.readFileSync(p, "utf8");
         if (/process\.env\b/.test(text)) offenders.push(rel);
       }
