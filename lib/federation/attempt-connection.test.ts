@@ -248,8 +248,13 @@ test("invalid server names → neutral INVALID_SERVER_NAME, nothing resolved", a
 
 test("an external cancellation is neutral, not a failure", async () => {
   const controller = new AbortController();
-  setTimeout(() => controller.abort(), 100);
-  const result = await attempt("hang", { signal: controller.signal });
+  // Cancel once the request is with the server (a fixed delay can land in TLS on a busy machine).
+  const hang = fleet.server("hang");
+  const before = hang.requests.count(VERSION_PATH);
+  const poll = setInterval(() => {
+    if (hang.requests.count(VERSION_PATH) > before) controller.abort();
+  }, 10);
+  const result = await attempt("hang", { signal: controller.signal }).finally(() => clearInterval(poll));
   assertResult(result, { outcome: "neutral", stage: "http", reason: "CANCELLED" });
 });
 
