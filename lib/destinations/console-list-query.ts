@@ -70,7 +70,7 @@ export const consoleListQuerySchema = z
         .pipe(z.number().min(1))
         .catch(DEFAULT_LIST_QUERY.page),
     ),
-    // Number() as before: "100", " 100" and "1e2" all mean 100.
+    // Read with Number(): "100", " 100" and "1e2" all mean 100.
     size: firstValue(
       z
         .string()

@@ -7,7 +7,7 @@ import { resetUnavailableReason } from "@/lib/destinations/destination-status";
 import { Cell, DataTable, Row, SortHeader, UnnamedColumn } from "@/app/_components/data-table";
 import { RelativeTime } from "@/app/_components/relative-time";
 import { Dash, Duration, Int, StatusBadge } from "@/app/_components/ui";
-import { ResetButton } from "../reset-button";
+import { ResetButton } from "@/app/(console)/destinations/reset-button";
 
 const COLUMNS: { sort: ConsoleSort; label: string; className?: string }[] = [
   { sort: "destination", label: "Destination" },
