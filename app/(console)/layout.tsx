@@ -4,8 +4,8 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { hasRole } from "@/lib/auth/principal";
-import { optionalPrincipal } from "../_auth/session";
-import { logoutAction } from "../login/actions";
+import { optionalPrincipal } from "@/app/_auth/session";
+import { logoutAction } from "@/app/login/actions";
 
 export const dynamic = "force-dynamic";
 

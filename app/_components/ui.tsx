@@ -92,6 +92,3 @@ export const btnSecondary = `${btn} border-slate-300 bg-white text-slate-800 hov
 export const btnDanger = `${btn} border-rose-700 bg-rose-700 text-white hover:bg-rose-800`;
 export const input =
   "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-sky-600 focus:outline-none focus:ring-2 focus:ring-sky-500/40";
-export const th =
-  "whitespace-nowrap px-2 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
-export const td = "px-2 py-1.5 align-top";

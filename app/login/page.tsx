@@ -1,18 +1,18 @@
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db";
 import { countUsers } from "@/lib/auth/users";
-import { optionalPrincipal } from "../_auth/session";
+import { parseLoginQuery } from "@/lib/auth/login-query";
+import type { SearchParams } from "@/lib/http/page-params";
+import { optionalPrincipal } from "@/app/_auth/session";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in · Federation Console" };
 
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = { searchParams: Promise<SearchParams> };
 
 export default async function LoginPage({ searchParams }: Props) {
-  const sp = await searchParams;
-  const nextRaw = typeof sp.next === "string" ? sp.next : "";
-  const next = nextRaw.startsWith("/") && !nextRaw.startsWith("//") ? nextRaw : "/destinations";
+  const { next, signedOut } = parseLoginQuery(await searchParams);
   if (await optionalPrincipal()) redirect(next);
   const { prisma } = await getDb();
   const firstRun = (await countUsers(prisma)) === 0;
@@ -20,7 +20,7 @@ export default async function LoginPage({ searchParams }: Props) {
     <main className="mx-auto mt-16 max-w-sm px-4">
       <h1 className="text-xl font-semibold">Federation Console</h1>
       <p className="mb-4 text-sm text-slate-600">Sign in with your team account.</p>
-      {sp.signed_out ? (
+      {signedOut ? (
         <p
           role="status"
           className="mb-3 rounded border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"

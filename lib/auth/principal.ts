@@ -1,6 +1,8 @@
 // Who is acting, as every domain function receives it: from an API token, a console
 // session or the command line. Authorization happens inside the domain call.
+import { z } from "zod";
 import { AppError } from "../errors";
+import { parseInput } from "../http/action-input";
 
 export const ROLES = ["viewer", "operator", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,12 +23,12 @@ export function requireRole(p: Principal, needed: Role, action: string): void {
   }
 }
 
-export function parseRole(raw: string): Role {
-  if (!(ROLES as readonly string[]).includes(raw)) {
-    throw new AppError("invalid_param", `Unknown role "${raw}"; use one of ${ROLES.join(", ")}.`);
-  }
-  return raw as Role;
-}
+/** A role by name; anything else is refused with the list of roles (console forms and fedctl). */
+export const roleSchema = z.enum(ROLES, {
+  error: (issue) => `Unknown role "${String(issue.input)}"; use one of ${ROLES.join(", ")}.`,
+});
+
+export const parseRole = (raw: string): Role => parseInput(roleSchema, raw);
 
 /** The command line acts with full rights: whoever runs it controls the database anyway. */
 export const CLI_PRINCIPAL: Principal = { userId: null, email: "fedctl", role: "admin", via: "cli" };

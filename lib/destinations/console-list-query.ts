@@ -6,6 +6,8 @@
 //   dir     asc | desc
 //   page    1-based;  size  25 | 50 | 100 | 200
 // Unknown or malformed values fall back to the defaults (a stale bookmark still opens).
+import { z } from "zod";
+import { firstValue, parseSearchParams, type SearchParams } from "../http/page-params";
 import { STATUS_FILTERS, type StatusFilter } from "./destination-status";
 
 export const CONSOLE_SORTS = [
@@ -43,29 +45,46 @@ export const DEFAULT_LIST_QUERY: ConsoleListQuery = {
   size: DEFAULT_PAGE_SIZE,
 };
 
-type Params = URLSearchParams | Record<string, string | string[] | undefined>;
+/** The search box's text: NULs dropped (PostgreSQL text cannot hold them), cut to MAX_SEARCH_LENGTH. */
+export const searchText = z
+  .string()
+  .transform((s) => s.replace(/\0/g, "").slice(0, MAX_SEARCH_LENGTH))
+  .catch("");
+export const statusFilter = z.enum(STATUS_FILTERS).nullable().catch(null);
 
-function first(p: Params, name: string): string | undefined {
-  if (p instanceof URLSearchParams) return p.get(name) ?? undefined;
-  const v = p[name];
-  return Array.isArray(v) ? v[0] : v;
-}
+/** The list's filter alone: what "reset all failing matching this filter" receives from the page. */
+export const listFilterSchema = z.object({ search: searchText, status: statusFilter });
 
-export function parseConsoleListQuery(p: Params): ConsoleListQuery {
-  const q = { ...DEFAULT_LIST_QUERY };
-  const search = first(p, "q");
-  if (search) q.search = search.replace(/\0/g, "").slice(0, MAX_SEARCH_LENGTH);
-  const status = first(p, "status");
-  if (status && (STATUS_FILTERS as readonly string[]).includes(status)) q.status = status as StatusFilter;
-  const sort = first(p, "sort");
-  if (sort && (CONSOLE_SORTS as readonly string[]).includes(sort)) q.sort = sort as ConsoleSort;
-  const dir = first(p, "dir");
-  if (dir === "asc" || dir === "desc") q.dir = dir;
-  const page = first(p, "page");
-  if (page && /^\d{1,9}$/.test(page) && Number(page) >= 1) q.page = Number(page);
-  const size = first(p, "size");
-  if (size && (PAGE_SIZES as readonly number[]).includes(Number(size))) q.size = Number(size);
-  return q;
+/** The list page's search params; a repeated parameter counts by its first value. */
+export const consoleListQuerySchema = z
+  .object({
+    q: firstValue(searchText),
+    status: firstValue(statusFilter),
+    sort: firstValue(z.enum(CONSOLE_SORTS).catch(DEFAULT_LIST_QUERY.sort)),
+    dir: firstValue(z.enum(["asc", "desc"]).catch(DEFAULT_LIST_QUERY.dir)),
+    page: firstValue(
+      z
+        .string()
+        .regex(/^\d{1,9}$/)
+        .transform(Number)
+        .pipe(z.number().min(1))
+        .catch(DEFAULT_LIST_QUERY.page),
+    ),
+    // Read with Number(): "100", " 100" and "1e2" all mean 100.
+    size: firstValue(
+      z
+        .string()
+        .transform(Number)
+        .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
+        .catch(DEFAULT_LIST_QUERY.size),
+    ),
+  })
+  .transform(
+    (r): ConsoleListQuery => ({ search: r.q, status: r.status, sort: r.sort, dir: r.dir, page: r.page, size: r.size }),
+  );
+
+export function parseConsoleListQuery(p: SearchParams | URLSearchParams): ConsoleListQuery {
+  return parseSearchParams(consoleListQuerySchema, p);
 }
 
 /** The URL query of a list state, defaults left out; `change` overrides fields (page resets to 1 unless given). */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeFailure } from "./describe-error";
+import { describeCurrentFailure, describeFailure } from "./describe-error";
 
 test("stage + reason in plain words", () => {
   assert.deepEqual(describeFailure({ stage: "tls", reason: "CERT_EXPIRED", message: "certificate has expired" }), {
@@ -45,4 +45,27 @@ test("unknown codes are still readable; nothing recorded → null", () => {
   );
   assert.equal(describeFailure({ reason: null, message: null }), null);
   assert.equal(describeFailure({ reason: null, message: "odd" })!.summary, "odd");
+});
+
+test("the current failure: from the latest failed attempt when it is the recorded one", () => {
+  const d = { lastOutcome: "failure", lastErrorKind: "HTTP_5XX", lastErrorMessage: "bad gateway" };
+  const attempts = [
+    { outcome: "neutral", reason: null, message: null },
+    { outcome: "failure", stage: "http", reason: "HTTP_5XX", message: null, httpStatus: 502 },
+  ];
+  assert.equal(describeCurrentFailure(d, attempts)?.summary, "HTTP: the server answered with an error (502)");
+  // The attempt history no longer has it: the recorded kind and message.
+  assert.deepEqual(describeCurrentFailure(d, [{ outcome: "failure", reason: "DNS_TIMEOUT", message: null }]), {
+    summary: "HTTP: the server answered with an error (5xx)",
+    detail: "bad gateway",
+  });
+  assert.equal(
+    describeCurrentFailure({ lastOutcome: "success", lastErrorKind: null, lastErrorMessage: null }, []),
+    null,
+  );
+  assert.equal(
+    describeCurrentFailure({ lastOutcome: "success", lastErrorKind: "CONNECT_REFUSED", lastErrorMessage: null }, [])
+      ?.summary,
+    "Connection: connection refused",
+  );
 });

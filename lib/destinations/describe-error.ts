@@ -85,3 +85,28 @@ export function describeFailure(input: {
       : null;
   return { summary, detail };
 }
+
+type FailureSource = {
+  reason: string | null;
+  message: string | null;
+  stage?: string | null;
+  httpStatus?: number | null;
+};
+
+/**
+ * A destination's current error in words, or null when it records none. The latest failed
+ * attempt says more (its stage and HTTP status) when it is the failure the destination records;
+ * otherwise (history trimmed, or a newer error) the recorded kind and message are described.
+ */
+export function describeCurrentFailure(
+  d: { lastOutcome: string | null; lastErrorKind: string | null; lastErrorMessage: string | null },
+  attemptsNewestFirst: readonly (FailureSource & { outcome: string })[],
+): FailureWords | null {
+  if (d.lastOutcome !== "failure" && !d.lastErrorKind) return null;
+  const lastFailure = attemptsNewestFirst.find((a) => a.outcome === "failure");
+  return describeFailure(
+    lastFailure && lastFailure.reason === d.lastErrorKind
+      ? lastFailure
+      : { reason: d.lastErrorKind, message: d.lastErrorMessage },
+  );
+}

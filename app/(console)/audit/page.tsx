@@ -4,138 +4,97 @@ import { getDb } from "@/lib/db";
 import { listAudit } from "@/lib/audit/list-audit";
 import { auditLabel, describeAudit } from "@/lib/audit/describe-audit";
 import { formatTimestamp } from "@/lib/destinations/humanize";
-import { pagePrincipal } from "../../_auth/session";
-import { PageTitle, btnSecondary, input, td, th } from "../../_components/ui";
+import { auditSearch, parseAuditQuery } from "@/lib/audit/audit-query";
+import type { SearchParams } from "@/lib/http/page-params";
+import { pagePrincipal } from "@/app/_auth/session";
+import { Cell, ColumnHeader, DataTable, Row } from "@/app/_components/data-table";
+import { PageLink, Pager } from "@/app/_components/pager";
+import { FilterField, SearchForm } from "@/app/_components/search-form";
+import { PageTitle, btnSecondary, input } from "@/app/_components/ui";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Audit log · Federation Console" };
 
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-const str = (v: string | string[] | undefined) => (typeof v === "string" ? v : Array.isArray(v) ? (v[0] ?? "") : "");
+type Props = { searchParams: Promise<SearchParams> };
 
 export default async function AuditPage({ searchParams }: Props) {
-  const sp = await searchParams;
-  const actor = str(sp.user).trim();
-  const destination = str(sp.destination).trim();
-  const before = /^\d{1,19}$/.test(str(sp.before)) ? BigInt(str(sp.before)) : undefined;
-  const here = new URLSearchParams({
-    ...(actor ? { user: actor } : {}),
-    ...(destination ? { destination } : {}),
-    ...(before !== undefined ? { before: before.toString() } : {}),
-  }).toString();
-  const me = await pagePrincipal(`/audit${here ? `?${here}` : ""}`);
+  const q = parseAuditQuery(await searchParams);
+  const me = await pagePrincipal(`/audit${auditSearch(q)}`);
   const { pool } = await getDb();
   const page = await listAudit(pool, me, {
-    actor: actor || undefined,
-    destination: destination || undefined,
-    before,
+    actor: q.user || undefined,
+    destination: q.destination || undefined,
+    before: q.before,
     limit: 50,
   });
-  const qs = (extra: Record<string, string>) => {
-    const p = new URLSearchParams({
-      ...(actor ? { user: actor } : {}),
-      ...(destination ? { destination } : {}),
-      ...extra,
-    });
-    const s = p.toString();
-    return s ? `?${s}` : "";
-  };
+  const filtered = q.user !== "" || q.destination !== "";
+  const newest = { ...q, before: undefined };
   return (
     <>
       <PageTitle>Audit log</PageTitle>
-      {/* biome-ignore lint/a11y/useSemanticElements: a form with the search role; <search> is not yet in every browser this console supports */}
-      <form method="get" action="/audit" className="mb-3 flex flex-wrap items-end gap-2" role="search">
-        <label className="flex flex-col text-xs font-medium text-slate-700">
-          User (email, or fedctl)
-          <input name="user" defaultValue={actor} className={`${input} w-56`} />
-        </label>
-        <label className="flex flex-col text-xs font-medium text-slate-700">
-          Destination
-          <input name="destination" defaultValue={destination} className={`${input} w-56`} />
-        </label>
+      <SearchForm action="/audit" className="mb-3">
+        <FilterField label="User (email, or fedctl)">
+          <input name="user" defaultValue={q.user} className={`${input} w-56`} />
+        </FilterField>
+        <FilterField label="Destination">
+          <input name="destination" defaultValue={q.destination} className={`${input} w-56`} />
+        </FilterField>
         <button type="submit" className={btnSecondary}>
           Filter
         </button>
-        {actor || destination ? (
+        {filtered ? (
           <Link href="/audit" className="text-sm text-sky-800 hover:underline">
             Clear
           </Link>
         ) : null}
-      </form>
+      </SearchForm>
       {page.items.length === 0 ? (
-        <p className="text-sm text-slate-600">No audit events{actor || destination ? " match" : " yet"}.</p>
+        <p className="text-sm text-slate-600">No audit events{filtered ? " match" : " yet"}.</p>
       ) : (
-        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-          <table className="w-full text-sm" data-testid="audit">
-            <thead className="border-b border-slate-200 bg-slate-50">
-              <tr>
-                <th scope="col" className={th}>
-                  When (UTC)
-                </th>
-                <th scope="col" className={th}>
-                  Who
-                </th>
-                <th scope="col" className={th}>
-                  Via
-                </th>
-                <th scope="col" className={th}>
-                  Action
-                </th>
-                <th scope="col" className={th}>
-                  Destination
-                </th>
-                <th scope="col" className={th}>
-                  Details
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((a) => (
-                <tr key={a.id.toString()} className="border-b border-slate-100 last:border-0" data-action={a.action}>
-                  <td className={`${td} whitespace-nowrap`}>{formatTimestamp(a.ts.getTime())}</td>
-                  <td className={td}>
-                    <Link href={`/audit${qs({ user: a.actor })}`} className="hover:underline">
-                      {a.actor}
-                    </Link>
-                  </td>
-                  <td className={td}>{a.via}</td>
-                  <td className={td}>{auditLabel(a.action)}</td>
-                  <td className={`${td} break-all font-mono text-xs`}>
-                    {a.destination ? (
-                      <Link
-                        href={`/destinations/${encodeURIComponent(a.destination)}`}
-                        className="text-sky-800 hover:underline"
-                      >
-                        {a.destination}
-                      </Link>
-                    ) : null}
-                  </td>
-                  <td className={`${td} text-xs text-slate-700`}>{describeAudit(a)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="audit"
+          head={
+            <>
+              <ColumnHeader>When (UTC)</ColumnHeader>
+              <ColumnHeader>Who</ColumnHeader>
+              <ColumnHeader>Via</ColumnHeader>
+              <ColumnHeader>Action</ColumnHeader>
+              <ColumnHeader>Destination</ColumnHeader>
+              <ColumnHeader>Details</ColumnHeader>
+            </>
+          }
+        >
+          {page.items.map((a) => (
+            <Row key={a.id.toString()} data-action={a.action}>
+              <Cell className="whitespace-nowrap">{formatTimestamp(a.ts.getTime())}</Cell>
+              <Cell>
+                <Link href={`/audit${auditSearch(newest, { user: a.actor })}`} className="hover:underline">
+                  {a.actor}
+                </Link>
+              </Cell>
+              <Cell>{a.via}</Cell>
+              <Cell>{auditLabel(a.action)}</Cell>
+              <Cell className="break-all font-mono text-xs">
+                {a.destination ? (
+                  <Link
+                    href={`/destinations/${encodeURIComponent(a.destination)}`}
+                    className="text-sky-800 hover:underline"
+                  >
+                    {a.destination}
+                  </Link>
+                ) : null}
+              </Cell>
+              <Cell className="text-xs text-slate-700">{describeAudit(a)}</Cell>
+            </Row>
+          ))}
+        </DataTable>
       )}
-      <nav aria-label="Pages" className="mt-2 flex gap-2 text-sm">
-        {before !== undefined ? (
-          <Link
-            href={`/audit${qs({})}`}
-            className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100"
-          >
-            « Newest
-          </Link>
-        ) : null}
+      <Pager label="Pages">
+        {q.before !== undefined ? <PageLink href={`/audit${auditSearch(newest)}`} label="« Newest" /> : null}
         {page.nextBefore !== null ? (
-          <Link
-            href={`/audit${qs({ before: page.nextBefore.toString() })}`}
-            className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100"
-          >
-            Older ›
-          </Link>
+          <PageLink href={`/audit${auditSearch({ ...q, before: page.nextBefore })}`} label="Older ›" rel="next" />
         ) : null}
-      </nav>
+      </Pager>
     </>
   );
 }

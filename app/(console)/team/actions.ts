@@ -3,22 +3,19 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db";
 import { addUser, removeUser, setUserRole } from "@/lib/auth/users";
-import { parseRole } from "@/lib/auth/principal";
-import { actionPrincipal } from "../../_auth/session";
-import { runAction, type ActionResult } from "../../_auth/action-result";
+import { addUserInput, removeUserInput, setRoleInput } from "@/lib/auth/team-input";
+import { parseInput } from "@/lib/http/action-input";
+import { actionPrincipal } from "@/app/_auth/session";
+import { runAction, type ActionResult } from "@/app/_auth/action-result";
 
 export type TeamState = ActionResult<{ message: string; generatedPassword?: string }> | null;
 
 export async function addUserAction(_prev: TeamState, form: FormData): Promise<TeamState> {
   return runAction(async () => {
     const actor = await actionPrincipal("admin", "add users");
-    const password = String(form.get("password") ?? "");
+    const input = parseInput(addUserInput, form);
     const { prisma } = await getDb();
-    const r = await addUser(prisma, actor, {
-      email: String(form.get("email") ?? ""),
-      role: parseRole(String(form.get("role") ?? "")),
-      password: password || undefined,
-    });
+    const r = await addUser(prisma, actor, input);
     revalidatePath("/team");
     return { message: `Added ${r.user.email} as ${r.user.role}.`, generatedPassword: r.generatedPassword };
   });
@@ -27,13 +24,9 @@ export async function addUserAction(_prev: TeamState, form: FormData): Promise<T
 export async function setRoleAction(_prev: TeamState, form: FormData): Promise<TeamState> {
   return runAction(async () => {
     const actor = await actionPrincipal("admin", "change roles");
+    const { email, role } = parseInput(setRoleInput, form);
     const { prisma } = await getDb();
-    const u = await setUserRole(
-      prisma,
-      actor,
-      String(form.get("email") ?? ""),
-      parseRole(String(form.get("role") ?? "")),
-    );
+    const u = await setUserRole(prisma, actor, email, role);
     revalidatePath("/team");
     return { message: `${u.email} is now ${u.role}.` };
   });
@@ -42,7 +35,7 @@ export async function setRoleAction(_prev: TeamState, form: FormData): Promise<T
 export async function removeUserAction(_prev: TeamState, form: FormData): Promise<TeamState> {
   return runAction(async () => {
     const actor = await actionPrincipal("admin", "remove users");
-    const email = String(form.get("email") ?? "");
+    const { email } = parseInput(removeUserInput, form);
     const { prisma } = await getDb();
     await removeUser(prisma, actor, email);
     revalidatePath("/team");

@@ -2,8 +2,9 @@ import { getDb } from "@/lib/db";
 import { hasRole } from "@/lib/auth/principal";
 import { listUsers } from "@/lib/auth/users";
 import { formatTimestamp } from "@/lib/destinations/humanize";
-import { pagePrincipal } from "../../_auth/session";
-import { Notice, PageTitle, td, th } from "../../_components/ui";
+import { pagePrincipal } from "@/app/_auth/session";
+import { Cell, ColumnHeader, DataTable, Row, UnnamedColumn } from "@/app/_components/data-table";
+import { Notice, PageTitle } from "@/app/_components/ui";
 import { AddUserForm, RemoveForm, RoleForm } from "./team-forms";
 
 export const dynamic = "force-dynamic";
@@ -32,43 +33,33 @@ export default async function TeamPage() {
         <h2 className="mb-2 text-sm font-semibold">Add a member</h2>
         <AddUserForm />
       </section>
-      <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-        <table className="w-full text-sm" data-testid="team">
-          <thead className="border-b border-slate-200 bg-slate-50">
-            <tr>
-              <th scope="col" className={th}>
-                Email
-              </th>
-              <th scope="col" className={th}>
-                Role
-              </th>
-              <th scope="col" className={th}>
-                Added
-              </th>
-              <th scope="col" className={th}>
-                <span className="sr-only">Remove</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.id} className="border-b border-slate-100 last:border-0" data-email={u.email}>
-                <td className={td}>
-                  {u.email}
-                  {u.id === me.userId ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
-                </td>
-                <td className={td}>
-                  <RoleForm email={u.email} role={u.role} />
-                </td>
-                <td className={`${td} whitespace-nowrap`}>{formatTimestamp(u.createdAt.getTime())}</td>
-                <td className={td}>
-                  <RemoveForm email={u.email} isSelf={u.id === me.userId} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="team"
+        head={
+          <>
+            <ColumnHeader>Email</ColumnHeader>
+            <ColumnHeader>Role</ColumnHeader>
+            <ColumnHeader>Added</ColumnHeader>
+            <UnnamedColumn name="Remove" />
+          </>
+        }
+      >
+        {users.map((u) => (
+          <Row key={u.id} data-email={u.email}>
+            <Cell>
+              {u.email}
+              {u.id === me.userId ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
+            </Cell>
+            <Cell>
+              <RoleForm email={u.email} role={u.role} />
+            </Cell>
+            <Cell className="whitespace-nowrap">{formatTimestamp(u.createdAt.getTime())}</Cell>
+            <Cell>
+              <RemoveForm email={u.email} isSelf={u.id === me.userId} />
+            </Cell>
+          </Row>
+        ))}
+      </DataTable>
     </>
   );
 }

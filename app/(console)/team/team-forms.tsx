@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { addUserAction, removeUserAction, setRoleAction, type TeamState } from "./actions";
-import { CopyButton } from "../../_components/copy-button";
+import { CopyButton } from "@/app/_components/copy-button";
 
 const ROLES = ["viewer", "operator", "admin"] as const;
 const inputCls =

@@ -2,9 +2,10 @@ import { getDb } from "@/lib/db";
 import { hasRole } from "@/lib/auth/principal";
 import { listTokens, type TokenRow } from "@/lib/auth/tokens";
 import { formatTimestamp } from "@/lib/destinations/humanize";
-import { pagePrincipal } from "../../_auth/session";
-import { RelativeTime } from "../../_components/relative-time";
-import { PageTitle, td, th } from "../../_components/ui";
+import { pagePrincipal } from "@/app/_auth/session";
+import { Cell, ColumnHeader, DataTable, Row, UnnamedColumn } from "@/app/_components/data-table";
+import { RelativeTime } from "@/app/_components/relative-time";
+import { PageTitle } from "@/app/_components/ui";
 import { CreateTokenForm, RevokeForm } from "./token-forms";
 
 export const dynamic = "force-dynamic";
@@ -23,64 +24,44 @@ function TokenTable({
 }) {
   if (rows.length === 0) return <p className="text-sm text-slate-600">No tokens.</p>;
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full text-sm" data-testid={testId}>
-        <thead className="border-b border-slate-200 bg-slate-50">
-          <tr>
-            <th scope="col" className={th}>
-              Name
-            </th>
-            <th scope="col" className={th}>
-              Token
-            </th>
-            {showOwner ? (
-              <th scope="col" className={th}>
-                Owner
-              </th>
-            ) : null}
-            <th scope="col" className={th}>
-              Created
-            </th>
-            <th scope="col" className={th}>
-              Last used
-            </th>
-            <th scope="col" className={th}>
-              State
-            </th>
-            <th scope="col" className={th}>
-              <span className="sr-only">Revoke</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((t) => (
-            <tr key={t.id} className="border-b border-slate-100 last:border-0" data-token-name={t.name}>
-              <td className={td}>{t.name}</td>
-              <td className={`${td} font-mono text-xs`}>{t.prefix}…</td>
-              {showOwner ? <td className={td}>{t.ownerEmail}</td> : null}
-              <td className={`${td} whitespace-nowrap`}>{formatTimestamp(t.createdAt.getTime())}</td>
-              <td className={`${td} whitespace-nowrap`}>
-                {t.lastUsedAt ? (
-                  <RelativeTime ms={String(t.lastUsedAt.getTime())} serverNow={serverNow} />
-                ) : (
-                  <span className="text-slate-500">never</span>
-                )}
-              </td>
-              <td className={td}>
-                {t.revokedAt ? (
-                  <span className="text-rose-800">✕ Revoked {formatTimestamp(t.revokedAt.getTime())}</span>
-                ) : (
-                  <span className="text-emerald-800">✓ Active</span>
-                )}
-              </td>
-              <td className={td}>
-                {t.revokedAt ? null : <RevokeForm id={t.id} label={`token “${t.name}” (${t.prefix}…)`} />}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId={testId}
+      head={
+        <>
+          <ColumnHeader>Name</ColumnHeader>
+          <ColumnHeader>Token</ColumnHeader>
+          {showOwner ? <ColumnHeader>Owner</ColumnHeader> : null}
+          <ColumnHeader>Created</ColumnHeader>
+          <ColumnHeader>Last used</ColumnHeader>
+          <ColumnHeader>State</ColumnHeader>
+          <UnnamedColumn name="Revoke" />
+        </>
+      }
+    >
+      {rows.map((t) => (
+        <Row key={t.id} data-token-name={t.name}>
+          <Cell>{t.name}</Cell>
+          <Cell className="font-mono text-xs">{t.prefix}…</Cell>
+          {showOwner ? <Cell>{t.ownerEmail}</Cell> : null}
+          <Cell className="whitespace-nowrap">{formatTimestamp(t.createdAt.getTime())}</Cell>
+          <Cell className="whitespace-nowrap">
+            {t.lastUsedAt ? (
+              <RelativeTime ms={String(t.lastUsedAt.getTime())} serverNow={serverNow} />
+            ) : (
+              <span className="text-slate-500">never</span>
+            )}
+          </Cell>
+          <Cell>
+            {t.revokedAt ? (
+              <span className="text-rose-800">✕ Revoked {formatTimestamp(t.revokedAt.getTime())}</span>
+            ) : (
+              <span className="text-emerald-800">✓ Active</span>
+            )}
+          </Cell>
+          <Cell>{t.revokedAt ? null : <RevokeForm id={t.id} label={`token “${t.name}” (${t.prefix}…)`} />}</Cell>
+        </Row>
+      ))}
+    </DataTable>
   );
 }
 

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { createTokenAction, revokeTokenAction, type CreateTokenState, type RevokeState } from "./actions";
-import { CopyButton } from "../../_components/copy-button";
+import { CopyButton } from "@/app/_components/copy-button";
 
 export function CreateTokenForm() {
   const [state, action, pending] = useActionState<CreateTokenState, FormData>(createTokenAction, null);

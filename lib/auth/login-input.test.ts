@@ -1,0 +1,38 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseInput } from "../http/action-input";
+import { credentialsGiven, loginInputSchema } from "./login-input";
+import { parseLoginQuery, safeNextPath } from "./login-query";
+
+const form = (fields: Record<string, string>) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  return f;
+};
+
+test("sign-in form: fields as typed; both are needed", () => {
+  const i = parseInput(loginInputSchema, form({ email: " a@x.test ", password: "pw", next: "/audit?user=x" }));
+  assert.deepEqual(i, { email: " a@x.test ", password: "pw", next: "/audit?user=x" });
+  assert.equal(credentialsGiven(i), true);
+  assert.equal(credentialsGiven(parseInput(loginInputSchema, form({ email: "  ", password: "pw" }))), false);
+  assert.equal(credentialsGiven(parseInput(loginInputSchema, form({ email: "a@x.test" }))), false);
+});
+
+test("the return path: same-site only, else the destinations list", () => {
+  for (const bad of ["//evil.example", "/\\evil.example", "https://evil.example", "destinations", ""])
+    assert.equal(safeNextPath(bad), "/destinations", bad);
+  assert.equal(safeNextPath("/tokens"), "/tokens");
+  assert.equal(parseInput(loginInputSchema, form({ email: "a", password: "b", next: "//x" })).next, "/destinations");
+  assert.equal(parseInput(loginInputSchema, form({ email: "a", password: "b" })).next, "/destinations");
+});
+
+test("sign-in page: next and signed_out", () => {
+  assert.deepEqual(parseLoginQuery(new URLSearchParams("")), { next: "/destinations", signedOut: false });
+  assert.deepEqual(parseLoginQuery(new URLSearchParams("next=%2Ftokens&signed_out=1")), {
+    next: "/tokens",
+    signedOut: true,
+  });
+  assert.equal(parseLoginQuery(new URLSearchParams("signed_out=")).signedOut, false);
+  assert.equal(parseLoginQuery(new URLSearchParams("next=%2F%5Cevil.example")).next, "/destinations");
+  assert.equal(parseLoginQuery({ next: ["/a", "/b"] }).next, "/destinations"); // a single value only, as before
+});
