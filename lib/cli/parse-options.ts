@@ -111,7 +111,7 @@ function explain(argv: readonly string[], options: OptionSpecs, error: unknown):
   });
   for (const t of tokens) {
     if (t.kind !== "option") continue;
-    const spec = options[t.name];
+    const spec = Object.hasOwn(options, t.name) ? options[t.name] : undefined;
     if (!spec) return `unknown option ${t.rawName} (valid: ${validOptionList(options)})`;
     if (spec.type === "boolean" && t.value !== undefined) return `${t.rawName} takes no value`;
     if (spec.type === "string" && t.value === undefined) return `${t.rawName} needs a value`;
