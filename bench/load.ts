@@ -13,14 +13,22 @@ import { fedctl, startServer } from "../e2e/support/server";
 import { buildIfNeeded } from "../scripts/build-if-needed";
 import { loadSettings } from "../lib/settings/settings";
 import { replaceSection } from "./support/markdown";
+import { integerArg, scriptArgs } from "../lib/cli/script-args";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const RATE = arg("rate", 200);
-const SECONDS = Math.min(arg("seconds", 30), 60);
-const N = arg("n", 10_000);
+const ARGS = scriptArgs({
+  name: "npm run bench:load",
+  usage: "[-- options]",
+  description: "A bounded open-loop load of mixed API traffic against two web instances on one PostgreSQL.",
+  options: {
+    rate: { type: "string", value: "R", default: "200", description: "requests offered per second" },
+    seconds: { type: "string", value: "T", default: "30", description: "duration (at most 60)" },
+    n: { type: "string", value: "N", default: "10000", description: "destinations" },
+    "no-write": { type: "boolean", description: "print only, leave docs/benchmarks.md alone" },
+  },
+}).values;
+const RATE = integerArg("--rate", ARGS.rate);
+const SECONDS = Math.min(integerArg("--seconds", ARGS.seconds), 60);
+const N = integerArg("--n", ARGS.n);
 const ORDERS = ["destination", "retry_last_ts", "retry_interval", "failure_ts", "last_successful_stream_ordering"];
 
 const pct = (xs: number[], p: number) =>
@@ -136,7 +144,7 @@ async function main() {
     `${total} requests offered at ${RATE}/s over ${SECONDS} s to 2 web instances (${N} destinations): ` +
     `throughput ${(samples.length / wall).toFixed(0)} req/s, errors ${errors}${errorExamples.length ? ` (${errorExamples.join("; ")})` : ""}`;
   console.log(`\n${rows.join("\n")}\n\n${summary}`);
-  if (!process.argv.includes("--no-write")) {
+  if (!ARGS["no-write"]) {
     const l1 = os.loadavg();
     const body = [
       `Run on ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC: \`npm run bench:load -- --rate ${RATE} --seconds ${SECONDS} --n ${N}\`.`,

@@ -1,23 +1,6 @@
 // npm run bench [-- options]: the HTTP API at N destinations, side by side with Synapse's own
 // list query, in one run; then the scheduler bench; results into docs/benchmarks.md.
-//
-//   --n N                 destinations (default 1,000,000)
-//   --samples S           recorded requests per call and server (default 50), after
-//   --warmup W            unrecorded warm-up requests (default 10)
-//   --synapse-warmup W    unrecorded warm-up requests of Synapse's query (default 2)
-//   --synapse-deep-samples S  samples of Synapse's query at from=N/2 and N−100 (default 10:
-//                         each takes about a second at 1M; 50 adds ~15 minutes)
-//   --seconds T           throughput run per server, 16 connections (default 10)
-//   --pg URL              PostgreSQL server to create the bench database on
-//                         (default $BENCH_PG_SERVER_URL or postgresql://postgres@127.0.0.1:5432/postgres)
-//   --embedded            use an embedded PostgreSQL in a temporary folder instead
-//   --db NAME             reuse a database kept by an earlier --keep-db run (skips data and import)
-//   --keep-db             keep the bench database (prints its name)
-//   --no-scheduler        skip the scheduler bench
-//   --scheduler-n N       due destinations of the scheduler bench (default 10,000); its tick-cost
-//                         table uses N destinations (100 due)
-//   --out FILE            markdown file to update (default docs/benchmarks.md); --no-write: print only
-//   --skip-cases          throughput, RSS and plans only (a quick look; the report is incomplete)
+// Options: `npm run bench -- --help` (declared in ARGS below).
 //
 // What runs: a fresh database (fc_bench_<random>, dropped at the end); N destinations from
 // scripts/gen-destinations.ts (deterministic; 30 % of the hostK.example.org names moved to
@@ -42,24 +25,72 @@ import { CLI_PRINCIPAL } from "../lib/auth/principal";
 import { SORT_COLUMNS, type SortColumn } from "../lib/destinations/types";
 import { measure, stats, throughput, type Call, type Measured, type Target, type Throughput } from "./support/load";
 import { replaceSection } from "./support/markdown";
+import { integerArg, scriptArgs } from "../lib/cli/script-args";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const argv = process.argv.slice(2);
-const has = (f: string) => argv.includes(f);
-const opt = (f: string, d: string) => {
-  const i = argv.indexOf(f);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : d;
-};
-const N = Number(opt("--n", "1000000"));
-const SAMPLES = Number(opt("--samples", "50"));
-const WARMUP = Number(opt("--warmup", "10"));
-const SYN_WARMUP = Number(opt("--synapse-warmup", "2"));
-const SYN_DEEP_SAMPLES = Number(opt("--synapse-deep-samples", "10"));
-const SECONDS = Number(opt("--seconds", "10"));
+const ARGS = scriptArgs(
+  {
+    name: "npm run bench",
+    usage: "[-- options]",
+    description:
+      "The HTTP API at N destinations next to Synapse's own list query, then the scheduler bench;\n" +
+      "results into docs/benchmarks.md (its other sections are kept).",
+    options: {
+      n: { type: "string", value: "N", default: "1000000", description: "destinations" },
+      samples: { type: "string", value: "S", default: "50", description: "recorded requests per call and server" },
+      warmup: { type: "string", value: "W", default: "10", description: "unrecorded warm-up requests" },
+      "synapse-warmup": {
+        type: "string",
+        value: "W",
+        default: "2",
+        description: "unrecorded warm-up requests of Synapse's query",
+      },
+      "synapse-deep-samples": {
+        type: "string",
+        value: "S",
+        default: "10",
+        description: "samples of Synapse's query at from=N/2 and N-100 (each about a second at 1M; 50 adds ~15 min)",
+      },
+      seconds: { type: "string", value: "T", default: "10", description: "throughput run per server, 16 connections" },
+      pg: {
+        type: "string",
+        value: "URL",
+        default: process.env.BENCH_PG_SERVER_URL || "postgresql://postgres@127.0.0.1:5432/postgres",
+        description: "PostgreSQL server to create the bench database on ($BENCH_PG_SERVER_URL)",
+      },
+      embedded: { type: "boolean", description: "use an embedded PostgreSQL in a temporary folder instead" },
+      db: {
+        type: "string",
+        value: "NAME",
+        description: "reuse a database kept by an earlier --keep-db run (skips data and import)",
+      },
+      "keep-db": { type: "boolean", description: "keep the bench database (prints its name)" },
+      "no-scheduler": { type: "boolean", description: "skip the scheduler bench" },
+      "scheduler-n": {
+        type: "string",
+        value: "N",
+        default: "10000",
+        description: "due destinations of the scheduler bench (its tick-cost table uses N destinations, 100 due)",
+      },
+      out: { type: "string", value: "FILE", default: "docs/benchmarks.md", description: "markdown file to update" },
+      "no-write": { type: "boolean", description: "print only, write no file" },
+      "skip-cases": { type: "boolean", description: "throughput, RSS and plans only (a quick look; no report)" },
+    },
+  },
+  argv,
+).values;
+const N = integerArg("--n", ARGS.n);
+const SAMPLES = integerArg("--samples", ARGS.samples);
+const WARMUP = integerArg("--warmup", ARGS.warmup);
+const SYN_WARMUP = integerArg("--synapse-warmup", ARGS["synapse-warmup"]);
+const SYN_DEEP_SAMPLES = integerArg("--synapse-deep-samples", ARGS["synapse-deep-samples"]);
+const SECONDS = integerArg("--seconds", ARGS.seconds);
+const SCHEDULER_N = integerArg("--scheduler-n", ARGS["scheduler-n"]);
 const CONNECTIONS = 16;
-const OUT = has("--no-write") ? "" : path.resolve(ROOT, opt("--out", "docs/benchmarks.md"));
-const SERVER_URL = opt("--pg", process.env.BENCH_PG_SERVER_URL || "postgresql://postgres@127.0.0.1:5432/postgres");
-if (!Number.isInteger(N) || N < 1000) throw new Error("--n must be an integer >= 1000");
+const OUT = ARGS["no-write"] ? "" : path.resolve(ROOT, ARGS.out);
+const SERVER_URL = ARGS.pg;
+if (N < 1000) throw new Error("--n must be an integer >= 1000");
 
 const log = (m: string) => console.log(`[bench] ${m}`);
 const secs = (t0: number) => (performance.now() - t0) / 1000;
@@ -71,7 +102,7 @@ const fmtN = (x: number) => x.toLocaleString("en");
 type Db = { url: string; name: string; drop: () => Promise<void>; describe: string };
 
 async function createDatabase(): Promise<Db> {
-  if (has("--embedded")) {
+  if (ARGS.embedded) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-bench-pg-"));
     fs.chmodSync(dir, 0o755);
     const h = await ensureEmbeddedPostgres(dir);
@@ -85,7 +116,7 @@ async function createDatabase(): Promise<Db> {
       },
     };
   }
-  const reuse = opt("--db", "");
+  const reuse = ARGS.db;
   const name = reuse || `fc_bench_${crypto.randomBytes(4).toString("hex")}`;
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
   if (!reuse) {
@@ -298,7 +329,7 @@ async function main() {
       .join(", ");
 
     // 1. data, through the real import path
-    const reused = !!opt("--db", "");
+    const reused = !!ARGS.db;
     if (!reused) {
       const file = path.join(work, "destinations.jsonl");
       let t = performance.now();
@@ -471,7 +502,7 @@ async function main() {
 
     const rows: Row[] = [];
     const tCases = performance.now();
-    for (const c of has("--skip-cases") ? [] : cases) {
+    for (const c of ARGS["skip-cases"] ? [] : cases) {
       const isReset200 = c.label.endsWith("200");
       const deep = c.group.startsWith("list") && c.group !== "list from=0";
       // Ours, the floor and Synapse's query take turns request by request, so that load from
@@ -546,7 +577,7 @@ async function main() {
     }
     const rss = peakRssMb(server.proc.pid!);
     const bareRss = peakRssMb(bare.pid);
-    if (has("--skip-cases")) {
+    if (ARGS["skip-cases"]) {
       log(`server peak RSS ${Math.round(rss)} MB; --skip-cases: no report`);
       return;
     }
@@ -691,7 +722,7 @@ async function main() {
 
     // 7. the scheduler bench (its own databases)
     let schedSection = "";
-    if (!has("--no-scheduler")) {
+    if (!ARGS["no-scheduler"]) {
       const schedOut = path.join(work, "scheduler.md");
       const r = spawnSync(
         process.execPath,
@@ -699,7 +730,7 @@ async function main() {
           "--import",
           "tsx",
           path.join(ROOT, "bench", "scheduler.ts"),
-          opt("--scheduler-n", "10000"),
+          String(SCHEDULER_N),
           "--tick-n",
           String(N),
           "--out",
@@ -734,7 +765,7 @@ async function main() {
     await bare?.stop().catch(() => {});
     await pool.end().catch(() => {});
     fs.rmSync(work, { recursive: true, force: true });
-    if (has("--keep-db") || opt("--db", "")) log(`kept ${db.describe}`);
+    if (ARGS["keep-db"] || ARGS.db) log(`kept ${db.describe}`);
     else await db.drop().catch((e) => log(`could not drop ${db.name}: ${(e as Error).message}`));
   }
 }

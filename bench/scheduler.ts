@@ -18,18 +18,25 @@ import { resetConnection } from "../lib/destinations/reset-connection";
 import { CLI_PRINCIPAL } from "../lib/auth/principal";
 import { measureTickCost, type TickCost } from "./support/tick-cost";
 import { loadSettings } from "../lib/settings/settings";
+import { integerArg, scriptArgs } from "../lib/cli/script-args";
 
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(name);
-const option = (name: string, fallback: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-};
-const positional = argv.find((a, i) => /^\d+$/.test(a) && !(i > 0 && argv[i - 1].startsWith("--")));
-const N = Number(positional ?? option("--n", "10000"));
-const TICK_N = Number(option("--tick-n", "1000000"));
-const TICK_DUE = Number(option("--tick-due", "100"));
-const OUT = option("--out", "");
+const ARGS = scriptArgs({
+  name: "npm run bench:scheduler",
+  usage: "[-- N] [options]",
+  description: "The retry scheduler against N due destinations on a fake fleet (default 10,000), then the tick cost.",
+  positionals: ["N"],
+  options: {
+    n: { type: "string", value: "N", default: "10000", description: "due destinations (or N as the first argument)" },
+    "tick-n": { type: "string", value: "N", default: "1000000", description: "destinations of the tick-cost table" },
+    "tick-due": { type: "string", value: "D", default: "100", description: "of which due" },
+    "no-tick": { type: "boolean", description: "skip the tick cost" },
+    out: { type: "string", value: "FILE", description: "write the markdown section to FILE" },
+  },
+});
+const N = integerArg("N", ARGS.positionals[0] ?? ARGS.values.n);
+const TICK_N = integerArg("--tick-n", ARGS.values["tick-n"]);
+const TICK_DUE = integerArg("--tick-due", ARGS.values["tick-due"]);
+const OUT = ARGS.values.out ?? "";
 const root = path.resolve(import.meta.dirname, "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -148,7 +155,7 @@ async function main() {
   fs.rmSync(dir, { recursive: true, force: true });
 
   let tick: TickCost | undefined;
-  if (!flag("--no-tick")) {
+  if (!ARGS.values["no-tick"]) {
     console.log(`\ntick cost: ${TICK_N} destinations, ${TICK_DUE} due…`);
     tick = await measureTickCost(TICK_N, TICK_DUE);
   }

@@ -1,8 +1,12 @@
 // fedctl destinations import/export against the running server's database: what is imported
 // is what the API serves (exact 64-bit integers), bad lines are reported by number and
-// change nothing, and export round-trips.
+// change nothing, and export round-trips. Argument mistakes (an unknown option on any command)
+// exit 2 before a database is opened; --help works on every command.
+import net from "node:net";
 import { test, expect, seed, call, FED, testEnv, db } from "./support/fixtures";
 import { fedctl } from "./support/server";
+import { usageLine } from "../lib/cli/command-table";
+import { COMMANDS } from "../lib/cli/commands/all-commands";
 
 const lines = [
   '{"destination":"big.example","retry_last_ts":9223372036854775807,"retry_interval":600000,"failure_ts":9007199254740993,"last_successful_stream_ordering":42,"rooms":[{"room_id":"!b:x","stream_ordering":2},{"room_id":"!a:x","stream_ordering":9007199254740993}]}',
@@ -62,3 +66,49 @@ test("importing a missing file is a clear error that changes nothing", async () 
   expect(r.stderr).toContain("No such file: /nonexistent/file.jsonl");
   expect((await db().query("SELECT count(*)::int AS n FROM destinations")).rows[0].n).toBe(1);
 });
+
+/** A loopback port nothing listens on: a fedctl that tried to open its database there would fail differently. */
+async function closedPortDatabaseUrl(): Promise<string> {
+  const server = net.createServer().listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return `postgresql://fedctl:unused@127.0.0.1:${port}/nothing`;
+}
+
+test("import with the --onlne typo exits 2 naming it and --online, and imports nothing", async () => {
+  await seed([{ destination: "keep.example" }]);
+  const auditBefore = (await db().query("SELECT count(*)::int AS n FROM audit_events")).rows[0].n;
+  const r = await fedctl(["destinations", "import", "-", "--onlne"], testEnv(), lines.join("\n") + "\n");
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("fedctl destinations import: unknown option --onlne (valid: --online, --help)");
+  expect(r.stderr).toContain("usage: fedctl destinations import FILE|- [--online]");
+  expect(r.stdout).toBe("");
+  const names = (await db().query("SELECT destination FROM destinations")).rows.map((x) => x.destination);
+  expect(names).toEqual(["keep.example"]);
+  expect((await db().query("SELECT count(*)::int AS n FROM audit_events")).rows[0].n).toBe(auditBefore);
+
+  // The same with a file name and no database to reach: the argument error comes first.
+  const env = { ...testEnv(), DATABASE_URL: await closedPortDatabaseUrl() };
+  const offline = await fedctl(["destinations", "import", "dump.jsonl", "--onlne"], env);
+  expect(offline.code).toBe(2);
+  expect(offline.stderr).toMatch(/^fedctl destinations import: unknown option --onlne \(valid: --online, --help\)\n/);
+});
+
+for (const c of COMMANDS) {
+  test(`fedctl ${c.name}: an unknown option exits 2 before any database is opened; --help exits 0`, async () => {
+    const env = { ...testEnv(), DATABASE_URL: await closedPortDatabaseUrl() };
+    const words = c.name.split(" ");
+    const positionals = Object.keys(c.positionals).map((k) => `${k}-value`);
+    const [bogus, help] = await Promise.all([
+      fedctl([...words, ...positionals, "--bogus"], env),
+      fedctl([...words, "--help"], env),
+    ]);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(new RegExp(`^fedctl ${c.name}: unknown option --bogus \\(valid: [^)]*--help\\)\n`));
+    expect(bogus.stdout).toBe("");
+    expect(help.code).toBe(0);
+    expect(help.stdout.startsWith(`usage: fedctl ${usageLine(c)}\n`)).toBe(true);
+    expect(help.stderr).toBe("");
+  });
+}

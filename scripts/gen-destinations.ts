@@ -11,13 +11,16 @@
 // Import then export gives back exactly `LC_ALL=C sort` of this output.
 import { formatRecord } from "../lib/destinations/jsonl-record";
 import type { RoomRow } from "../lib/destinations/types";
+import { integerArg, scriptArgs } from "../lib/cli/script-args";
 
-const arg = process.argv[2];
-if (arg !== undefined && !/^\d+$/.test(arg)) {
-  console.error("usage: gen-destinations.ts [N]");
-  process.exit(2);
-}
-const N = arg === undefined ? 1_000_000 : Number(arg);
+const ARGS = scriptArgs({
+  name: "npx tsx scripts/gen-destinations.ts",
+  usage: "[N=1000000]",
+  description: "N deterministic destinations as JSON Lines on standard output, for fedctl destinations import.",
+  positionals: ["N"],
+  options: {},
+});
+const N = ARGS.positionals[0] === undefined ? 1_000_000 : integerArg("N", ARGS.positionals[0]);
 
 // splitmix32-style PRNG with a fixed seed.
 let state = 0x5eed1234;

@@ -1,0 +1,9 @@
+// Every fedctl command, in the order the overview lists them. A command added here is parsed,
+// documented by --help and covered by the unknown-option and --help tests without more code.
+import type { Command } from "../command-table";
+import { destinationCommands } from "./destinations";
+import { migrateCommand } from "./migrate";
+import { tokenCommands } from "./tokens";
+import { userCommands } from "./users";
+
+export const COMMANDS: readonly Command[] = [...userCommands, ...tokenCommands, ...destinationCommands, migrateCommand];
