@@ -8,7 +8,7 @@ import { getDb, closeDb } from "../lib/db";
 import { ownShutdownSignals } from "../lib/db/embedded";
 import { ensureFirstAdmin } from "../lib/first-admin";
 import { buildIfNeeded } from "./build-if-needed";
-import { handleApiRequest } from "../lib/http/api-router";
+import { handleApiRequest, isApiPath } from "../lib/http/api-router";
 import { healthResponse } from "../lib/health";
 import { serveFetchHandler } from "../lib/http/node-adapter";
 import { forwardedForFromSocket } from "../lib/http/client-address";
@@ -43,15 +43,11 @@ async function main() {
     // The API is answered by lib/ directly (same code as the Next route handlers in app/,
     // without Next's routing cost); everything else is the Next console.
     const path = req.url ?? "/";
-    const direct =
-      path.startsWith("/_synapse/") ||
-      path === "/_synapse" ||
-      path.startsWith("/_matrix/") ||
-      path.startsWith("/.well-known/matrix/")
-        ? handleApiRequest
-        : path === "/health" || path.startsWith("/health?")
-          ? healthResponse
-          : undefined;
+    const direct = isApiPath(path)
+      ? handleApiRequest
+      : path === "/health" || path.startsWith("/health?")
+        ? healthResponse
+        : undefined;
     const work = direct ? serveFetchHandler(direct, req, res) : handle(req, res);
     work.catch((e: unknown) => {
       console.error(e);

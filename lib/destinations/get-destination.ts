@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Principal } from "../auth/principal";
+import { type Principal, requireRole } from "../auth/principal";
 import { AppError } from "../errors";
 import { TIMINGS_COLUMNS, toTimings, type TimingsSqlRow } from "./rows";
 import type { DestinationTimings } from "./types";
@@ -11,9 +11,10 @@ export function assertStorableName(destination: string): void {
 
 export async function getDestination(
   pool: pg.Pool,
-  _actor: Principal,
+  actor: Principal,
   destination: string,
 ): Promise<DestinationTimings> {
+  requireRole(actor, "viewer", "read destinations");
   assertStorableName(destination);
   const r = await pool.query<TimingsSqlRow>(`SELECT ${TIMINGS_COLUMNS} FROM destinations WHERE destination = $1`, [
     destination,

@@ -1,6 +1,6 @@
 // GET /destinations/<d>/rooms: the rooms we share with a destination, by room_id.
 import type pg from "pg";
-import type { Principal } from "../auth/principal";
+import { type Principal, requireRole } from "../auth/principal";
 import type { Direction } from "../http/params";
 import { nextToken } from "./paging";
 import type { Page, RoomRow } from "./types";
@@ -10,10 +10,11 @@ export type ListRoomsQuery = { from: bigint; limit: bigint; dir: Direction };
 /** The caller has checked that the destination exists (Synapse checks before parameters). */
 export async function listDestinationRooms(
   pool: pg.Pool,
-  _actor: Principal,
+  actor: Principal,
   destination: string,
   q: ListRoomsQuery,
 ): Promise<Page<RoomRow>> {
+  requireRole(actor, "viewer", "read destinations");
   const [rows, count] = await Promise.all([
     pool.query<{ room_id: string; stream_ordering: string }>(
       `SELECT room_id, stream_ordering FROM destination_rooms WHERE destination = $1

@@ -15,7 +15,7 @@
 // - Filtered (`destination=`): case-insensitive substring through the trigram index, for the
 //   count and the page (Synapse's count of the filtered set, over matching rows only).
 import type pg from "pg";
-import type { Principal } from "../auth/principal";
+import { type Principal, requireRole } from "../auth/principal";
 import type { Direction } from "../http/params";
 import { DEFERRED_MIN_OFFSET, deferredJoin } from "./deferred-join";
 import { containsPattern, nextToken } from "./paging";
@@ -66,9 +66,10 @@ type PageSqlRow = { total: string | null } & { [K in keyof TimingsSqlRow]: Timin
 
 export async function listDestinations(
   pool: pg.Pool,
-  _actor: Principal,
+  actor: Principal,
   q: ListDestinationsQuery,
 ): Promise<Page<DestinationTimings>> {
+  requireRole(actor, "viewer", "read destinations");
   // No stored name contains NUL (PostgreSQL text cannot hold it).
   if (q.search?.includes("\0")) return { items: [], total: 0n, nextToken: null };
   if (q.search) return listFiltered(pool, q);

@@ -1,3 +1,4 @@
+// One list on purpose (over ~300 lines): every setting of the product in one place.
 // Every setting of the product, declared once: its environment variable, default, accepted
 // form and the meaning README's settings table shows (the table is generated from this list:
 // `npm run settings:table`; a unit test fails when README and this list disagree). Adding a
