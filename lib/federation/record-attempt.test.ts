@@ -163,3 +163,65 @@ test("a destination forgotten during the attempt is not brought back", async () 
   assert.equal(r.destinationGone, true);
   assert.equal((await db.pool.query("SELECT count(*)::int AS n FROM destinations")).rows[0].n, 0);
 });
+
+test("remote strings with NULs or of any length are stored cleaned and capped: the attempt is recorded", async () => {
+  await db.pool.query("INSERT INTO destinations (destination) VALUES ('nul.example')");
+  const answer = result({
+    serverSoftware: "Fake\0Synapse",
+    serverVersion: "1.2.3\0" + "9".repeat(100_000),
+    reason: "INVALID_JSON",
+    message: `response is not valid JSON: Unexpected token '\0', "{"server": \0}" is not valid JSON`,
+  });
+  await recordAttempt(db.pool, await claimOne(), answer, { ...rec, nowMs: NOW });
+  const d = await row("nul.example");
+  assert.equal(d.server_software, "FakeSynapse");
+  assert.equal(d.server_version.length, 300);
+  assert.equal(d.last_outcome, "success");
+  assert.equal(d.claimed_by, null);
+  const a = await db.pool.query("SELECT message, server_version FROM attempts WHERE destination = 'nul.example'");
+  assert.equal(a.rows.length, 1);
+  assert.equal(a.rows[0].message, `response is not valid JSON: Unexpected token '', "{"server": }" is not valid JSON`);
+});
+
+test("a row the database refuses is recorded without the remote strings, and the backoff still applies", async () => {
+  // Stand-in for any refusal that is not "database down": a trigger rejecting the message.
+  await db.pool.query(`CREATE OR REPLACE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.message LIKE '%poison%' THEN RAISE EXCEPTION 'refused' USING ERRCODE = '22021'; END IF; RETURN NEW; END $$`);
+  await db.pool.query(
+    "CREATE TRIGGER refuse_poison BEFORE INSERT ON attempts FOR EACH ROW EXECUTE FUNCTION refuse_poison()",
+  );
+  try {
+    await db.pool.query("INSERT INTO destinations (destination) VALUES ('poison.example')");
+    const r = await recordAttempt(
+      db.pool,
+      await claimOne(),
+      { ...refused, message: "poison from the remote", serverSoftware: "x" },
+      { ...rec, nowMs: NOW },
+    );
+    assert.equal(r.timingsWritten, true);
+    const d = await row("poison.example");
+    assert.deepEqual([d.retry_last_ts, d.retry_interval, d.last_outcome], [String(NOW), String(MIN), "failure"]);
+    assert.equal(d.last_error_message, "the remote server's answer could not be stored (database error 22021)");
+    assert.equal(d.claimed_by, null);
+    const a = await db.pool.query("SELECT reason, server_software FROM attempts WHERE destination = 'poison.example'");
+    assert.deepEqual(a.rows, [{ reason: "CONNECT_REFUSED", server_software: null }]);
+  } finally {
+    await db.pool.query("DROP TRIGGER refuse_poison ON attempts");
+  }
+});
+
+test("the same write again (a retry after a COMMIT whose answer was lost) records the attempt once and backs off once", async () => {
+  await db.pool.query("INSERT INTO destinations (destination) VALUES ('twice.example')");
+  const claim = await claimOne();
+  await recordAttempt(db.pool, claim, refused, { ...rec, nowMs: NOW });
+  const again = await recordAttempt(db.pool, claim, refused, { ...rec, nowMs: NOW });
+  assert.equal(again.timingsWritten, false);
+  const n = await db.pool.query("SELECT count(*)::int AS n FROM attempts WHERE destination = 'twice.example'");
+  assert.equal(n.rows[0].n, 1);
+  assert.equal((await row("twice.example")).retry_interval, String(MIN));
+  // A later attempt of the same scheduler is a new attempt.
+  const next = await claimOne(NOW + MIN + 1);
+  await recordAttempt(db.pool, next, refused, { ...rec, nowMs: NOW + MIN + 1 });
+  const m = await db.pool.query("SELECT count(*)::int AS n FROM attempts WHERE destination = 'twice.example'");
+  assert.equal(m.rows[0].n, 2);
+});
