@@ -7,7 +7,7 @@ import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db";
 import { attemptLogin } from "@/lib/auth/login";
 import { resolveAuthSecret } from "@/lib/auth/auth-secret";
-import { settings } from "@/lib/settings/settings";
+import { exportAuthEnvironment, settings } from "@/lib/settings/settings";
 import { clientAddress } from "@/lib/http/client-address";
 import { isDatabaseDown } from "@/lib/db/errors";
 
@@ -25,9 +25,12 @@ export class LoginRefused extends CredentialsSignin {
 export const { auth, signIn, signOut } = NextAuth(async () => {
   const s = settings();
   const cfg = s.console;
+  exportAuthEnvironment(s); // npm start did already; a bare `next start` did not
   return {
     secret: await resolveAuthSecret(async () => (await getDb()).pool),
     trustHost: s.auth.url ? undefined : true,
+    // Secure cookies whenever the public URL is https, whatever the request looked like.
+    useSecureCookies: s.auth.url ? s.auth.url.startsWith("https:") : undefined,
     session: { strategy: "jwt", maxAge: cfg.sessionMaxAgeSec },
     pages: { signIn: "/login" },
     providers: [

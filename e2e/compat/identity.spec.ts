@@ -59,15 +59,30 @@ test.describe("profile", () => {
     expect(res.json()).toEqual({ displayname: "admin@e2e.test" });
   });
 
-  test("percent-encoded ids, the r0 path and other members' profiles work for any role", async () => {
+  test("percent-encoded ids and the r0 path; non-admins read only their own profile, and another member's answers as an unknown one's", async () => {
+    const notFound = { errcode: "M_NOT_FOUND", error: "Profile was not found" };
+    const enc = await raw("GET", `/_matrix/client/r0/profile/${encodeURIComponent(mxid(ROLE_EMAILS.viewer))}`, {
+      role: "admin",
+    });
+    expect(enc.status).toBe(200);
+    expect(enc.json()).toEqual({ displayname: "viewer@e2e.test" });
     for (const role of ["viewer", "operator"] as const) {
-      const enc = await raw("GET", `/_matrix/client/r0/profile/${encodeURIComponent(mxid(ROLE_EMAILS.admin))}`, {
+      const own = await raw("GET", `/_matrix/client/r0/profile/${encodeURIComponent(mxid(ROLE_EMAILS[role]))}`, {
         role,
       });
-      expect(enc.status, role).toBe(200);
-      expect(enc.json()).toEqual({ displayname: "admin@e2e.test" });
-      const own = await raw("GET", `/_matrix/client/v3/profile/${mxid(ROLE_EMAILS[role])}`, { role });
+      expect(own.status, role).toBe(200);
       expect(own.json()).toEqual({ displayname: ROLE_EMAILS[role] });
+      for (const other of [
+        ROLE_EMAILS.admin,
+        role === "viewer" ? ROLE_EMAILS.operator : ROLE_EMAILS.viewer,
+        "nobody@e2e.test",
+      ])
+        expectMatrixError(
+          await raw("GET", `/_matrix/client/v3/profile/${mxid(other)}`, { role }),
+          404,
+          notFound,
+          `${role} → ${other}`,
+        );
     }
   });
 

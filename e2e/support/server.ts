@@ -38,7 +38,7 @@ export type RunningServer = {
 };
 
 export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<RunningServer> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort(); // a given PORT: a restart on the same address
   let out = "";
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
     cwd: ROOT,

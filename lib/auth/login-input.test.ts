@@ -22,7 +22,30 @@ test("the return path: same-site only, else the destinations list", () => {
   for (const bad of ["//evil.example", "/\\evil.example", "https://evil.example", "destinations", ""])
     assert.equal(safeNextPath(bad), "/destinations", bad);
   assert.equal(safeNextPath("/tokens"), "/tokens");
+  // what browsers turn into another host: tab, newline, CR, backslash, other control characters
+  for (const bad of [
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r/evil.example",
+    "/\\evil.example",
+    "/\\/evil.example",
+    "/x\\..\\..\\/evil.example",
+    "/\u0000/evil.example",
+    "/\u001f/evil.example",
+    "/\u007f/evil.example",
+    "/..//evil.example",
+    "/./%2e%2e//evil.example",
+    "///evil.example",
+  ])
+    assert.equal(safeNextPath(bad), "/destinations", JSON.stringify(bad));
+  assert.equal(safeNextPath("/audit?user=a%40x.test#top"), "/audit?user=a%40x.test#top");
+  assert.equal(safeNextPath("/destinations/%2F%2Fevil.example"), "/destinations/%2F%2Fevil.example"); // a name, not a host
+  assert.equal(safeNextPath("/a/../tokens"), "/tokens");
   assert.equal(parseInput(loginInputSchema, form({ email: "a", password: "b", next: "//x" })).next, "/destinations");
+  assert.equal(
+    parseInput(loginInputSchema, form({ email: "a", password: "b", next: "/\t/evil.example" })).next,
+    "/destinations",
+  );
   assert.equal(parseInput(loginInputSchema, form({ email: "a", password: "b" })).next, "/destinations");
 });
 
@@ -34,5 +57,8 @@ test("sign-in page: next and signed_out", () => {
   });
   assert.equal(parseLoginQuery(new URLSearchParams("signed_out=")).signedOut, false);
   assert.equal(parseLoginQuery(new URLSearchParams("next=%2F%5Cevil.example")).next, "/destinations");
+  assert.equal(parseLoginQuery(new URLSearchParams("next=/%5Cevil.example")).next, "/destinations");
+  assert.equal(parseLoginQuery(new URLSearchParams("next=/%09/evil.example")).next, "/destinations");
+  assert.equal(parseLoginQuery({ next: "/\t/evil.example" }).next, "/destinations");
   assert.equal(parseLoginQuery({ next: ["/a", "/b"] }).next, "/destinations"); // a single value only, as before
 });

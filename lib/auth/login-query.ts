@@ -5,9 +5,27 @@ import { parseSearchParams, type SearchParams } from "../http/page-params";
 
 export const DEFAULT_NEXT = "/destinations";
 
-/** Only same-site paths are followed (no open redirect): not "//host", not "/\host". */
+// Any origin will do: only whether a path stays on it matters.
+const BASE = "http://console.invalid";
+
+/**
+ * Only paths on this console are followed (no open redirect). Browsers "repair" a URL before
+ * following it — they drop tabs and newlines and read "\" as "/", so "/<tab>/evil.example" and
+ * "/\evil.example" become "//evil.example", another host — so backslashes and control
+ * characters are refused outright; the rest is resolved against an origin and must stay on it,
+ * and not start with "//" once resolved ("/..//evil.example"). Returns the resolved path.
+ */
 export function safeNextPath(raw: string): string {
-  return raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/\\") ? raw : DEFAULT_NEXT;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
+  if (!raw.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(raw)) return DEFAULT_NEXT;
+  let url: URL;
+  try {
+    url = new URL(raw, BASE);
+  } catch {
+    return DEFAULT_NEXT;
+  }
+  const path = url.pathname + url.search + url.hash;
+  return url.origin === BASE && !path.startsWith("//") ? path : DEFAULT_NEXT;
 }
 
 export const nextPath = z.string().catch(DEFAULT_NEXT).transform(safeNextPath);

@@ -34,8 +34,9 @@ beforeEach(async () => {
 
 const cfg: ConsoleSettings = {
   sessionMaxAgeSec: 3600,
-  maxFailuresPerAccount: 5,
+  maxFailuresPerAccountAddress: 5,
   maxFailuresPerAddress: 8,
+  maxFailuresPerAccount: 20,
   lockoutMs: 15 * 60_000,
 };
 const ctx = { serverName: HS, clientAddress: "192.0.2.1" };
@@ -61,23 +62,24 @@ async function failure(p: Promise<unknown>) {
   assert.fail("expected the login to fail");
 }
 
-test("the right password → a named token for the member's Matrix-style id; the account's failures are cleared", async () => {
+test("the right password → a named token for the member's Matrix-style id; the account's failures from that address are cleared", async () => {
   await failure(run("known@example.org", "wrong-password"));
   const r = await run("@known=40example.org:e2e.test", "right-password");
   assert.equal(r.user_id, "@known=40example.org:e2e.test");
   assert.equal(r.home_server, HS);
   const row = await prisma.apiToken.findFirstOrThrow({ where: { prefix: r.device_id } });
   assert.equal(row.name, "Matrix login (unknown device)");
-  const left = await db.pool.query("SELECT key FROM login_throttle ORDER BY key");
-  assert.deepEqual(
-    left.rows.map((x) => x.key),
-    ["address:192.0.2.1"],
-  ); // the address keeps its count
+  const left = await db.pool.query("SELECT key, failures FROM login_throttle ORDER BY key");
+  assert.deepEqual(left.rows, [
+    { key: "account:known@example.org", failures: 1 }, // the ceiling and the address keep the failure
+    { key: "address:192.0.2.1", failures: 1 },
+    { key: "pair:known@example.org from 192.0.2.1", failures: 0 },
+  ]);
 });
 
 test("wrong password, unknown account, account without password, other server: one identical 403", async () => {
   const expected = { status: 403, body: { errcode: "M_FORBIDDEN", error: INVALID_CREDENTIALS } };
-  const big = { ...cfg, maxFailuresPerAccount: 100, maxFailuresPerAddress: 100 };
+  const big = { ...cfg, maxFailuresPerAccountAddress: 100, maxFailuresPerAddress: 100, maxFailuresPerAccount: 100 };
   for (const [user, pw] of [
     ["known@example.org", "wrong-password"],
     ["nobody@example.org", "right-password"],
@@ -90,7 +92,7 @@ test("wrong password, unknown account, account without password, other server: o
 });
 
 test("an unknown account or one without a password costs a password verification too (no fast path)", async () => {
-  const big = { ...cfg, maxFailuresPerAccount: 1000, maxFailuresPerAddress: 1000 };
+  const big = { ...cfg, maxFailuresPerAccountAddress: 1000, maxFailuresPerAddress: 1000, maxFailuresPerAccount: 1000 };
   await failure(run("nobody@example.org", "warm-up", ctx, big)); // the dummy hash is made once
   const users = ["known@example.org", "nobody@example.org", "nopassword@example.org"];
   const runs = new Map(users.map((u) => [u, [] as number[]]));
@@ -109,19 +111,12 @@ test("an unknown account or one without a password costs a password verification
   }
 });
 
-test("FEDCONSOLE_LOGIN_MAX_FAILURES failures pause the account → 429 M_LIMIT_EXCEEDED with retry_after_ms, even for the right password; other accounts are not", async () => {
-  for (let i = 0; i < 4; i++)
-    assert.equal(
-      (await failure(run("known@example.org", "wrong-password", { serverName: HS, clientAddress: `10.0.0.${i}` })))
-        .status,
-      403,
-    );
+test("FEDCONSOLE_LOGIN_MAX_FAILURES failures from one address pause the account there → 429 M_LIMIT_EXCEEDED with retry_after_ms, even for the right password; other addresses and accounts are not", async () => {
+  for (let i = 0; i < 4; i++) assert.equal((await failure(run("known@example.org", "wrong-password"))).status, 403);
   const fifth = await failure(run("known@example.org", "wrong-password"));
   assert.equal(fifth.status, 429);
   assert.equal(fifth.body.retry_after_ms, 15 * 60_000);
-  const limited = await failure(
-    run("@known=40example.org:e2e.test", "right-password", { serverName: HS, clientAddress: "10.9.9.9" }),
-  );
+  const limited = await failure(run("@known=40example.org:e2e.test", "right-password"));
   assert.equal(limited.status, 429);
   assert.equal(limited.body.errcode, "M_LIMIT_EXCEEDED");
   assert.match(String(limited.body.error), /Too many failed sign-ins for this account/);
@@ -131,19 +126,39 @@ test("FEDCONSOLE_LOGIN_MAX_FAILURES failures pause the account → 429 M_LIMIT_E
       limited.body.retry_after_ms <= 15 * 60_000,
   );
   assert.equal((await failure(run("nobody@example.org", "x"))).status, 403);
+  const elsewhere = await run("known@example.org", "right-password", { serverName: HS, clientAddress: "10.9.9.9" });
+  assert.equal(elsewhere.user_id, "@known=40example.org:e2e.test");
+});
+
+test("FEDCONSOLE_LOGIN_MAX_FAILURES_PER_ACCOUNT failures from many addresses pause the account everywhere", async () => {
+  for (let i = 0; i < 19; i++)
+    assert.equal(
+      (await failure(run("known@example.org", "wrong-password", { serverName: HS, clientAddress: `10.0.0.${i}` })))
+        .status,
+      403,
+    );
+  assert.equal(
+    (await failure(run("known@example.org", "wrong-password", { serverName: HS, clientAddress: "10.0.0.19" }))).status,
+    429,
+  );
+  const limited = await failure(
+    run("known@example.org", "right-password", { serverName: HS, clientAddress: "10.9.9.9" }),
+  );
+  assert.equal(limited.status, 429);
+  assert.match(String(limited.body.error), /^Too many failed sign-ins for this account\./);
 });
 
 test("the count is the console sign-in's: failures there pause Matrix login, and the other way round", async () => {
   for (let i = 0; i < 5; i++)
-    await attemptLogin(db.pool, cfg, { email: "Known@example.org", password: "wrong", address: null });
+    await attemptLogin(db.pool, cfg, { email: "Known@example.org", password: "wrong", address: "192.0.2.1" });
   assert.equal((await failure(run("known@example.org", "right-password"))).status, 429);
 
   await db.pool.query("TRUNCATE login_throttle");
-  for (let i = 0; i < 5; i++) await failure(run("known@example.org", "wrong-password", { serverName: HS }));
+  for (let i = 0; i < 5; i++) await failure(run("known@example.org", "wrong-password"));
   const signIn = await attemptLogin(db.pool, cfg, {
     email: "known@example.org",
     password: "right-password",
-    address: "192.0.2.9",
+    address: "192.0.2.1",
   });
   assert.equal(signIn.ok, false);
   assert.equal(!signIn.ok && signIn.reason, "locked");

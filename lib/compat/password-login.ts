@@ -120,7 +120,7 @@ export async function passwordLogin(
     address: ctx.clientAddress ?? null,
   });
   if (!r.ok) {
-    if (r.reason === "locked")
+    if (r.reason === "locked" || r.reason === "busy")
       throw new AppError("rate_limited", r.message, {
         retry_after_ms: Math.max(1, Math.ceil(r.retryAfterMs ?? cfg.lockoutMs)),
       });

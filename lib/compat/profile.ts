@@ -1,11 +1,17 @@
 // GET /_matrix/client/{v3,r0}/profile/<user_id>: a team member's display name (their e-mail
-// address). Any signed-in team member may look profiles up; others get 401 before this runs.
+// address). Admins may look up any member; everyone else only themselves, as the users API
+// shows them (list-users-synapse.ts). Anyone else's id — another member, an unknown one, an id
+// of another server — gets the same 404 "Profile was not found" that Synapse answers for an
+// unknown user, before any lookup, so the answer never confirms who is on the team. (Synapse,
+// when it limits profile lookups, answers 403; a 403 would make synapse-admin log out.)
 import type { PrismaClient } from "../generated/prisma/client";
 import { AppError } from "../errors";
-import type { Principal } from "../auth/principal";
+import { hasRole, type Principal } from "../auth/principal";
 import { matrixUserIdToEmail } from "./matrix-user-id";
 
 export type Profile = { displayname: string };
+
+const NOT_FOUND = "Profile was not found";
 
 export async function getProfile(
   prisma: PrismaClient,
@@ -13,9 +19,9 @@ export async function getProfile(
   userId: string,
   serverName: string,
 ): Promise<Profile> {
-  void actor; // authenticated is enough: every team member sees the team
   const email = matrixUserIdToEmail(userId, serverName);
-  const user = email ? await prisma.user.findUnique({ where: { email }, select: { email: true } }) : null;
-  if (!user) throw new AppError("not_found", "Profile was not found");
+  if (!email || (!hasRole(actor, "admin") && email !== actor.email)) throw new AppError("not_found", NOT_FOUND);
+  const user = await prisma.user.findUnique({ where: { email }, select: { email: true } });
+  if (!user) throw new AppError("not_found", NOT_FOUND);
   return { displayname: user.email };
 }

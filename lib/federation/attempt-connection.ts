@@ -16,6 +16,7 @@ import type { AttemptSettings } from "../settings/settings";
 import { ipGuardFrom, type IpGuard } from "./ip-guard";
 import { resolveServer } from "./resolve-server";
 import { formatHostPort } from "./server-name";
+import { storedText } from "./stored-text";
 import { WellKnownCache } from "./well-known";
 
 export type { AttemptStage, DnsFunctions, FailureReason };
@@ -76,14 +77,17 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
   else opts.signal?.addEventListener("abort", forward, { once: true });
   let resolvedAddress: string | null = null;
 
+  // Messages may quote the remote's answer; software and version are its own words: cleaned
+  // and capped (stored-text.ts) before anything keeps them.
   const result = (
     fields: Pick<AttemptResult, "outcome" | "stage" | "reason" | "message"> & Partial<AttemptResult>,
   ): AttemptResult => ({
     httpStatus: null,
     resolvedAddress,
-    serverSoftware: null,
-    serverVersion: null,
     ...fields,
+    message: storedText(fields.message),
+    serverSoftware: storedText(fields.serverSoftware ?? null),
+    serverVersion: storedText(fields.serverVersion ?? null),
     durationMs: Math.round(performance.now() - started),
   });
   const failed = (f: Failure): AttemptResult =>

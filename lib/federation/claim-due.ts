@@ -4,8 +4,10 @@
 // Each kind of "due" walks its own partial index: the cost is what is due, not the table.
 import type pg from "pg";
 import type { Timings } from "./backoff";
+import { IN_NAMES } from "../destinations/name-list";
 
-export type AttemptTrigger = "schedule" | "reset" | "manual";
+/** schedule: backoff expired or health check; reset: an operator's reset; probe: mirror mode's sync saw a failure; manual: on demand. */
+export type AttemptTrigger = "schedule" | "reset" | "probe" | "manual";
 
 export type Claim = {
   destination: string;
@@ -15,7 +17,15 @@ export type Claim = {
   wakeRequestedAt: bigint | null;
 };
 
-export type ClaimOptions = { limit: number; nowMs: number; leaseMs: number; owner: string; healthIntervalMs: number };
+export type ClaimOptions = {
+  limit: number;
+  nowMs: number;
+  leaseMs: number;
+  owner: string;
+  healthIntervalMs: number;
+  /** Mirror mode: the homeserver keeps the timings, so only asked-for attempts (resets, probes) are due. */
+  probeOnly?: boolean;
+};
 
 type Row = {
   destination: string;
@@ -23,6 +33,7 @@ type Row = {
   retry_interval: string;
   failure_ts: string | null;
   wake_requested_at: string | null;
+  wake_trigger: string | null;
 };
 
 const NOT_CLAIMED = "(claimed_until IS NULL OR claimed_until < $1)";
@@ -50,6 +61,7 @@ export async function claimDue(pool: pg.Pool, o: ClaimOptions): Promise<Claim[]>
     const want = o.limit - claims.length;
     if (want <= 0) break;
     if (src.health && o.healthIntervalMs <= 0) continue;
+    if (o.probeOnly && src.trigger !== "reset") continue;
     const args: unknown[] = [o.nowMs, o.nowMs + o.leaseMs, o.owner, want];
     if (src.health) args.push(o.healthIntervalMs);
     const r = await pool.query<Row>(
@@ -57,13 +69,13 @@ export async function claimDue(pool: pg.Pool, o: ClaimOptions): Promise<Claim[]>
        FROM (SELECT destination FROM destinations WHERE ${src.where} AND ${NOT_CLAIMED}
              ORDER BY ${src.order} LIMIT $4 FOR UPDATE SKIP LOCKED) c
        WHERE d.destination = c.destination
-       RETURNING d.destination, d.retry_last_ts, d.retry_interval, d.failure_ts, d.wake_requested_at`,
+       RETURNING d.destination, d.retry_last_ts, d.retry_interval, d.failure_ts, d.wake_requested_at, d.wake_trigger`,
       args,
     );
     for (const row of r.rows) {
       claims.push({
         destination: row.destination,
-        trigger: src.trigger,
+        trigger: src.trigger === "reset" && row.wake_trigger === "probe" ? "probe" : src.trigger,
         timings: {
           retryLastTs: BigInt(row.retry_last_ts),
           retryInterval: BigInt(row.retry_interval),
@@ -93,7 +105,7 @@ export async function releaseStrayClaims(pool: pg.Pool, owner: string, keep: str
 export async function releaseClaims(pool: pg.Pool, owner: string, destinations: string[]): Promise<void> {
   if (destinations.length === 0) return;
   await pool.query(
-    "UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1 AND destination = ANY($2)",
+    `UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1 AND ${IN_NAMES("$2")}`,
     [owner, destinations],
   );
 }

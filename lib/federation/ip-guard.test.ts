@@ -1,7 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSettings } from "../settings/settings";
-import { DEFAULT_IP_RANGE_BLOCKLIST, createIpGuard, ipGuardFrom, parseCidrList } from "./ip-guard";
+import {
+  BEYOND_SYNAPSE_IP_RANGE_BLOCKLIST,
+  DEFAULT_IP_RANGE_BLOCKLIST,
+  SYNAPSE_IP_RANGE_BLOCKLIST,
+  createIpGuard,
+  ipGuardFrom,
+  parseCidrList,
+} from "./ip-guard";
 
 const loadIpGuard = (env: Record<string, string>) => ipGuardFrom(loadSettings(env).attempts);
 
@@ -26,6 +33,12 @@ const INSIDE: { range: string; ip: string }[] = [
   { range: "2001:db8::/32", ip: "2001:db8:ffff::1" },
   { range: "ff00::/8", ip: "ff02::1" },
   { range: "fec0::/10", ip: "fec0::1" },
+  // beyond Synapse's list
+  { range: "64:ff9b::/96", ip: "64:ff9b::a00:1" }, // NAT64 of 10.0.0.1
+  { range: "64:ff9b:1::/48", ip: "64:ff9b:1:ffff::1" },
+  { range: "::ffff:0:0:0/96", ip: "::ffff:0:7f00:1" }, // IPv4-translated 127.0.0.1
+  { range: "240.0.0.0/4", ip: "255.255.255.255" },
+  { range: "0.0.0.0/8", ip: "0.1.2.3" },
 ];
 
 const PUBLIC = [
@@ -63,6 +76,51 @@ test("default: one address inside every range is blocked, with its IPv6 forms", 
     if (!ip.includes(":"))
       for (const form of ipv6Forms(ip)) assert.equal(guard.isBlocked(form), true, `${form} (${range})`);
   }
+});
+
+test("the default list is Synapse's and, beyond it, NAT64, IPv4-translated, 240/4 and 0/8", () => {
+  assert.equal(SYNAPSE_IP_RANGE_BLOCKLIST.length, 19);
+  assert.deepEqual(
+    [...BEYOND_SYNAPSE_IP_RANGE_BLOCKLIST],
+    ["64:ff9b::/96", "64:ff9b:1::/48", "::ffff:0:0:0/96", "240.0.0.0/4", "0.0.0.0/8"],
+  );
+  assert.deepEqual(
+    [...DEFAULT_IP_RANGE_BLOCKLIST],
+    [...SYNAPSE_IP_RANGE_BLOCKLIST, ...BEYOND_SYNAPSE_IP_RANGE_BLOCKLIST],
+  );
+  const guard = createIpGuard();
+  for (const ip of [
+    "64:ff9b::127.0.0.1", // NAT64 spellings of loopback, private and metadata addresses
+    "64:ff9b::10.1.2.3",
+    "64:ff9b::169.254.169.254",
+    "64:ff9b::8.8.8.8", // any NAT64 address: the translator decides where it goes
+    "64:ff9b:1::1",
+    "64:ff9b:1:abcd::10.0.0.1",
+    "::ffff:0:10.0.0.1",
+    "::ffff:0:0.0.0.0",
+    "240.0.0.1",
+    "250.1.2.3",
+    "0.0.0.1",
+    "0.255.255.255",
+    "::ffff:240.0.0.1", // IPv4 ranges are expanded to their IPv6 forms as Synapse's are
+    "::ffff:0.1.2.3",
+    "2002:f000:1::1",
+  ]) {
+    assert.equal(guard.isBlocked(ip), true, ip);
+  }
+  // just outside them
+  for (const ip of [
+    "64:ff9a:ffff:ffff:ffff:ffff:ffff:ffff",
+    "64:ff9b:0:0:1::1",
+    "64:ff9b:2::1",
+    "::fffe:0:0:1",
+    "223.255.255.254",
+    "1.0.0.1",
+  ]) {
+    assert.equal(guard.isBlocked(ip), false, ip);
+  }
+  // a custom blocklist replaces all of it, as in Synapse
+  assert.equal(createIpGuard({ blocklist: ["10.0.0.0/8"] }).isBlocked("64:ff9b::a00:1"), false);
 });
 
 test("default: public addresses are allowed", () => {

@@ -4,8 +4,8 @@
 // connecting, including SRV targets, delegated hosts and redirect hops.
 import { BlockList, isIP } from "node:net";
 
-/** Synapse's DEFAULT_IP_RANGE_BLOCKLIST. */
-export const DEFAULT_IP_RANGE_BLOCKLIST: readonly string[] = Object.freeze([
+/** Synapse's DEFAULT_IP_RANGE_BLOCKLIST (synapse/config/server.py). */
+export const SYNAPSE_IP_RANGE_BLOCKLIST: readonly string[] = Object.freeze([
   "127.0.0.0/8", // loopback
   "10.0.0.0/8", // private
   "172.16.0.0/12",
@@ -25,6 +25,24 @@ export const DEFAULT_IP_RANGE_BLOCKLIST: readonly string[] = Object.freeze([
   "2001:db8::/32", // documentation
   "ff00::/8", // multicast
   "fec0::/10", // site-local (deprecated)
+]);
+
+/**
+ * Beyond Synapse's list: ranges that reach an IPv4 address (often a private one) through a
+ * translator, or that are not routable on the internet at all.
+ */
+export const BEYOND_SYNAPSE_IP_RANGE_BLOCKLIST: readonly string[] = Object.freeze([
+  "64:ff9b::/96", // NAT64 well-known prefix (RFC 6052): 64:ff9b::10.0.0.1 is 10.0.0.1 via a translator
+  "64:ff9b:1::/48", // NAT64 local-use prefix (RFC 8215)
+  "::ffff:0:0:0/96", // IPv4-translated addresses (RFC 2765 SIIT)
+  "240.0.0.0/4", // reserved ("class E"), and the limited broadcast 255.255.255.255
+  "0.0.0.0/8", // "this network" (RFC 791): 0.x.y.z can reach the local host
+]);
+
+/** The default blocklist: Synapse's, and ours beyond it. */
+export const DEFAULT_IP_RANGE_BLOCKLIST: readonly string[] = Object.freeze([
+  ...SYNAPSE_IP_RANGE_BLOCKLIST,
+  ...BEYOND_SYNAPSE_IP_RANGE_BLOCKLIST,
 ]);
 
 // Synapse adds these to every blocklist, custom ones included: connecting to the
@@ -81,7 +99,7 @@ function buildList(entries: readonly string[], name: string, expand: boolean): B
 }
 
 /**
- * Builds the guard. The blocklist defaults to Synapse's and always gets 0.0.0.0 and ::.
+ * Builds the guard. The blocklist defaults to Synapse's plus ours and always gets 0.0.0.0 and ::.
  * The allowlist is not expanded (as in Synapse), but BlockList itself matches IPv4 rules
  * against ::ffff:-mapped addresses, so allowing 127.0.0.0/8 also allows ::ffff:127.0.0.1
  * (the same socket) while ::127.0.0.1 and 2002:7f00:1:: stay blocked.

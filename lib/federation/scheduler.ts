@@ -20,6 +20,8 @@ export type SchedulerDeps = {
   databaseUrl: string;
   attempt: AttemptFn;
   config: SchedulerSettings;
+  /** Mirror mode: attempt only asked-for destinations and never write the homeserver's timings. */
+  probeOnly?: boolean;
   /** Upper bound of one attempt; the claim lease is derived from it. */
   attemptTimeoutMs: number;
   log?: (msg: string) => void;
@@ -76,6 +78,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
             owner,
             backoff: deps.config.backoff,
             historyLimit: deps.config.attemptHistory,
+            writeTimings: !deps.probeOnly,
           });
           break;
         } catch (e) {
@@ -112,6 +115,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
             leaseMs,
             owner,
             healthIntervalMs: deps.config.healthIntervalMs,
+            probeOnly: deps.probeOnly,
           });
           if (failures > 0) log("database reachable again; scheduling resumes");
           failures = 0;

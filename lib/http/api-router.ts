@@ -10,11 +10,7 @@ import { SYNAPSE_FEDERATION_ROUTES } from "./routes/synapse-federation";
 
 const ROUTES: Route[] = [...SYNAPSE_FEDERATION_ROUTES, ...MATRIX_COMPAT_ROUTES, ...FEDCONSOLE_ROUTES];
 
-/** Path prefixes answered by this router (everything else is the console). */
-export const API_PATH_PREFIXES = ["/_synapse/", "/_matrix/", "/_fedconsole/", "/.well-known/matrix/"];
-
-export const isApiPath = (path: string) =>
-  API_PATH_PREFIXES.some((p) => path.startsWith(p) || path === p.slice(0, -1) || path.startsWith(`${p.slice(0, -1)}?`));
+export { API_PATH_PREFIXES, isApiPath } from "./api-paths";
 
 /** Splits a raw path into decoded segments; undefined if it is not valid percent-encoding. */
 function segments(rawPath: string): string[] | undefined {
@@ -54,7 +50,9 @@ export async function handleApiRequest(req: Request): Promise<Response> {
         const handler = route.methods[method === "HEAD" ? "GET" : method];
         if (!handler) throw new AppError("method_not_allowed", "Unrecognized request");
         const res = await handler({ req, query: url.searchParams, params });
-        return method === "HEAD" ? new Response(null, { status: res.status, headers: res.headers }) : res;
+        if (method !== "HEAD") return res;
+        await res.body?.cancel(); // a streamed page gives its snapshot back
+        return new Response(null, { status: res.status, headers: res.headers });
       }
     }
     throw new AppError("unrecognized", "Unrecognized request");

@@ -37,3 +37,16 @@ export function forwardedForFromSocket(
   if (socketAddress) headers["x-forwarded-for"] = socketAddress;
   else delete headers["x-forwarded-for"];
 }
+
+/**
+ * The same rule for requests Next routes itself (its proxy, proxy.ts, calls this), which under a
+ * bare `next start` never went through forwardedForFromSocket: not trusting a proxy, the
+ * client's X-Forwarded-For and X-Real-IP are removed, and Next then sets X-Forwarded-For to the
+ * socket's address (next/dist/server/base-server.js sets it when absent). True if it changed.
+ */
+export function dropUntrustedForwardedFor(headers: Headers, trustProxy: boolean): boolean {
+  if (trustProxy || (!headers.has("x-forwarded-for") && !headers.has("x-real-ip"))) return false;
+  headers.delete("x-forwarded-for");
+  headers.delete("x-real-ip");
+  return true;
+}

@@ -22,7 +22,20 @@ const TABLE: Record<ErrorCode, MatrixError> = {
   missing_param: { status: 400, errcode: "M_MISSING_PARAM" },
   // too many failed logins; the body carries retry_after_ms
   rate_limited: { status: 429, errcode: "M_LIMIT_EXCEEDED" },
+  // mirror mode: the homeserver did not do what was relayed to it (unreachable, 5xx, token refused)
+  upstream_failed: { status: 502, errcode: "M_UNKNOWN" },
 };
+
+/**
+ * Our code for an answer another Matrix server gave (a relayed reset's 400 or 404), so the
+ * caller gets the same status and errcode; undefined when no code of ours answers exactly so.
+ */
+export function codeForMatrixError(status: number, errcode: string): ErrorCode | undefined {
+  for (const [code, m] of Object.entries(TABLE) as [ErrorCode, MatrixError][]) {
+    if (m.status === status && m.errcode === errcode && code !== "method_not_allowed") return code;
+  }
+  return undefined;
+}
 
 export type MatrixErrorBody = { status: number; body: Record<string, unknown> };
 

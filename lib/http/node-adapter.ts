@@ -1,6 +1,10 @@
 // Serves a standard fetch-style handler (Request → Response) on node:http. The server uses it
 // to answer the API directly, without Next's per-request overhead (~0.8 ms CPU a request).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { isStreamedResponse } from "./respond";
 
 export type FetchHandler = (req: Request) => Promise<Response>;
 
@@ -38,7 +42,18 @@ export async function serveFetchHandler(
     res.setHeader(k, v);
   });
   if (!response.body || req.method === "HEAD") {
+    await response.body?.cancel();
     res.end();
+    return;
+  }
+  if (isStreamedResponse(response)) {
+    // Chunked, with backpressure; a client that goes away cancels the body (its cursor and
+    // snapshot are closed), and an error mid-way cuts the connection (a truncated answer).
+    await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>, { highWaterMark: 1 }), res).catch(
+      () => {
+        res.destroy();
+      },
+    );
     return;
   }
   const buf = Buffer.from(await response.arrayBuffer());

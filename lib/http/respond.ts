@@ -14,6 +14,20 @@ export function jsonResponse(status: number, body: JsonValue): Response {
   return new Response(toJson(body), { status, headers: API_HEADERS });
 }
 
+// Answers whose body is written as it is produced (large pages, streamed-page.ts): the node
+// adapter pipes them with backpressure instead of reading them whole. Marked here rather than
+// guessed from the body (every Response body is a stream), so small answers keep their
+// Content-Length and fast path.
+const STREAMED = new WeakSet<Response>();
+
+export function streamedResponse(status: number, body: ReadableStream<Uint8Array>): Response {
+  const r = new Response(body, { status, headers: API_HEADERS });
+  STREAMED.add(r);
+  return r;
+}
+
+export const isStreamedResponse = (r: Response) => STREAMED.has(r);
+
 export function errorResponse(e: unknown): Response {
   const { status, body } = toMatrixError(e);
   return jsonResponse(status, body as JsonValue);

@@ -23,6 +23,8 @@ export type SimpleBehaviour =
   | "status404"
   | "hang" // accepts the request, never answers
   | "invalidJson" // 200 application/json with a broken body
+  | "nulInVersion" // 200 with a NUL byte (\u0000) in server.version
+  | "invalidJsonWithNul" // 200 application/json, a broken body with a raw NUL that JSON.parse's error quotes
   | "badContentType" // 200 text/html
   | "flapping" // 500, 200, 500, 200, ... (counting every non-well-known request)
   | "expiredCert"
@@ -226,6 +228,11 @@ class FakeServerImpl implements FakeServer {
       case "invalidJson":
         res.writeHead(200, { "Content-Type": "application/json" });
         return void res.end('{"server": {"name": "FakeSynapse", ');
+      case "nulInVersion":
+        return sendJson(res, 200, { server: { name: "Fake\u0000Synapse", version: "1.2.3\u0000-evil" } });
+      case "invalidJsonWithNul":
+        res.writeHead(200, { "Content-Type": "application/json" });
+        return void res.end('{"server": \u0000 "FakeSynapse"}');
       case "badContentType":
         res.writeHead(200, { "Content-Type": "text/html" });
         return void res.end("<html>It works!</html>");

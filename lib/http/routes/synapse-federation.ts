@@ -6,9 +6,18 @@ import { assertDestinationExists, getDestination } from "../../destinations/get-
 import { listDestinationRooms } from "../../destinations/list-destination-rooms";
 import { listDestinations } from "../../destinations/list-destinations";
 import { resetConnection } from "../../destinations/reset-connection";
-import { destinationsPageJson, detailsJson, roomsPageJson } from "../../destinations/serialize";
+import {
+  destinationsPageJson,
+  detailsJson,
+  listItemJson,
+  roomItemJson,
+  roomsPageJson,
+} from "../../destinations/serialize";
+import { streamDestinationRooms } from "../../destinations/stream-destination-rooms";
+import { streamDestinations } from "../../destinations/stream-destinations";
 import { SORT_COLUMNS } from "../../destinations/types";
 import { parseChoice, parseDirection, parseNonNegativeInteger } from "../params";
+import { STREAM_MIN_LIMIT, largePageResponse } from "../large-answers";
 import { jsonResponse } from "../respond";
 import { dbPool, principalWith, type Route, type RouteContext } from "../route";
 
@@ -29,8 +38,13 @@ export const SYNAPSE_FEDERATION_ROUTES: Route[] = [
         const orderBy = parseChoice(q, "order_by", SORT_COLUMNS, "destination");
         const dir = parseDirection(q);
         const search = q.get("destination") ?? undefined;
-        const page = await listDestinations(await dbPool(), actor, { from, limit, orderBy, dir, search });
-        return jsonResponse(200, destinationsPageJson(page));
+        const query = { from, limit, orderBy, dir, search };
+        const pool = await dbPool();
+        if (limit > STREAM_MIN_LIMIT) {
+          const open = () => streamDestinations(pool, actor, query);
+          return largePageResponse({ actor, key: "destinations", from, limit, open, itemJson: listItemJson });
+        }
+        return jsonResponse(200, destinationsPageJson(await listDestinations(pool, actor, query)));
       },
     },
   },
@@ -53,8 +67,14 @@ export const SYNAPSE_FEDERATION_ROUTES: Route[] = [
         const from = parseNonNegativeInteger(ctx.query, "from", 0n);
         const limit = parseNonNegativeInteger(ctx.query, "limit", 100n);
         const dir = parseDirection(ctx.query);
-        const page = await listDestinationRooms(pool, actor, ctx.params[0], { from, limit, dir });
-        return jsonResponse(200, roomsPageJson(page));
+        if (limit > STREAM_MIN_LIMIT) {
+          const open = () => streamDestinationRooms(pool, actor, ctx.params[0], { from, limit, dir });
+          return largePageResponse({ actor, key: "rooms", from, limit, open, itemJson: roomItemJson });
+        }
+        return jsonResponse(
+          200,
+          roomsPageJson(await listDestinationRooms(pool, actor, ctx.params[0], { from, limit, dir })),
+        );
       },
     },
   },
