@@ -69,5 +69,5 @@ export async function closeDb(): Promise<void> {
   if (!db) return;
   await db.prisma.$disconnect().catch(() => {});
   await db.pool.end().catch(() => {});
-  if (db.embedded?.owned) await db.embedded.stop();
+  await db.embedded?.stop(); // stops supervising; stops the postmaster if this process runs it
 }

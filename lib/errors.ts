@@ -16,7 +16,8 @@ export type ErrorCode =
   | "not_json"
   | "bad_json"
   | "missing_param"
-  | "rate_limited";
+  | "rate_limited"
+  | "upstream_failed";
 
 export class AppError extends Error {
   constructor(

@@ -1,12 +1,32 @@
 import { getDb } from "./db";
 import { jsonResponse } from "./http/respond";
+import { mirrorContext } from "./upstream/mirror";
+import { getSyncStatus } from "./upstream/sync-status";
 
-/** GET /health: 200 when this process and its database answer, 503 otherwise. */
+/**
+ * GET /health: 200 when this process and its database answer, 503 otherwise. In mirror mode
+ * it also reports the sync's lag — without failing for it: a homeserver that does not answer
+ * is shown in the console, it is not this process being unhealthy.
+ */
 export async function healthResponse(): Promise<Response> {
   try {
     const { pool } = await getDb();
     await pool.query("SELECT 1");
-    return jsonResponse(200, { status: "ok" });
+    const mirror = mirrorContext();
+    if (!mirror) return jsonResponse(200, { status: "ok" });
+    const s = await getSyncStatus(pool, mirror, { passes: 1 });
+    if (s.mode !== "mirror") return jsonResponse(200, { status: "ok" });
+    return jsonResponse(200, {
+      status: "ok",
+      upstream: {
+        mode: "mirror",
+        source: s.kind,
+        last_sync_ok_ts: s.lastSyncOkAt,
+        lag_ms: s.lagMs,
+        failing: s.failingSince !== null,
+        failing_since_ts: s.failingSince,
+      },
+    });
   } catch {
     return jsonResponse(503, { status: "unavailable", error: "The database does not answer." });
   }

@@ -4,7 +4,15 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import type { Settings } from "../lib/settings/settings";
 
-const SOURCES = ["app", "lib", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const SOURCES = [
+  "app",
+  "lib",
+  "proxy.ts",
+  "next.config.js",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
+];
 
 function newestMtime(p: string): number {
   let st: fs.Stats;

@@ -1,10 +1,14 @@
 // `npm run scheduler`: the retry scheduler alone (for deployments whose web instances run
 // with FEDERATION_SCHEDULER=off). Several may run against one PostgreSQL.
+import "../lib/process/closed-output"; // first: a closed log pipe must never raise (see there)
 import { getDb, closeDb } from "../lib/db";
 import { ownShutdownSignals } from "../lib/db/embedded";
 import { runScheduler } from "../lib/federation/run-scheduler";
+import { exitAfter } from "../lib/process/exit-deadline";
 
 const log = (m: string) => console.log(`[scheduler] ${m}`);
+/** How long SIGTERM lets attempts in flight finish before giving their claims back. */
+const STOP_GRACE_MS = 5_000;
 
 async function main() {
   ownShutdownSignals(); // SIGTERM drains first; see lib/db/embedded.ts
@@ -14,8 +18,9 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    exitAfter(STOP_GRACE_MS + 3_000); // whatever hangs (a database that does not answer), SIGTERM ends
     log(`${signal}: finishing in-flight attempts`);
-    await scheduler.stop();
+    await scheduler.stop(STOP_GRACE_MS);
     await closeDb();
     process.exit(0);
   };

@@ -1,9 +1,10 @@
 // `npm start`: build if needed, open the database (embedded unless DATABASE_URL is set),
 // apply migrations, serve the console and API, run the retry scheduler in-process.
+import "../lib/process/closed-output"; // first: a closed log pipe must never raise (see there)
 import http from "node:http";
 import path from "node:path";
 import next from "next";
-import { settings } from "../lib/settings/settings";
+import { exportAuthEnvironment, settings } from "../lib/settings/settings";
 import { getDb, closeDb } from "../lib/db";
 import { ownShutdownSignals } from "../lib/db/embedded";
 import { ensureFirstAdmin } from "../lib/first-admin";
@@ -11,14 +12,18 @@ import { buildIfNeeded } from "./build-if-needed";
 import { handleApiRequest, isApiPath } from "../lib/http/api-router";
 import { healthResponse } from "../lib/health";
 import { serveFetchHandler } from "../lib/http/node-adapter";
+import { hasMalformedPath, malformedUrlResponse } from "../lib/http/malformed-url";
 import { forwardedForFromSocket } from "../lib/http/client-address";
 import { resolveAuthSecret } from "../lib/auth/auth-secret";
 import { runScheduler } from "../lib/federation/run-scheduler";
 import type { SchedulerHandle } from "../lib/federation/scheduler";
+import { exitAfter } from "../lib/process/exit-deadline";
 
 const log = (m: string) => console.log(`[fedconsole] ${m}`);
 /** How long SIGTERM waits for requests in progress before closing their connections. */
 const DRAIN_MS = 8_000;
+/** After the drain, closing the scheduler and the database gets this long before the process exits anyway. */
+const CLOSE_MS = 2_000;
 
 async function main() {
   ownShutdownSignals(); // SIGTERM drains first; see lib/db/embedded.ts
@@ -29,9 +34,10 @@ async function main() {
   const db = await getDb({ log });
   await ensureFirstAdmin(db.prisma, cfg.firstAdmin, log);
   // Console sessions: one signing secret shared by every instance on this database (unless
-  // AUTH_SECRET is given), and the Host header trusted unless AUTH_URL pins the public URL.
+  // AUTH_SECRET is given), and the public URL (AUTH_URL, else FEDCONSOLE_PUBLIC_URL) or else
+  // the request's Host for next-auth.
   await resolveAuthSecret(async () => db.pool);
-  if (!cfg.auth.url) process.env.AUTH_TRUST_HOST ||= "true";
+  exportAuthEnvironment(cfg);
 
   const app = next({ dev: false, dir: root, hostname: cfg.hostname, port: cfg.port });
   await app.prepare();
@@ -47,7 +53,9 @@ async function main() {
       ? handleApiRequest
       : path === "/health" || path.startsWith("/health?")
         ? healthResponse
-        : undefined;
+        : hasMalformedPath(path)
+          ? malformedUrlResponse // Next would answer 500 (lib/http/malformed-url.ts)
+          : undefined;
     const work = direct ? serveFetchHandler(direct, req, res) : handle(req, res);
     work.catch((e: unknown) => {
       console.error(e);
@@ -70,6 +78,7 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    exitAfter(DRAIN_MS + CLOSE_MS); // whatever hangs (a database that does not answer), SIGTERM ends
     log(`${signal}: shutting down`);
     // Drain: no new connections; requests in progress finish (with the database still open),
     // keep-alive connections are closed as soon as they are idle; after DRAIN_MS the rest are cut.

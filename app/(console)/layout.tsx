@@ -5,6 +5,10 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { hasRole } from "@/lib/auth/principal";
 import { optionalPrincipal } from "@/app/_auth/session";
+import { getDb } from "@/lib/db";
+import { mirrorContext } from "@/lib/upstream/mirror";
+import { getSyncStatus } from "@/lib/upstream/sync-status";
+import { MirrorBanner, MirrorHeader } from "./_parts/mirror-status";
 import { logoutAction } from "@/app/login/actions";
 
 export const dynamic = "force-dynamic";
@@ -14,8 +18,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   // Without a session, render no console chrome: the page itself redirects to the login page
   // with the way back (every page starts with pagePrincipal(<its own URL>)).
   if (!me) return <>{children}</>;
+  const sync = await getSyncStatus((await getDb()).pool, mirrorContext(), { passes: 1 });
+  const mirror = sync.mode === "mirror" ? sync : null;
   const links = [
     { href: "/destinations", label: "Destinations" },
+    ...(mirror && hasRole(me, "operator") ? [{ href: "/sync", label: "Sync" }] : []),
     { href: "/audit", label: "Audit log" },
     { href: "/tokens", label: "API tokens" },
     ...(hasRole(me, "admin") ? [{ href: "/team", label: "Team" }] : []),
@@ -47,6 +54,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               </Link>
             ))}
           </nav>
+          {mirror ? (
+            <MirrorHeader status={mirror} serverNow={Date.now().toString()} linkToSync={hasRole(me, "operator")} />
+          ) : null}
           <div className="ml-auto flex items-center gap-2 text-sm">
             <span data-testid="whoami">
               {me.email} <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{me.role}</span>
@@ -62,6 +72,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           </div>
         </div>
       </header>
+      {mirror ? <MirrorBanner status={mirror} /> : null}
       <main id="main" className="mx-auto max-w-screen-2xl px-3 py-4">
         {children}
       </main>

@@ -9,6 +9,7 @@ const STATUS_STYLE: Record<StatusKind, { cls: string; icon: string }> = {
   healthy: { cls: "bg-emerald-50 text-emerald-800 ring-emerald-600/30", icon: "✓" },
   retrying: { cls: "bg-sky-50 text-sky-800 ring-sky-600/30", icon: "↻" },
   never_contacted: { cls: "bg-slate-100 text-slate-700 ring-slate-500/30", icon: "○" },
+  reachable_backing_off: { cls: "bg-violet-50 text-violet-900 ring-violet-600/30", icon: "◐" },
   backing_off: { cls: "bg-amber-50 text-amber-900 ring-amber-600/40", icon: "‖" },
   blocked: { cls: "bg-rose-50 text-rose-800 ring-rose-600/30", icon: "⊘" },
 };

@@ -49,6 +49,8 @@ test.beforeAll(async () => {
     { name: "hang", behaviour: "hang" },
     { name: "v6", behaviour: "healthy", host: "::1" },
     { name: "resetme", behaviour: "status500" },
+    { name: "nulVersion", behaviour: "nulInVersion" },
+    { name: "nulJson", behaviour: "invalidJsonWithNul" },
   ]);
   db = await createTestDatabase();
   t0 = Date.now();
@@ -62,6 +64,8 @@ test.beforeAll(async () => {
     ["hang", due],
     ["v6", due],
     ["resetme", notDue],
+    ["nulVersion", due],
+    ["nulJson", due],
   ];
   for (const [name, t] of seed) {
     await db.pool.query(
@@ -185,4 +189,37 @@ test("reset through the API on a now-healthy server: cleared timings and a succe
     retry_interval: 0,
   });
   expect(member.requests.count(VERSION_PATH)).toBe(1);
+});
+
+test("a NUL in the remote's /version answer (JSON or broken JSON) is stripped: the attempt is recorded, Synapse's timings applied", async () => {
+  const settled = async (name: string) =>
+    waitFor(`${name} recorded`, async () => {
+      const r = await db.pool.query(
+        `SELECT retry_last_ts, retry_interval, failure_ts, last_outcome, last_error_kind, last_error_message,
+                server_software, server_version, claimed_by FROM destinations WHERE destination = $1`,
+        [fleet.server(name).serverName],
+      );
+      return r.rows[0].last_outcome ? r.rows[0] : undefined;
+    });
+  // A 2xx is a success for the backoff (Synapse clears it); what it said is kept without the NUL.
+  expect(await settled("nulVersion")).toEqual({
+    retry_last_ts: "0",
+    retry_interval: "0",
+    failure_ts: null,
+    last_outcome: "success",
+    last_error_kind: null,
+    last_error_message: null,
+    server_software: "FakeSynapse",
+    server_version: "1.2.3-evil",
+    claimed_by: null,
+  });
+  const broken = await settled("nulJson");
+  expect(broken).toMatchObject({ retry_last_ts: "0", last_outcome: "success", claimed_by: null });
+  const [a] = await db.pool
+    .query("SELECT reason, message FROM attempts WHERE destination = $1", [fleet.server("nulJson").serverName])
+    .then((r) => r.rows);
+  expect(a.reason).toBe("INVALID_JSON");
+  expect(a.message).toMatch(/^response is not valid JSON: /);
+  expect(a.message).not.toContain("\0");
+  for (const name of ["nulVersion", "nulJson"]) expect(await attempts(fleet.server(name).serverName)).toHaveLength(1);
 });

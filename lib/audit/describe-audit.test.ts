@@ -2,14 +2,15 @@
 // does not know (older or newer versions, partial details).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AUDIT_LABELS, auditLabel, describeAudit } from "./describe-audit";
+import { AUDIT_LABELS, REDACTED_SUMMARY, auditLabel, describeAudit } from "./describe-audit";
 
 test("every written action has a label; an unknown one shows as stored", () => {
   assert.equal(auditLabel("destinations.import"), "Imported destinations");
   assert.equal(auditLabel("destination.reset"), "Reset connection");
   assert.equal(auditLabel("room.purge"), "room.purge");
   assert.equal(auditLabel("toString"), "toString", "not an inherited property");
-  assert.equal(Object.keys(AUDIT_LABELS).length, 8);
+  assert.equal(auditLabel("upstream.sync"), "Asked for a sync");
+  assert.equal(Object.keys(AUDIT_LABELS).length, 9);
 });
 
 test("summaries, as the audit page showed them", () => {
@@ -19,6 +20,20 @@ test("summaries, as the audit page showed them", () => {
     "was backing off (retry_last_ts 5, retry_interval 600000)",
   );
   assert.equal(d("destination.reset", null), "");
+  assert.equal(
+    d("destination.reset", { retry_last_ts: "5", retry_interval: "1", failure_ts: null, relayed: true }),
+    "relayed to the homeserver, which accepted it; was backing off (retry_last_ts 5, retry_interval 1)",
+  );
+  assert.equal(
+    d("destination.bulk_reset", {
+      count: 2,
+      search: null,
+      status: null,
+      relayed: { requested: 3, failed: 1, errors: [] },
+    }),
+    "2 destinations, relayed to the homeserver (3 asked, 1 refused)",
+  );
+  assert.equal(d("upstream.sync", { source: "hs.example.org" }), "full pass from hs.example.org");
   assert.equal(
     d("destination.bulk_reset", { count: 2, search: "x", status: "failing" }),
     "2 destinations matching search “x”, status failing",
@@ -53,4 +68,9 @@ test("an import: counts, the file (standard input for -), bad lines when there w
 test("an unknown action's detail is shown as JSON", () => {
   assert.equal(describeAudit({ action: "room.purge", detail: { room: "!a:x" } }), '{"room":"!a:x"}');
   assert.equal(describeAudit({ action: "room.purge", detail: null }), "");
+});
+
+test("a redacted row (someone else's team or token event, for a non-admin) says only that admins see it", () => {
+  assert.equal(describeAudit({ action: "user.add", detail: null, redacted: true }), REDACTED_SUMMARY);
+  assert.equal(REDACTED_SUMMARY, "Details are visible to admins.");
 });

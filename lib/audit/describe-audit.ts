@@ -7,6 +7,7 @@ import type { AuditAction, AuditDetails } from "./audit-actions";
 export const AUDIT_LABELS: Record<AuditAction, string> = {
   "destination.reset": "Reset connection",
   "destination.bulk_reset": "Bulk reset",
+  "upstream.sync": "Asked for a sync",
   "user.add": "Added user",
   "user.set_role": "Changed role",
   "user.remove": "Removed user",
@@ -25,13 +26,21 @@ export function auditLabel(action: string): string {
 const plural = (n: unknown, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const DESCRIBE: { [A in AuditAction]: (d: Partial<AuditDetails[A]>) => string } = {
-  "destination.reset": (d) =>
-    d.retry_last_ts ? `was backing off (retry_last_ts ${d.retry_last_ts}, retry_interval ${d.retry_interval})` : "",
+  "destination.reset": (d) => {
+    const was =
+      d.retry_last_ts && d.retry_last_ts !== "0"
+        ? `was backing off (retry_last_ts ${d.retry_last_ts}, retry_interval ${d.retry_interval})`
+        : "";
+    return d.relayed ? `relayed to the homeserver, which accepted it${was ? `; ${was}` : ""}` : was;
+  },
+  "upstream.sync": (d) => `full pass from ${d.source}`,
   "destination.bulk_reset": (d) => {
     const f = [d.search ? `search “${d.search}”` : null, d.status ? `status ${d.status}` : null]
       .filter(Boolean)
       .join(", ");
-    return `${plural(d.count, "destination")}${f ? ` matching ${f}` : ""}`;
+    const r = d.relayed;
+    const via = r ? `, relayed to the homeserver (${r.requested} asked, ${r.failed} refused)` : "";
+    return `${plural(d.count, "destination")}${f ? ` matching ${f}` : ""}${via}`;
   },
   "user.add": (d) => `${d.email} as ${d.role}`,
   "user.set_role": (d) => `${d.email}: ${d.from} → ${d.to}`,
@@ -43,8 +52,12 @@ const DESCRIBE: { [A in AuditAction]: (d: Partial<AuditDetails[A]>) => string } 
     (d.errors ? ` (${plural(d.errors, "bad line")})` : ""),
 };
 
+/** What a non-admin reads for someone else's team or token event (list-audit.ts hides its detail). */
+export const REDACTED_SUMMARY = "Details are visible to admins.";
+
 /** A one-line summary of an audit row's detail. */
-export function describeAudit(a: { action: string; detail: unknown }): string {
+export function describeAudit(a: { action: string; detail: unknown; redacted?: boolean }): string {
+  if (a.redacted) return REDACTED_SUMMARY;
   if (!isKnown(a.action)) return a.detail ? JSON.stringify(a.detail) : "";
   const describe = DESCRIBE[a.action] as (d: object) => string;
   return describe((a.detail ?? {}) as object);

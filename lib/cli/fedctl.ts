@@ -2,6 +2,7 @@
 // and while the server runs (it connects to the running embedded PostgreSQL, or DATABASE_URL).
 // The commands live in lib/cli/commands/; argv is checked against them (parse-command.ts) before
 // a database is opened, so a mistyped option fails at once and changes nothing.
+import "../process/closed-output"; // first: `fedctl … | head` must not raise EPIPE
 import { closeDb, getDb } from "../db";
 import { AppError } from "../errors";
 import { COMMANDS } from "./commands/all-commands";

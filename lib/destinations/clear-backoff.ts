@@ -19,7 +19,8 @@ export async function clearBackoffAndWake(tx: Tx, target: BackoffTarget, nowMs: 
       ? { where: "WHERE destination = $1", args: [target.destination], wake: target.destination }
       : { ...target, wake: "*" };
   const r = await tx.query(
-    `UPDATE destinations SET failure_ts = NULL, retry_last_ts = 0, retry_interval = 0, wake_requested_at = $${args.length + 1} ${where}`,
+    `UPDATE destinations SET failure_ts = NULL, retry_last_ts = 0, retry_interval = 0, wake_requested_at = $${args.length + 1},
+       wake_trigger = 'reset' ${where}`,
     [...args, nowMs.toString()],
   );
   const count = BigInt(r.rowCount ?? 0);

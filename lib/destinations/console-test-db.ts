@@ -27,6 +27,7 @@ export type Row = {
   failure_ts?: bigint | null;
   lsso?: bigint | null;
   last_attempt_ts?: bigint | null;
+  last_outcome?: string | null;
   last_error_kind?: string | null;
   claimed_until?: bigint | null;
   wake_requested_at?: bigint | null;
@@ -37,7 +38,7 @@ export async function insert(rows: Row[]) {
   for (const r of rows) {
     await db.pool.query(
       `INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering, last_attempt_ts,
-         last_error_kind, claimed_until, wake_requested_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+         last_error_kind, claimed_until, wake_requested_at, last_outcome) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
       [
         r.destination,
         String(r.retry_last_ts ?? 0n),
@@ -48,6 +49,7 @@ export async function insert(rows: Row[]) {
         r.last_error_kind ?? null,
         r.claimed_until?.toString() ?? null,
         r.wake_requested_at?.toString() ?? null,
+        r.last_outcome ?? null,
       ],
     );
     for (let i = 0; i < (r.rooms ?? 0); i++) {

@@ -7,6 +7,7 @@ const base: StatusInput = {
   retryLastTs: 0n,
   retryInterval: 0n,
   lastAttemptTs: NOW - 60_000n,
+  lastOutcome: "success",
   lastErrorKind: null,
   claimedUntil: null,
   wakeRequestedAt: null,
@@ -71,4 +72,18 @@ test("reset unavailable reasons", () => {
 test("values above 2^53 stay exact", () => {
   const r = s({ retryLastTs: 9007199254740993n, retryInterval: 9007199254740993n });
   assert.equal(r.nextRetryTs, 18014398509481986n);
+});
+
+test("reachable, still backing off: the latest attempt succeeded after the latest failure, the backoff stands", () => {
+  const failedAt = NOW - 120_000n;
+  const r = s({ retryLastTs: failedAt, retryInterval: 600_000n, lastOutcome: "success", lastAttemptTs: NOW - 1000n });
+  assert.equal(r.kind, "reachable_backing_off");
+  assert.equal(r.label, "Reachable, still backing off");
+  assert.equal(r.resettable, true);
+  assert.equal(r.nextRetryTs, failedAt + 600_000n);
+  // The success came before the failure: plain backing off; a failed latest attempt too.
+  assert.equal(s({ retryLastTs: failedAt, retryInterval: 1n, lastAttemptTs: failedAt - 1n }).kind, "backing_off");
+  assert.equal(s({ retryLastTs: failedAt, retryInterval: 1n, lastOutcome: "failure" }).kind, "backing_off");
+  // An attempt in flight or a blocked address still win.
+  assert.equal(s({ retryLastTs: failedAt, retryInterval: 1n, claimedUntil: NOW + 1n }).kind, "retrying");
 });

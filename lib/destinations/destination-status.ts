@@ -6,19 +6,31 @@
 //   Blocked          last_error_kind = IP_BLOCKED and still backing off (retry_last_ts > 0)
 //   Retrying now     an attempt is in flight (claimed_until > now) or a reset asked for one
 //                    that has not finished (wake_requested_at set)
+//   Reachable, still backing off
+//                    retry_last_ts > 0, yet the latest attempt succeeded after the latest failure
+//                    (last_outcome success, last_attempt_ts >= retry_last_ts): in mirror mode, the
+//                    homeserver backs off from a server our prober reaches — reset it
 //   Backing off      retry_last_ts > 0 (next retry at retry_last_ts + retry_interval)
 //   Never contacted  no attempt recorded and not backing off
 //   Healthy          otherwise
 // A null last_successful_stream_ordering says nothing about reachability (Synapse only sets
 // it once it has sent events), so it plays no part here.
 
-export const STATUS_KINDS = ["healthy", "retrying", "never_contacted", "backing_off", "blocked"] as const;
+export const STATUS_KINDS = [
+  "healthy",
+  "retrying",
+  "never_contacted",
+  "reachable_backing_off",
+  "backing_off",
+  "blocked",
+] as const;
 export type StatusKind = (typeof STATUS_KINDS)[number];
 
 export const STATUS_LABELS: Record<StatusKind, string> = {
   healthy: "Healthy",
   retrying: "Retrying now",
   never_contacted: "Never contacted",
+  reachable_backing_off: "Reachable, still backing off",
   backing_off: "Backing off",
   blocked: "Blocked",
 };
@@ -27,6 +39,7 @@ export type StatusInput = {
   retryLastTs: bigint;
   retryInterval: bigint;
   lastAttemptTs: bigint | null;
+  lastOutcome: string | null;
   lastErrorKind: string | null;
   claimedUntil: bigint | null;
   wakeRequestedAt: bigint | null;
@@ -50,6 +63,8 @@ export function destinationStatus(d: StatusInput, nowMs: bigint): DestinationSta
   let kind: StatusKind;
   if (d.lastErrorKind === "IP_BLOCKED" && backingOff) kind = "blocked";
   else if (inProgress) kind = "retrying";
+  else if (backingOff && d.lastOutcome === "success" && d.lastAttemptTs !== null && d.lastAttemptTs >= d.retryLastTs)
+    kind = "reachable_backing_off";
   else if (backingOff) kind = "backing_off";
   else if (d.lastAttemptTs === null) kind = "never_contacted";
   else kind = "healthy";
@@ -75,6 +90,9 @@ export function statusFilterSql(f: StatusFilter, nowParam: string): string {
   // Every part is a plain boolean (never NULL), so NOT means "not".
   const blocked = `(retry_last_ts > 0 AND last_error_kind IS NOT DISTINCT FROM 'IP_BLOCKED')`;
   const inProgress = `(COALESCE(claimed_until > ${nowParam}::bigint, false) OR wake_requested_at IS NOT NULL)`;
+  // As the partial index destinations_reachable_backing_off (a NULL attempt time is not >=).
+  const reachable = `(retry_last_ts > 0 AND last_outcome = 'success' AND last_attempt_ts >= retry_last_ts)`;
+  const reachableBool = `COALESCE(${reachable}, false)`;
   switch (f) {
     case "failing":
       return `retry_last_ts > 0`;
@@ -84,8 +102,10 @@ export function statusFilterSql(f: StatusFilter, nowParam: string): string {
       return `(retry_last_ts > 0 AND last_error_kind = 'IP_BLOCKED')`;
     case "retrying":
       return `(${inProgress} AND NOT ${blocked})`;
+    case "reachable_backing_off":
+      return `(${reachable} AND NOT ${blocked} AND NOT ${inProgress})`;
     case "backing_off":
-      return `(retry_last_ts > 0 AND NOT ${blocked} AND NOT ${inProgress})`;
+      return `(retry_last_ts > 0 AND NOT ${blocked} AND NOT ${inProgress} AND NOT ${reachableBool})`;
     case "never_contacted":
       return `(retry_last_ts = 0 AND last_attempt_ts IS NULL AND NOT ${inProgress})`;
     case "healthy":
@@ -94,11 +114,11 @@ export function statusFilterSql(f: StatusFilter, nowParam: string): string {
 }
 
 /**
- * The status as a sort key, identical to the expression indexes of the console migration
- * (healthy 0, retrying 1, never contacted 2, backing off 3, blocked 4). It cannot depend on
+ * The status as a sort key, identical to the expression indexes of the mirror migration
+ * (healthy 0, retrying 1, never contacted 2, reachable but backing off 3, backing off 4, blocked 5). It cannot depend on
  * the clock, so a held claim counts as retrying even once its lease has expired.
  */
-export const STATUS_RANK_SQL = `(CASE WHEN "last_error_kind" = 'IP_BLOCKED' AND "retry_last_ts" > 0 THEN 4 WHEN "claimed_until" IS NOT NULL OR "wake_requested_at" IS NOT NULL THEN 1 WHEN "retry_last_ts" > 0 THEN 3 WHEN "last_attempt_ts" IS NULL THEN 2 ELSE 0 END)`;
+export const STATUS_RANK_SQL = `(CASE WHEN "last_error_kind" = 'IP_BLOCKED' AND "retry_last_ts" > 0 THEN 5 WHEN "claimed_until" IS NOT NULL OR "wake_requested_at" IS NOT NULL THEN 1 WHEN "retry_last_ts" > 0 AND "last_outcome" = 'success' AND "last_attempt_ts" >= "retry_last_ts" THEN 3 WHEN "retry_last_ts" > 0 THEN 4 WHEN "last_attempt_ts" IS NULL THEN 2 ELSE 0 END)`;
 
 /** Next retry as a sort key, identical to the expression indexes (numeric: no bigint overflow). */
 export const NEXT_RETRY_SQL = `(CASE WHEN "retry_last_ts" > 0 THEN "retry_last_ts"::numeric + "retry_interval" END)`;

@@ -34,12 +34,12 @@ export type ListDestinationsQuery = {
 /** Below this `from` the page is walked forward without looking at the total first. */
 const REVERSE_MIN_FROM = 10_000n;
 
-type Walk = { key: "ASC" | "DESC"; name: "ASC" | "DESC" };
+export type Walk = { key: "ASC" | "DESC"; name: "ASC" | "DESC" };
 /** Synapse's order: <order_by> <dir>, destination ASC. */
-const forward = (dir: Direction): Walk => ({ key: dir === "b" ? "DESC" : "ASC", name: "ASC" });
+export const forward = (dir: Direction): Walk => ({ key: dir === "b" ? "DESC" : "ASC", name: "ASC" });
 /** Its exact reverse (NULLs included: ASC puts them last, DESC first): the same index read backwards. */
 const backward = (dir: Direction): Walk => ({ key: dir === "b" ? "ASC" : "DESC", name: "DESC" });
-const orderSql = (orderBy: SortColumn, w: Walk) => `${orderBy} ${w.key}, destination ${w.name}`;
+export const orderSql = (orderBy: SortColumn, w: Walk) => `${orderBy} ${w.key}, destination ${w.name}`;
 
 const ITEM_COLUMNS = TIMINGS_COLUMNS.split(", ")
   .map((c) => `d.${c}`)

@@ -6,16 +6,29 @@ import { recordAudit } from "../audit/record-audit";
 import { withTransaction } from "../db/transaction";
 import { clearBackoffAndWake } from "./clear-backoff";
 import { assertStorableName } from "./get-destination";
+import { type MirrorContext, mirrorContext } from "../upstream/mirror";
+import { recordRelayedReset, relayToUpstream } from "../upstream/relay-reset";
 
 export const RESET_NOT_NEEDED = "The retry timing does not need to be reset for this destination.";
 
 /**
  * Clears the destination's backoff, records who did it, and wakes the scheduler — all in one
- * transaction: an acknowledged reset is never lost and never unaudited.
+ * transaction: an acknowledged reset is never lost and never unaudited. In mirror mode the
+ * homeserver resets it first (lib/upstream/relay-reset.ts).
  */
-export async function resetConnection(pool: pg.Pool, actor: Principal, destination: string): Promise<void> {
+export async function resetConnection(
+  pool: pg.Pool,
+  actor: Principal,
+  destination: string,
+  mirror: MirrorContext | undefined = mirrorContext(),
+): Promise<void> {
   requireRole(actor, "operator", "reset connections");
   assertStorableName(destination);
+  if (mirror) {
+    await relayToUpstream(mirror.admin, destination, mirror.timeoutMs);
+    await recordRelayedReset(pool, actor, destination);
+    return;
+  }
   await withTransaction(pool, async (tx) => {
     const r = await tx.query<{ retry_last_ts: string; retry_interval: string; failure_ts: string | null }>(
       "SELECT retry_last_ts, retry_interval, failure_ts FROM destinations WHERE destination = $1 FOR UPDATE",

@@ -32,9 +32,13 @@ export function destinationsPageJson(p: Page<DestinationTimings>): JsonValue {
   };
 }
 
+export function roomItemJson(r: RoomRow): JsonValue {
+  return { room_id: r.roomId, stream_ordering: r.streamOrdering };
+}
+
 export function roomsPageJson(p: Page<RoomRow>): JsonValue {
   return {
-    rooms: p.items.map((r) => ({ room_id: r.roomId, stream_ordering: r.streamOrdering })),
+    rooms: p.items.map(roomItemJson),
     total: p.total,
     next_token: p.nextToken === null ? undefined : p.nextToken.toString(),
   };

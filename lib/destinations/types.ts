@@ -19,3 +19,9 @@ export const SORT_COLUMNS = [
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 
 export type Page<T> = { items: T[]; total: bigint; nextToken: bigint | null };
+
+/**
+ * A page read in batches (answers to a large `limit`): the total first, then the items batch
+ * by batch from one snapshot; close() must be called once, when done or abandoned.
+ */
+export type PageStream<T> = { total: bigint; next(): Promise<T[] | null>; close(error?: unknown): Promise<void> };

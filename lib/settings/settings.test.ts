@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadSettings, SettingsError } from "./settings";
+import { exportAuthEnvironment, loadSettings, SettingsError } from "./settings";
 import { SETTINGS, type SettingName } from "./spec";
 import { withSettingsTable } from "./settings-table";
 
@@ -164,6 +164,40 @@ test("mirror mode: the upstream settings, token from a file, database source alo
   const dbOnly = loadSettings({ FEDCONSOLE_UPSTREAM_DATABASE_URL: "postgresql://ro@db/synapse" }).upstream;
   assert.equal(dbOnly?.url, undefined);
   assert.equal(dbOnly?.databaseUrl, "postgresql://ro@db/synapse");
+});
+
+test("next-auth's URL: AUTH_URL, else the origin of FEDCONSOLE_PUBLIC_URL (so https behind a TLS proxy means Secure cookies)", () => {
+  assert.equal(loadSettings({}).auth.url, undefined);
+  assert.equal(
+    loadSettings({ FEDCONSOLE_PUBLIC_URL: "https://fed.example.org/console/" }).auth.url,
+    "https://fed.example.org",
+  );
+  assert.equal(
+    loadSettings({ FEDCONSOLE_PUBLIC_URL: "https://fed.example.org", AUTH_URL: "https://auth.example.org" }).auth.url,
+    "https://auth.example.org",
+  );
+  const env: Record<string, string | undefined> = {};
+  const saved = { url: process.env.AUTH_URL, trust: process.env.AUTH_TRUST_HOST };
+  try {
+    delete process.env.AUTH_URL;
+    delete process.env.AUTH_TRUST_HOST;
+    exportAuthEnvironment(loadSettings({ FEDCONSOLE_PUBLIC_URL: "https://fed.example.org" }));
+    env.url = process.env.AUTH_URL;
+    env.trust = process.env.AUTH_TRUST_HOST;
+    assert.deepEqual(env, { url: "https://fed.example.org", trust: undefined });
+    delete process.env.AUTH_URL;
+    exportAuthEnvironment(loadSettings({}));
+    assert.equal(process.env.AUTH_URL, undefined);
+    assert.equal(process.env.AUTH_TRUST_HOST, "true");
+  } finally {
+    for (const [k, v] of [
+      ["AUTH_URL", saved.url],
+      ["AUTH_TRUST_HOST", saved.trust],
+    ] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 });
 
 test("README's settings table is the one generated from spec.ts (npm run settings:table)", () => {

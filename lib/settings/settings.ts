@@ -13,11 +13,13 @@ export type Env = Record<string, string | undefined>;
 export type ConsoleSettings = {
   /** How long a console session lasts after sign-in, in seconds. */
   sessionMaxAgeSec: number;
-  /** Failed sign-ins per account within the window before the account is paused. */
-  maxFailuresPerAccount: number;
-  /** Failed sign-ins per client address within the window before the address is paused. */
+  /** Failed sign-ins for one account from one client address within the window (FEDCONSOLE_LOGIN_MAX_FAILURES). */
+  maxFailuresPerAccountAddress: number;
+  /** Failed sign-ins from one client address, any accounts, within the window. */
   maxFailuresPerAddress: number;
-  /** The counting window, and how long a pause lasts, in ms. */
+  /** Failed sign-ins for one account from all addresses within the window: the distributed-guessing ceiling. */
+  maxFailuresPerAccount: number;
+  /** The counting window, and how long a first pause lasts, in ms (later pauses double). */
   lockoutMs: number;
 };
 
@@ -77,6 +79,10 @@ export type Settings = {
   database: { url?: string; poolSize: number; connectTimeoutMs: number; dataDir: string };
   build: { mode: "auto" | "never" | "always"; distDir: string };
   firstAdmin?: { email: string; password: string };
+  /**
+   * Console sessions: the signing secret, and the console's public origin for next-auth —
+   * AUTH_URL, else FEDCONSOLE_PUBLIC_URL's origin (an https origin makes the cookie Secure).
+   */
   auth: { secret?: string; url?: string };
   console: ConsoleSettings;
   scheduler: SchedulerSettings;
@@ -199,11 +205,15 @@ export function loadSettings(env: Env): Settings {
       v.ADMIN_EMAIL !== undefined && v.ADMIN_PASSWORD !== undefined
         ? { email: v.ADMIN_EMAIL, password: v.ADMIN_PASSWORD }
         : undefined,
-    auth: { secret: v.AUTH_SECRET, url: v.AUTH_URL },
+    auth: {
+      secret: v.AUTH_SECRET,
+      url: v.AUTH_URL ?? (v.FEDCONSOLE_PUBLIC_URL === undefined ? undefined : new URL(v.FEDCONSOLE_PUBLIC_URL).origin),
+    },
     console: {
       sessionMaxAgeSec: Math.floor(v.FEDCONSOLE_SESSION_MAX_AGE / 1000),
-      maxFailuresPerAccount: v.FEDCONSOLE_LOGIN_MAX_FAILURES,
+      maxFailuresPerAccountAddress: v.FEDCONSOLE_LOGIN_MAX_FAILURES,
       maxFailuresPerAddress: v.FEDCONSOLE_LOGIN_MAX_FAILURES_PER_ADDRESS,
+      maxFailuresPerAccount: v.FEDCONSOLE_LOGIN_MAX_FAILURES_PER_ACCOUNT,
       lockoutMs: v.FEDCONSOLE_LOGIN_LOCKOUT,
     },
     scheduler: {
@@ -248,4 +258,16 @@ export function settings(): Settings {
 /** Installs settings for this process (tests, tools); undefined = parse the environment again on next use. */
 export function installSettings(s: Settings | undefined): void {
   holder.settings = s;
+}
+
+/**
+ * next-auth reads AUTH_URL and AUTH_TRUST_HOST from process.env itself: hands it ours. With a
+ * public URL (AUTH_URL, else FEDCONSOLE_PUBLIC_URL) it builds its URLs, and decides whether the
+ * session cookie is Secure, from that URL instead of from the request — behind a TLS proxy that
+ * sends no X-Forwarded-Proto the request looks like plain http. Without one it trusts the
+ * request's Host.
+ */
+export function exportAuthEnvironment(s: Settings = settings()): void {
+  if (s.auth.url) process.env.AUTH_URL ||= s.auth.url;
+  else process.env.AUTH_TRUST_HOST ||= "true";
 }

@@ -139,9 +139,9 @@ export const SETTINGS = {
     invalid: ["often"],
   }),
   FEDERATION_IP_RANGE_BLOCKLIST: setting({
-    defaultDoc: "Synapse's list",
+    defaultDoc: "Synapse's list + NAT64 etc.",
     meaning:
-      "CIDR ranges never connected to (comma/space separated); `0.0.0.0` and `::` are always blocked; IPv4 ranges also block their IPv4-mapped, -compatible and 6to4 forms",
+      "CIDR ranges never connected to (comma/space separated); `0.0.0.0` and `::` are always blocked; IPv4 ranges also block their IPv4-mapped, -compatible and 6to4 forms. The default is Synapse's `ip_range_blacklist` default and, beyond Synapse's, `64:ff9b::/96` and `64:ff9b:1::/48` (NAT64), `::ffff:0:0:0/96` (IPv4-translated), `240.0.0.0/4` and `0.0.0.0/8` (see SECURITY.md); a list you set replaces the whole default",
     form: f.cidrList("FEDERATION_IP_RANGE_BLOCKLIST"),
     invalid: ["10.0.0.0/8,bogus"],
   }),
@@ -197,19 +197,28 @@ export const SETTINGS = {
   }),
   FEDCONSOLE_LOGIN_MAX_FAILURES: setting({
     default: "5",
-    meaning: "failed sign-ins per account within the lockout window before the account is paused",
+    meaning:
+      'failed sign-ins for one account from one client address within the window before that account is paused *for that address* (others still sign in; see "Sign-in throttling")',
     form: f.integer(1),
     invalid: ["0", "five"],
   }),
   FEDCONSOLE_LOGIN_MAX_FAILURES_PER_ADDRESS: setting({
     default: "50",
-    meaning: "failed sign-ins per client address within the window before the address is paused",
+    meaning: "failed sign-ins from one client address (any accounts) within the window before the address is paused",
     form: f.integer(1),
     invalid: ["0"],
   }),
+  FEDCONSOLE_LOGIN_MAX_FAILURES_PER_ACCOUNT: setting({
+    default: "100",
+    meaning:
+      "failed sign-ins for one account from all addresses together within the window before the account is paused for everyone: the ceiling against guessing spread over many addresses",
+    form: f.integer(1),
+    invalid: ["0", "lots"],
+  }),
   FEDCONSOLE_LOGIN_LOCKOUT: setting({
     default: "15m",
-    meaning: "the counting window, and how long a pause lasts (at least 1 s)",
+    meaning:
+      "the counting window, and how long a first pause lasts; each further pause of the same key within a day doubles, up to 24 h (at least 1 s)",
     form: f.duration("FEDCONSOLE_LOGIN_LOCKOUT", 1_000),
     invalid: ["10", "forever"],
   }),
@@ -230,7 +239,8 @@ export const SETTINGS = {
   }),
   AUTH_URL: setting({
     defaultDoc: "unset",
-    meaning: "the console's public URL behind a proxy; unset = trust the request's Host (`AUTH_TRUST_HOST=true`)",
+    meaning:
+      "the console's public URL for sign-in redirects and cookies; unset = the origin of `FEDCONSOLE_PUBLIC_URL` when that is set (so an `https://` public URL makes the session cookie `Secure`), else the request's Host is trusted (`AUTH_TRUST_HOST=true`)",
     form: f.baseUrl(),
     invalid: ["console.example.org"],
   }),
@@ -294,9 +304,9 @@ export const SETTINGS = {
     invalid: ["0", "100"],
   }),
   FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS: setting({
-    default: "2000",
+    default: "5000",
     meaning:
-      "mirror mode through the API: besides every changed and every failing destination, this many others get their rooms refreshed per full pass, in turn",
+      "mirror mode through the API: room sets read per full pass (one request each): those of destinations whose timings changed first, then failing ones in turn, then the rest in turn",
     form: f.integer(0),
     invalid: ["all"],
   }),

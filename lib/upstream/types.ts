@@ -13,7 +13,15 @@ export type UpstreamDestination = {
 export type UpstreamRoom = { roomId: string; streamOrdering: bigint };
 
 /** Something of the upstream's answer that was refused (a row, a page), counted in the pass's errors. */
-export type UpstreamProblem = { where: string; message: string };
+export type UpstreamProblem = {
+  where: string;
+  message: string;
+  /**
+   * The destination it is about, when known: a refused row's name (when it was a string), whose
+   * local row the sync must not count as removed; a key out of order; a destination's rooms.
+   */
+  destination?: string;
+};
 
 /** One page of a full scan in destination order (byte order, as Synapse's `ORDER BY destination`). */
 export type DestinationPage = {
@@ -25,8 +33,17 @@ export type DestinationPage = {
    * seen before it removes anything.
    */
   total?: bigint;
-  /** Keys covered: every upstream destination with from < key <= to is in `rows` (or refused). */
+  /**
+   * Keys covered: every upstream destination with after < key <= through is in `rows` (or
+   * refused). null is unbounded: the first page has after null, the last through null.
+   */
   range: { after: string | null; through: string | null };
+  /**
+   * API source: a key of this page was not after the one before it (within the page or across
+   * pages). Offset paging shifted under a change upstream, or the upstream sorts differently:
+   * rows may have been skipped, so the pass must not remove anything. Reported in `problems` too.
+   */
+  outOfOrder?: true;
   /**
    * The complete room set of every row of the page (database source: rooms come with their
    * destinations). Absent (API source): the sync fetches rooms per destination as it needs.
@@ -44,6 +61,11 @@ export type RecentChanges = {
   watermark: bigint;
   /** API source: where the positive retry_last_ts values begin in `order_by=retry_last_ts&dir=b`. */
   headOffset?: number;
+  /**
+   * The answer was cut at the source's bound (database: 10 pages, the newest first): older
+   * new failures wait for the next full pass.
+   */
+  truncated?: boolean;
 };
 
 export type RoomsResult = { rooms: UpstreamRoom[]; problems: UpstreamProblem[] } | { missing: true };

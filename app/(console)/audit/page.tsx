@@ -68,9 +68,13 @@ export default async function AuditPage({ searchParams }: Props) {
             <Row key={a.id.toString()} data-action={a.action}>
               <Cell className="whitespace-nowrap">{formatTimestamp(a.ts.getTime())}</Cell>
               <Cell>
-                <Link href={`/audit${auditSearch(newest, { user: a.actor })}`} className="hover:underline">
-                  {a.actor}
-                </Link>
+                {a.actor === null ? (
+                  <span className="italic text-slate-500">hidden</span>
+                ) : (
+                  <Link href={`/audit${auditSearch(newest, { user: a.actor })}`} className="hover:underline">
+                    {a.actor}
+                  </Link>
+                )}
               </Cell>
               <Cell>{a.via}</Cell>
               <Cell>{auditLabel(a.action)}</Cell>

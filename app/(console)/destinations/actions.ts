@@ -42,11 +42,15 @@ export async function bulkResetAction(f: FilterInput): Promise<ActionResult<{ co
     const actor = await actionPrincipal("operator", "reset connections");
     const filter = parseInput(bulkResetInput, f);
     const { pool } = await getDb();
-    const { count } = await bulkResetConnections(pool, actor, filter);
+    const { count, relayed } = await bulkResetConnections(pool, actor, filter);
     revalidatePath("/destinations", "layout");
+    const reset = `Reset ${formatInteger(count)} failing destination${count === 1n ? "" : "s"}`;
+    const refused = relayed?.failed
+      ? `; the homeserver refused ${formatInteger(relayed.failed)} (${relayed.errors[0] ?? "no reason given"})`
+      : "";
     return {
       count: count.toString(),
-      message: `Reset ${formatInteger(count)} failing destination${count === 1n ? "" : "s"}; attempting them now.`,
+      message: relayed ? `${reset} on the homeserver${refused}; probing them now.` : `${reset}; attempting them now.`,
     };
   });
 }

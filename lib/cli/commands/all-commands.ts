@@ -4,6 +4,13 @@ import type { Command } from "../command-table";
 import { destinationCommands } from "./destinations";
 import { migrateCommand } from "./migrate";
 import { tokenCommands } from "./tokens";
+import { upstreamCommands } from "./upstream";
 import { userCommands } from "./users";
 
-export const COMMANDS: readonly Command[] = [...userCommands, ...tokenCommands, ...destinationCommands, migrateCommand];
+export const COMMANDS: readonly Command[] = [
+  ...userCommands,
+  ...tokenCommands,
+  ...destinationCommands,
+  ...upstreamCommands,
+  migrateCommand,
+];

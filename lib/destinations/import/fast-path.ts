@@ -20,7 +20,7 @@
 import type pg from "pg";
 import { trySavepoint, type Tx } from "@/lib/db/transaction";
 import { COPY_ROOMS_DIRECT, INSERT_NEW_DESTINATIONS, INSERT_NEW_DESTINATIONS_COUNTED } from "./batch-sql";
-import { copyIn } from "./copy-in";
+import { copyIn } from "@/lib/db/copy-in";
 
 export type FastPath = {
   kind: "off" | "plain" | "count";

@@ -87,16 +87,54 @@ export type ImportOptions = {
   bulk?: boolean;
   /** Called with a human-readable note when the import changes mode (bulk load, index build). */
   onNote?: (message: string) => void;
+  /** Bulk load only: runs inside its transaction, on its connection, before the indexes are built. */
+  beforeCommit?: (tx: pg.PoolClient) => Promise<void>;
 };
 
 export const DEFAULT_BATCH_SIZE = 10_000;
 export const DEFAULT_CONCURRENCY = 2;
 
+/** One item of an import: the record of line `line`, a bad line's error, or nothing (a blank line). */
+export type ImportItem = { line: number; rec?: DestinationRecord } | { line: number; error: string };
+
+/** JSON Lines in, split and validated line by line (bounded memory), imported. */
 export async function importDestinations(input: NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportReport> {
+  const maxLineBytes = opts.maxLineBytes ?? 64 * 1024 * 1024;
+  return importRecords(linesToRecords(input, maxLineBytes), opts);
+}
+
+async function* linesToRecords(input: NodeJS.ReadableStream, maxLineBytes: number): AsyncGenerator<ImportItem> {
+  let lineNo = 0;
+  for await (const item of splitLines(input, maxLineBytes)) {
+    lineNo++;
+    if (item === null) {
+      yield { line: lineNo, error: `line is longer than ${maxLineBytes} bytes` };
+      continue;
+    }
+    let line = item;
+    if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1); // BOM
+    if (isBlank(line)) {
+      yield { line: lineNo };
+      continue;
+    }
+    try {
+      yield { line: lineNo, rec: parseRecord(line) };
+    } catch (e) {
+      if (!(e instanceof RecordError)) throw e;
+      yield { line: lineNo, error: e.message };
+    }
+  }
+}
+
+/**
+ * Records in (already validated: the mirror's first pass feeds the homeserver's pages here),
+ * imported with every guarantee of the file's head — bulk load into an empty table, fast path,
+ * batches, the later record winning.
+ */
+export async function importRecords(items: AsyncIterable<ImportItem>, opts: ImportOptions): Promise<ImportReport> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const maxBatchRooms = Math.max(1, opts.maxBatchRooms ?? 100_000);
   const maxErrors = opts.maxErrors ?? 1000;
-  const maxLineBytes = opts.maxLineBytes ?? 64 * 1024 * 1024;
   const report: ImportReport = {
     lines: 0,
     imported: 0,
@@ -162,31 +200,22 @@ export async function importDestinations(input: NodeJS.ReadableStream, opts: Imp
     };
 
     let lineNo = 0;
-    for await (const item of splitLines(input, maxLineBytes)) {
-      lineNo++;
+    for await (const item of items) {
+      lineNo = item.line;
       report.lines = lineNo;
-      if (item === null) {
-        addError(lineNo, `line is longer than ${maxLineBytes} bytes`);
+      if ("error" in item) {
+        addError(lineNo, item.error);
         continue;
       }
-      let line = item;
-      if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1); // BOM
-      if (isBlank(line)) continue;
-      let rec: DestinationRecord;
-      try {
-        rec = parseRecord(line);
-      } catch (e) {
-        if (!(e instanceof RecordError)) throw e;
-        addError(lineNo, e.message);
-        continue;
-      }
-      addRecord(batch, rec, lineNo);
+      if (!item.rec) continue;
+      addRecord(batch, item.rec, lineNo);
       if (batch.byDest.size >= batchSize || batch.roomCount >= maxBatchRooms) await cut();
     }
     batch.linesRead = lineNo;
     if (batch.byDest.size > 0) await cut();
     await writers.drain();
     if (bulk) {
+      await opts.beforeCommit?.(first);
       opts.onNote?.(`building ${bulk.indexes.length} indexes`);
       const t = Date.now();
       await finishBulkLoad(first, bulk);

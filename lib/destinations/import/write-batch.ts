@@ -13,7 +13,7 @@ import {
   UPSERT_DESTINATIONS,
   UPSERT_ROOMS,
 } from "./batch-sql";
-import { copyIn, copyText } from "./copy-in";
+import { copyIn, copyText } from "@/lib/db/copy-in";
 import { type FastPath, writeFresh } from "./fast-path";
 
 /** Where a batch's outcome is counted: written lines and rooms, and lines the database refused. */

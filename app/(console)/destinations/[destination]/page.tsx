@@ -25,6 +25,9 @@ import { SynapseFields } from "./_parts/synapse-fields";
 import { RemoteServer } from "./_parts/remote-server";
 import { AttemptTimeline } from "./_parts/attempt-timeline";
 import { SharedRooms } from "./_parts/shared-rooms";
+import { MirrorSummary } from "./_parts/mirror-summary";
+import { mirrorContext } from "@/lib/upstream/mirror";
+import { readThrough } from "@/lib/upstream/read-through";
 
 export const dynamic = "force-dynamic";
 
@@ -41,6 +44,9 @@ export default async function DestinationPage({ params, searchParams }: Props) {
   const { pool } = await getDb();
   const now = BigInt(Date.now());
   const serverNow = now.toString();
+  // Mirror mode: read this destination from the homeserver first (bounded), so it is fresh.
+  const mirror = mirrorContext();
+  const fresh = mirror ? await readThrough(pool, mirror, name) : null;
 
   let d: Awaited<ReturnType<typeof getDestinationDetail>>;
   try {
@@ -58,7 +64,12 @@ export default async function DestinationPage({ params, searchParams }: Props) {
   return (
     <>
       <AutoRefresh active={d.status.inProgress} intervalMs={1000} />
-      <DestinationHeader d={d} serverNow={serverNow} canReset={hasRole(me, "operator")} />
+      <DestinationHeader
+        d={d}
+        serverNow={serverNow}
+        canReset={hasRole(me, "operator") && (!mirror || mirror.admin !== undefined)}
+      />
+      {mirror && fresh ? <MirrorSummary d={d} attempts={attempts} fresh={fresh} serverNow={serverNow} /> : null}
       <LatestError d={d} attempts={attempts} serverNow={serverNow} />
       <LatestReset reset={latestReset} inProgress={d.status.inProgress} />
       <div className="grid gap-3 lg:grid-cols-2">

@@ -10,6 +10,7 @@ const FILTER_TABS: { value: StatusFilter | null; label: string }[] = [
   { value: null, label: "All" },
   { value: "failing", label: "Failing" },
   { value: "backing_off", label: STATUS_LABELS.backing_off },
+  { value: "reachable_backing_off", label: STATUS_LABELS.reachable_backing_off },
   { value: "blocked", label: STATUS_LABELS.blocked },
   { value: "retrying", label: STATUS_LABELS.retrying },
   { value: "never_contacted", label: STATUS_LABELS.never_contacted },

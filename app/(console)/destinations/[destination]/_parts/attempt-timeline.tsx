@@ -5,7 +5,7 @@ import { formatInteger } from "@/lib/destinations/humanize";
 import { RelativeTime } from "@/app/_components/relative-time";
 import { OutcomeBadge } from "@/app/_components/ui";
 
-const TRIGGERS: Record<string, string> = { schedule: "Scheduled", reset: "Reset", manual: "Manual" };
+const TRIGGERS: Record<string, string> = { schedule: "Scheduled", reset: "Reset", probe: "Probe", manual: "Manual" };
 const DOTS: Record<string, string> = { success: "bg-emerald-500", failure: "bg-rose-500" };
 
 export function AttemptTimeline({ attempts, serverNow }: { attempts: AttemptRow[]; serverNow: string }) {
