@@ -135,7 +135,10 @@ test("embedded: the postmaster killed with SIGKILL under load is started again; 
   expect(recovered).toBeLessThan(30_000);
   expect(readPidFile(pgDir)!.pid).not.toBe(before);
   expect(server.output()).toContain("embedded PostgreSQL restarted");
-  expect([...l.statuses.keys()].filter((s) => s !== "200" && s !== "503")).toEqual([]);
+  expect(
+    [...l.statuses.keys()].filter((s) => s !== "200" && s !== "503"),
+    `only 200 and 503; the server said:\n${server.output().slice(-4000)}`,
+  ).toEqual([]);
   expect(l.statuses.get("503") ?? 0).toBeGreaterThan(0); // the outage was seen, as 503 JSON
   expect(l.acknowledged.size).toBeGreaterThan(10);
   expect(await keptResets(pool, l.acknowledged)).toEqual([]);

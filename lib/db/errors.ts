@@ -22,8 +22,10 @@ const DB_DOWN_CODES = new Set([
   "P2024",
 ]);
 
+// "not queryable": pg's answer for a client whose connection already broke (a pooled client
+// handed out just as the postmaster died).
 const DB_DOWN_MESSAGE =
-  /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Can't reach database server|the database system is (shutting down|starting up)/;
+  /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Can't reach database server|the database system is (shutting down|starting up|in recovery mode)|Client has encountered a connection error and is not queryable|terminating connection due to (unexpected postmaster exit|administrator command)/;
 
 export function isDatabaseDown(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code ?? "";
