@@ -4,6 +4,7 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import { fillDestinations } from "../testing/fill-destinations";
 import { CLI_PRINCIPAL } from "../auth/principal";
 import { listDestinations, type ListDestinationsQuery } from "./list-destinations";
 import { SORT_COLUMNS, type SortColumn } from "./types";
@@ -23,19 +24,7 @@ beforeEach(async () => {
 const counter = async () => BigInt((await db.pool.query("SELECT n FROM destination_count")).rows[0].n);
 const counted = async () => BigInt((await db.pool.query("SELECT count(*) AS n FROM destinations")).rows[0].n);
 
-/** n destinations with ties, NULLs and values above 2^53 in every sortable column. */
-async function fill(n: number): Promise<void> {
-  await db.pool.query(
-    `INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering)
-     SELECT 'h' || lpad(((i * 7919) % $1)::text, 6, '0') || CASE WHEN i % 3 = 0 THEN '.Example.org' ELSE '.example.net' END,
-            CASE WHEN i % 10 < 7 THEN 0 ELSE 1700000000000 + (i % 500) END,
-            CASE WHEN i % 10 < 7 THEN 0 WHEN i % 97 = 0 THEN 9007199254740993 ELSE 600000 * (i % 13) END,
-            CASE WHEN i % 4 = 0 THEN NULL ELSE 1699000000000 + (i % 301) END,
-            CASE WHEN i % 10 = 0 THEN NULL ELSE (i % 1009)::bigint * 9007199254740 END
-     FROM generate_series(0, $1 - 1) AS i`,
-    [n],
-  );
-}
+const fill = (n: number) => fillDestinations(db.pool, n);
 
 /** Synapse's get_destinations_paginate, verbatim in shape. */
 async function synapse(q: ListDestinationsQuery) {

@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import { fillDestinations } from "../testing/fill-destinations";
 import { CLI_PRINCIPAL } from "../auth/principal";
 import { listDestinations, type ListDestinationsQuery } from "./list-destinations";
 import { listDestinationRooms } from "./list-destination-rooms";
@@ -16,16 +17,7 @@ let db: TestDatabase;
 const N = 2_500; // more than two batches
 before(async () => {
   db = await createTestDatabase();
-  await db.pool.query(
-    `INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts, last_successful_stream_ordering)
-     SELECT 'h' || lpad(((i * 7919) % $1)::text, 6, '0') || CASE WHEN i % 3 = 0 THEN '.Example.org' ELSE '.example.net' END,
-            CASE WHEN i % 10 < 7 THEN 0 ELSE 1700000000000 + (i % 500) END,
-            CASE WHEN i % 10 < 7 THEN 0 WHEN i % 97 = 0 THEN 9007199254740993 ELSE 600000 * (i % 13) END,
-            CASE WHEN i % 4 = 0 THEN NULL ELSE 1699000000000 + (i % 301) END,
-            CASE WHEN i % 10 = 0 THEN NULL ELSE (i % 1009)::bigint * 9007199254740 END
-     FROM generate_series(0, $1 - 1) AS i`,
-    [N],
-  );
+  await fillDestinations(db.pool, N);
   await db.pool.query(
     `INSERT INTO destination_rooms (destination, room_id, stream_ordering)
      SELECT (SELECT min(destination) FROM destinations), '!r' || lpad(i::text, 5, '0') || ':x', 9007199254740993 + i

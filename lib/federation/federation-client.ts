@@ -7,6 +7,7 @@ import http, { type IncomingHttpHeaders } from "node:http";
 import tls from "node:tls";
 import { formatHostPort } from "./server-name";
 import { FederationRequestError, isDeadline, type Failure, type FailureReason, type Target } from "./federation-types";
+import { UNTRUSTED_CERT_CODES } from "./tls-error-codes";
 
 export { FederationRequestError };
 
@@ -48,20 +49,6 @@ function secureContext(ca: string | undefined): tls.SecureContext | undefined {
   return context;
 }
 
-const UNTRUSTED = new Set([
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_CHAIN_TOO_LONG",
-  "INVALID_CA",
-  "CERT_REVOKED",
-]);
-
 function failure(stage: SocketStage, reason: FailureReason, message: string): Failure {
   return { stage, reason, message };
 }
@@ -95,7 +82,7 @@ export function classifyRequestError(error: unknown, stage: SocketStage, target:
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
     return failure("tls", "CERT_NAME_MISMATCH", `certificate of ${where} is not valid for ${expected}`);
   }
-  if (UNTRUSTED.has(code)) {
+  if (UNTRUSTED_CERT_CODES.has(code)) {
     return failure("tls", "CERT_UNTRUSTED", `certificate of ${where} is not trusted: ${text}`);
   }
   if (stage === "tls" || code.startsWith("ERR_SSL") || code === "EPROTO") {

@@ -1,22 +1,9 @@
 // Plain-words messages for what can go wrong talking to the upstream, and the Matrix error of
 // an error answer ({"errcode": "M_…", "error": "…"}, Matrix spec "Standard error response").
 import { type JsonValue, parseJsonExact } from "../destinations/exact-json";
+import { isCertificateError } from "../federation/tls-error-codes";
 
 export type MatrixError = { errcode: string; error: string };
-
-const CERT_CODES = new Set([
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
 
 /** A socket, DNS or TLS error of a request to `host`, in words (never the request's headers). */
 export function describeTransportError(error: unknown, host: string): string {
@@ -40,7 +27,7 @@ export function describeTransportError(error: unknown, host: string): string {
     case "EADDRNOTAVAIL":
       return `cannot reach ${host} (${code})`;
   }
-  if (CERT_CODES.has(code)) return `TLS certificate of ${host} not accepted: ${text}`;
+  if (isCertificateError(code)) return `TLS certificate of ${host} not accepted: ${text}`;
   if (code.startsWith("ERR_SSL") || code === "EPROTO") return `TLS handshake with ${host} failed: ${text}`;
   if (code.startsWith("HPE_")) return `invalid HTTP answer from ${host}: ${text}`;
   return `request to ${host} failed: ${code ? `${code} ` : ""}${text}`;
