@@ -11,6 +11,7 @@ import {
   type Failure,
   type FailureReason,
 } from "./federation-types";
+import { dnsFor } from "./dns-servers";
 import type { DnsFunctions } from "./guarded-lookup";
 import type { AttemptSettings } from "../settings/settings";
 import { ipGuardFrom, type IpGuard } from "./ip-guard";
@@ -166,5 +167,7 @@ export function attemptOptionsFrom(s: AttemptSettings): AttemptOptions {
     ca: s.ca,
     wellKnownPort: s.wellKnownPort,
     wellKnownCache: sharedWellKnownCache,
+    // The system resolver unless FEDERATION_DNS_SERVERS names others.
+    dns: s.dnsServers === undefined ? undefined : dnsFor(s.dnsServers),
   };
 }
