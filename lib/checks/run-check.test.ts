@@ -54,7 +54,8 @@ before(async () => {
         { priority: 10, weight: 0, port: port("delegated"), target: "alias.fed.test" },
       ],
       "_matrix._tcp.legacy.fed.test": [{ priority: 10, weight: 0, port: port("healthy"), target: "host.fed.test" }],
-      "_matrix-fed._tcp.mixed.fed.test": [{ priority: 10, weight: 0, port: port("healthy"), target: "mixed.fed.test" }],
+      // 127.0.0.2 is where "blocked" listens (its counter must stay 0); 127.0.0.1 has nothing on that port.
+      "_matrix-fed._tcp.mixed.fed.test": [{ priority: 10, weight: 0, port: port("blocked"), target: "mixed.fed.test" }],
     },
   });
 });
