@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { expect, type Page } from "@playwright/test";
 import { startFakeFleet, type FakeFleet } from "../../lib/federation/testing/fake-fleet";
 import { startTestDnsServer, type TestDnsServer } from "../../lib/federation/testing/test-dns-server";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
@@ -20,6 +21,10 @@ export const FAULTS = [
   "selfSignedCert",
   "tls12Only",
 ] as const;
+/** Nothing listens on port 1 (tcpmux, privileged): a refused connection that no other test server can take over. */
+export const DEAD_PORT = 1;
+export const DEAD = `127.0.0.1:${DEAD_PORT}`;
+
 /** Faults after which federation still works (warnings at most). */
 export const STILL_OK = new Set<string>(["expiringCert", "tls12Only"]);
 
@@ -46,7 +51,6 @@ export async function startWorld(): Promise<World> {
       { name: "healthy", behaviour: "healthy" },
       { name: "named", behaviour: "healthy", matrixName: "srv.fed.test" },
       { name: "delegated", behaviour: "healthy", matrixName: "deleg.fed.test" },
-      { name: "dead", behaviour: "down" },
       { name: "blocked", behaviour: "healthy", host: "127.0.0.2" },
       { name: "wk", behaviour: { kind: "wellKnown", byHost: { "deleg.fed.test": "srvonly.fed.test" } } },
       ...FAULTS.map((f) => ({ name: f, behaviour: f })),
@@ -65,7 +69,7 @@ export async function startWorld(): Promise<World> {
     srv: {
       "_matrix-fed._tcp.srv.fed.test": [
         { priority: 10, weight: 5, port: port("named"), target: "host.fed.test" },
-        { priority: 20, weight: 5, port: port("dead"), target: "host.fed.test" },
+        { priority: 20, weight: 5, port: DEAD_PORT, target: "host.fed.test" },
       ],
       "_matrix-fed._tcp.srvonly.fed.test": [
         { priority: 10, weight: 0, port: port("delegated"), target: "alias.fed.test" },
@@ -121,4 +125,12 @@ export async function call(w: World, token: string, method: string, pathAndQuery
   const res = await fetch(w.server.url + pathAndQuery, { method, headers: { Authorization: `Bearer ${token}` } });
   const text = await res.text();
   return { status: res.status, text, type: res.headers.get("content-type") ?? "", json: () => JSON.parse(text) };
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("whoami")).toContainText(email);
 }

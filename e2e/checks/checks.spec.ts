@@ -3,7 +3,7 @@
 // pair, fedctl, and the console's "Check now".
 import { test, expect } from "@playwright/test";
 import { fedctl } from "../support/server";
-import { FAULTS, STILL_OK, call, startWorld, type World } from "./check-world";
+import { DEAD, DEAD_PORT, FAULTS, STILL_OK, call, signIn, startWorld, type World } from "./check-world";
 
 let w: World;
 const SEEDED = { retry_last_ts: "1700000000000", retry_interval: "600000", failure_ts: "1699999000000" };
@@ -13,10 +13,10 @@ test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   w = await startWorld();
-  for (const s of w.fleet.servers) {
+  for (const name of [...w.fleet.servers.map((s) => s.serverName), DEAD]) {
     await w.pool.query(
       "INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, $2, $3, $4)",
-      [s.serverName, SEEDED.retry_last_ts, SEEDED.retry_interval, SEEDED.failure_ts],
+      [name, SEEDED.retry_last_ts, SEEDED.retry_interval, SEEDED.failure_ts],
     );
   }
 });
@@ -69,10 +69,10 @@ test("discovery over real DNS: SRV live + dead, well-known to an SRV-only name v
   const srv = (await call(w, w.tokens.admin, "GET", "/api/report?server_name=srv.fed.test")).json();
   expect(srv.DNSResult.SRVCName).toBe("_matrix-fed._tcp.srv.fed.test.");
   expect(srv.DNSResult.SRVRecords.map((r: { Port: number }) => r.Port).sort()).toEqual(
-    [w.fleet.server("named").port, w.fleet.server("dead").port].sort(),
+    [w.fleet.server("named").port, DEAD_PORT].sort(),
   );
   expect(Object.keys(srv.ConnectionReports)).toEqual([`127.0.0.1:${w.fleet.server("named").port}`]);
-  expect(Object.keys(srv.ConnectionErrors)).toEqual([`127.0.0.1:${w.fleet.server("dead").port}`]);
+  expect(Object.keys(srv.ConnectionErrors)).toEqual([DEAD]);
   expect(srv.FederationOK).toBe(false); // the tester's rule: any unreachable address
 
   const deleg = (await call(w, w.tokens.admin, "GET", "/api/report?server_name=deleg.fed.test")).json();
@@ -91,7 +91,7 @@ test("discovery over real DNS: SRV live + dead, well-known to an SRV-only name v
 });
 
 test("checks change no retry timing, history is bounded, fedctl check prints the same verdict", async () => {
-  const name = w.fleet.server("dead").serverName;
+  const name = DEAD;
   for (let i = 0; i < 4; i++) {
     const r = await call(w, w.tokens.admin, "POST", `/_fedconsole/v1/destinations/${enc(name)}/check`);
     expect(r.json().federation_ok).toBe(false);
@@ -144,4 +144,48 @@ test("unknown destinations 404, viewers cannot check arbitrary names, the rate l
   expect(body.retry_after_ms).toBeLessThanOrEqual(60_000);
   // Another user's quota is untouched.
   expect((await call(w, w.tokens.admin, "GET", "/api/federation-ok?server_name=not%20a%20name")).text).toBe("BAD");
+});
+
+test("browser: Check now on a failing destination shows the summary and the failing step; attempts link to it; flush is audited", async ({
+  browser,
+}) => {
+  const name = w.fleet.server("selfSignedCert").serverName;
+  await w.pool.query(
+    `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason, message)
+     VALUES ($1, $2, 12, 'schedule', 'failure', 'tls', 'CERT_UNTRUSTED', 'certificate is not trusted')`,
+    [name, Date.now() - 60_000],
+  );
+  const context = await browser.newContext({ baseURL: w.server.url });
+  const page = await context.newPage();
+  await signIn(page, "viewer@checks.test", "viewer-password-1");
+  await page.goto(`/destinations/${enc(name)}`);
+  await expect(page.getByRole("button", { name: "Flush cached discovery" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Check now" }).click();
+  const summary = page.getByTestId("check-summary");
+  await expect(summary).toContainText("Federation fails", { timeout: 15_000 });
+  await expect(summary).toContainText(/The certificate of 127\.0\.0\.1:\d+ is not trusted: it is self-signed/);
+  const failing = page.locator('[data-testid="check-steps"] li[data-status="fail"]');
+  await expect(failing.first()).toHaveAttribute("data-step", "tls");
+  await expect(failing.first()).toContainText("not trusted");
+  const link = page.getByTestId("attempt-check-link").first();
+  await expect(link).toHaveAttribute("href", "#step-tls");
+  await link.click();
+  await expect(page.locator("#step-tls")).toBeAttached();
+  await expect(page.locator('li[data-step="tls"]:has(#step-tls)')).toHaveAttribute("data-status", "fail");
+  await context.close();
+
+  const admin = await browser.newContext({ baseURL: w.server.url });
+  const adminPage = await admin.newPage();
+  await signIn(adminPage, "admin@checks.test", "admin-password-1");
+  await adminPage.goto(`/destinations/${enc(name)}`);
+  await expect(adminPage.getByTestId("check-history")).toContainText("Earlier checks");
+  await adminPage.getByRole("button", { name: "Flush cached discovery" }).click();
+  await expect(adminPage.getByRole("status").filter({ hasText: "Cached discovery flushed" })).toBeVisible();
+  const audit = await w.pool.query("SELECT destination FROM audit_events WHERE action = 'destination.flush_discovery'");
+  expect(audit.rows).toEqual([{ destination: name }]);
+  await adminPage.goto("/check");
+  await adminPage.getByLabel("Server name").fill("deleg.fed.test");
+  await adminPage.getByRole("button", { name: "Check", exact: true }).click();
+  await expect(adminPage.getByTestId("check-summary")).toContainText("Federation works", { timeout: 15_000 });
+  await admin.close();
 });

@@ -159,6 +159,11 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
 // One cache per process, so attempts share what well-known lookups learnt.
 const sharedWellKnownCache = new WellKnownCache();
 
+/** Drops this process's cached discovery (well-known answers) for a destination ("Flush cached discovery"). */
+export function forgetDiscovery(serverName: string): number {
+  return sharedWellKnownCache.forget(serverName.replace(/:\d+$/, ""));
+}
+
 /** The attempt options of this process's settings (lib/settings), with the shared well-known cache. */
 export function attemptOptionsFrom(s: AttemptSettings): AttemptOptions {
   return {

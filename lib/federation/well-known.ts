@@ -205,6 +205,17 @@ export class WellKnownCache {
     return { outcome: entry.outcome, fresh: now < entry.expiresAt - GRACE_FACTOR * entry.ttlMs };
   }
 
+  /** Forgets every entry of `host` (any port); returns how many went. */
+  forget(host: string): number {
+    const prefix = `${host.toLowerCase()}:`;
+    let n = 0;
+    for (const key of [...this.entries.keys()]) {
+      if (key.startsWith(prefix) && this.entries.delete(key)) n++;
+    }
+    for (const key of [...this.hadValidUntil.keys()]) if (key.startsWith(prefix)) this.hadValidUntil.delete(key);
+    return n;
+  }
+
   hadValidRecently(key: string): boolean {
     return (this.hadValidUntil.get(key) ?? 0) > this.now();
   }
