@@ -1,5 +1,6 @@
-// The federation tester's JSON (matrix-org/matrix-federation-tester main.go ServerReport, which
-// MTRNord/rust-federation-tester keeps field for field), derived from a check report, so tools
+// The federation tester's JSON (matrix-org/matrix-federation-tester main.go ServerReport;
+// MTRNord/rust-federation-tester src/response.rs has the same fields, WellKnownResult keyed by
+// address), derived from a check report, so tools
 // and the testers' web UIs can point at /api/report. FederationOK keeps the tester's stricter
 // rule: any address that cannot be connected to, or fails a check, makes it false (our own
 // summary calls an unreachable address beside a working one a warning).
