@@ -9,6 +9,7 @@ import { type Principal, hasRole, requireRole } from "../auth/principal";
 import { withTransaction } from "../db/transaction";
 import { AppError } from "../errors";
 import type { CheckEnv } from "./check-options";
+import { withCheckSlot } from "./check-slots";
 import { runCheck } from "./run-check";
 import { abandonCheck, finishCheck, getCheck, insertRunningCheck, type StoredCheck } from "./stored-checks";
 
@@ -20,32 +21,50 @@ async function isDestination(pool: pg.Pool, name: string): Promise<boolean> {
   return (r.rowCount ?? 0) > 0;
 }
 
-/** The rate check and the running row, in one transaction serialised per user. */
-async function startCheck(pool: pg.Pool, actor: Principal, serverName: string, env: CheckEnv): Promise<bigint> {
-  return withTransaction(pool, async (tx) => {
-    if (actor.userId !== null) {
-      await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('fedconsole_check:' || $1, 0))", [actor.userId]);
-      await tx.query(
-        "DELETE FROM check_starts WHERE user_id = $1 AND started_at <= now() - make_interval(secs => $2 / 1000.0)",
-        [actor.userId, WINDOW_MS],
-      );
-      const r = await tx.query<{ n: string; oldest: Date | null }>(
-        "SELECT count(*)::text AS n, min(started_at) AS oldest FROM check_starts WHERE user_id = $1",
-        [actor.userId],
-      );
-      const { n, oldest } = r.rows[0];
-      if (Number(n) >= env.perUserPerMinute) {
-        const retryAfterMs = Math.max(1, (oldest?.getTime() ?? Date.now()) + WINDOW_MS - Date.now());
-        throw new AppError(
-          "rate_limited",
-          `Too many federation checks: at most ${env.perUserPerMinute} a minute per user (FEDERATION_CHECK_RATE_LIMIT).`,
-          { retry_after_ms: retryAfterMs },
-        );
-      }
-      await tx.query("INSERT INTO check_starts (user_id) VALUES ($1)", [actor.userId]);
-    }
-    return insertRunningCheck(tx, actor, serverName);
+// One start at a time per user in this process, queued before a pooled connection is taken:
+// many checks by one user at once would otherwise each hold a connection while waiting for the
+// user's advisory lock, and starve the pool the console's pages need.
+const starting = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(key: string | null, fn: () => Promise<T>): Promise<T> {
+  if (key === null) return fn();
+  const run = (starting.get(key) ?? Promise.resolve()).then(fn, fn);
+  const settled = run.catch(() => {});
+  starting.set(key, settled);
+  void settled.then(() => {
+    if (starting.get(key) === settled) starting.delete(key);
   });
+  return run;
+}
+
+/** The rate check and the running row, in one transaction serialised per user (across processes too). */
+function startCheck(pool: pg.Pool, actor: Principal, serverName: string, env: CheckEnv): Promise<bigint> {
+  return oneAtATime(actor.userId, () =>
+    withTransaction(pool, async (tx) => {
+      if (actor.userId !== null) {
+        await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('fedconsole_check:' || $1, 0))", [actor.userId]);
+        await tx.query(
+          "DELETE FROM check_starts WHERE user_id = $1 AND started_at <= now() - make_interval(secs => $2 / 1000.0)",
+          [actor.userId, WINDOW_MS],
+        );
+        const r = await tx.query<{ n: string; oldest: Date | null }>(
+          "SELECT count(*)::text AS n, min(started_at) AS oldest FROM check_starts WHERE user_id = $1",
+          [actor.userId],
+        );
+        const { n, oldest } = r.rows[0];
+        if (Number(n) >= env.perUserPerMinute) {
+          const retryAfterMs = Math.max(1, (oldest?.getTime() ?? Date.now()) + WINDOW_MS - Date.now());
+          throw new AppError(
+            "rate_limited",
+            `Too many federation checks: at most ${env.perUserPerMinute} a minute per user (FEDERATION_CHECK_RATE_LIMIT).`,
+            { retry_after_ms: retryAfterMs },
+          );
+        }
+        await tx.query("INSERT INTO check_starts (user_id) VALUES ($1)", [actor.userId]);
+      }
+      return insertRunningCheck(tx, actor, serverName);
+    }),
+  );
 }
 
 export type CheckServerOptions = {
@@ -69,7 +88,8 @@ export async function checkServer(
   }
   const id = await startCheck(pool, actor, serverName, env);
   try {
-    const report = await runCheck(serverName, env.options);
+    // The deadline starts when the check does, not while it waits for a slot.
+    const report = await withCheckSlot(() => runCheck(serverName, env.options));
     await finishCheck(pool, id, report, env.history);
   } catch (error) {
     await abandonCheck(pool, id).catch(() => {});

@@ -201,6 +201,9 @@ export async function probeAddress(target: CheckTarget, opts: ProbeOptions): Pro
     ALPNProtocols: ["http/1.1"],
   });
   socket.on("error", () => {});
+  // Two requests in turn on one connection: without TCP_NODELAY the second waits out Nagle's
+  // algorithm against the peer's delayed ACK (~40 ms on Linux).
+  socket.setNoDelay(true);
   let connectedAt: number | null = null;
   try {
     const handshake = await new Promise<{ ok: true } | { ok: false; error: unknown }>((resolve) => {
