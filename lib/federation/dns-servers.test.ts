@@ -40,3 +40,31 @@ test("lookups go to the configured server on its port: A+AAAA together, SRV, CNA
     await server.close();
   }
 });
+
+test("attempts resolve through FEDERATION_DNS_SERVERS too (SRV and A from our server)", async () => {
+  const { attemptConnection, attemptOptionsFrom } = await import("./attempt-connection");
+  const { loadSettings } = await import("../settings/settings");
+  const { startFakeFleet } = await import("./testing/fake-fleet");
+  const fleet = await startFakeFleet([{ name: "a", behaviour: "healthy" }], { extraDnsNames: ["*.fed.test"] });
+  const server = await startTestDnsServer({
+    a: { "host.fed.test": ["127.0.0.1"] },
+    srv: {
+      "_matrix-fed._tcp.srv.fed.test": [
+        { priority: 0, weight: 0, port: fleet.server("a").port, target: "host.fed.test" },
+      ],
+    },
+  });
+  try {
+    const s = loadSettings({
+      FEDERATION_DNS_SERVERS: server.address,
+      FEDERATION_IP_RANGE_ALLOWLIST: "127.0.0.0/8",
+      FEDERATION_WELL_KNOWN_PORT: "1",
+    });
+    const result = await attemptConnection("srv.fed.test", { ...attemptOptionsFrom(s.attempts), ca: fleet.caPem });
+    assert.equal(result.outcome, "success", result.message ?? "");
+    assert.ok(server.queries.includes("SRV _matrix-fed._tcp.srv.fed.test"));
+  } finally {
+    await server.close();
+    await fleet.close();
+  }
+});
