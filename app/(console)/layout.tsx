@@ -23,6 +23,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const links = [
     { href: "/destinations", label: "Destinations" },
     ...(mirror && hasRole(me, "operator") ? [{ href: "/sync", label: "Sync" }] : []),
+    ...(hasRole(me, "operator") ? [{ href: "/check", label: "Check a server" }] : []),
     { href: "/audit", label: "Audit log" },
     { href: "/tokens", label: "API tokens" },
     ...(hasRole(me, "admin") ? [{ href: "/team", label: "Team" }] : []),

@@ -13,12 +13,13 @@ const PAGES: Record<string, string[]> = {
   "/": ["x"],
   "/login": ["next", "signed_out", "x"],
   "/destinations": ["q", "status", "sort", "dir", "page", "size", "x"],
-  "/destinations/example.org": ["rooms_from", "rooms_dir", "x"],
+  "/destinations/example.org": ["rooms_from", "rooms_dir", "check", "x"],
   "/audit": ["user", "destination", "before", "x"],
   "/team": ["x"],
   "/tokens": ["x"],
   "/sync": ["x"],
   "/health": ["x"],
+  "/check": ["check", "x"],
 };
 
 /** Percent-encoding that does not decode, overlong UTF-8, surrogates, NUL, control and odd characters. */
@@ -139,7 +140,7 @@ test("every page of app/ is in the fuzz's list", () => {
   const known = new Set(
     Object.keys(PAGES).map((p) => p.replace(/^\/destinations\/example\.org$/, "/destinations/[destination]")),
   );
-  const api = (r: string) => /^\/(%5F|\.well-known)/.test(r);
+  const api = (r: string) => /^\/(%5F|\.well-known|api\/)/.test(r);
   expect(appRoutes().filter((r) => !api(r) && !known.has(r))).toEqual([]);
 });
 

@@ -29,6 +29,8 @@ export type AuditDetails = {
   "upstream.sync": { source: string };
   /** `fedctl destinations import`: the file ("-" for standard input) and the report's counts. */
   "destinations.import": { file: string; lines: number; imported: number; rooms: number; errors: number };
+  /** "Flush cached discovery": every scheduler drops its cached well-known answer for the destination. */
+  "destination.flush_discovery": Record<string, never>;
 };
 
 export type AuditAction = keyof AuditDetails;

@@ -10,7 +10,8 @@ test("every written action has a label; an unknown one shows as stored", () => {
   assert.equal(auditLabel("room.purge"), "room.purge");
   assert.equal(auditLabel("toString"), "toString", "not an inherited property");
   assert.equal(auditLabel("upstream.sync"), "Asked for a sync");
-  assert.equal(Object.keys(AUDIT_LABELS).length, 9);
+  assert.equal(auditLabel("destination.flush_discovery"), "Flushed cached discovery");
+  assert.equal(Object.keys(AUDIT_LABELS).length, 10);
 });
 
 test("summaries, as the audit page showed them", () => {

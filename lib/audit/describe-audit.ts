@@ -14,6 +14,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   "token.create": "Created token",
   "token.revoke": "Revoked token",
   "destinations.import": "Imported destinations",
+  "destination.flush_discovery": "Flushed cached discovery",
 };
 
 const isKnown = (action: string): action is AuditAction => Object.hasOwn(AUDIT_LABELS, action);
@@ -50,6 +51,7 @@ const DESCRIBE: { [A in AuditAction]: (d: Partial<AuditDetails[A]>) => string } 
   "destinations.import": (d) =>
     `${plural(d.imported, "destination")} and ${plural(d.rooms, "room")} from ${d.file === "-" ? "standard input" : d.file}` +
     (d.errors ? ` (${plural(d.errors, "bad line")})` : ""),
+  "destination.flush_discovery": () => "cached well-known answers dropped by every scheduler",
 };
 
 /** What a non-admin reads for someone else's team or token event (list-audit.ts hides its detail). */

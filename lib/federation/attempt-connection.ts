@@ -11,6 +11,7 @@ import {
   type Failure,
   type FailureReason,
 } from "./federation-types";
+import { dnsFor } from "./dns-servers";
 import type { DnsFunctions } from "./guarded-lookup";
 import type { AttemptSettings } from "../settings/settings";
 import { ipGuardFrom, type IpGuard } from "./ip-guard";
@@ -158,6 +159,11 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
 // One cache per process, so attempts share what well-known lookups learnt.
 const sharedWellKnownCache = new WellKnownCache();
 
+/** Drops this process's cached discovery (well-known answers) for a destination ("Flush cached discovery"). */
+export function forgetDiscovery(serverName: string): number {
+  return sharedWellKnownCache.forget(serverName.replace(/:\d+$/, ""));
+}
+
 /** The attempt options of this process's settings (lib/settings), with the shared well-known cache. */
 export function attemptOptionsFrom(s: AttemptSettings): AttemptOptions {
   return {
@@ -166,5 +172,7 @@ export function attemptOptionsFrom(s: AttemptSettings): AttemptOptions {
     ca: s.ca,
     wellKnownPort: s.wellKnownPort,
     wellKnownCache: sharedWellKnownCache,
+    // The system resolver unless FEDERATION_DNS_SERVERS names others.
+    dns: s.dnsServers === undefined ? undefined : dnsFor(s.dnsServers),
   };
 }

@@ -8,7 +8,8 @@ import { claimDue, releaseClaims, releaseStrayClaims, type Claim } from "./claim
 import { recordAttempt } from "./record-attempt";
 import type { AttemptResult } from "./attempt-result";
 import type { SchedulerSettings } from "../settings/settings";
-import { WAKE_CHANNEL } from "./wake";
+import { forgetDiscovery } from "./attempt-connection";
+import { FLUSH_DISCOVERY_CHANNEL, WAKE_CHANNEL } from "./wake";
 import { isDatabaseDown } from "../db/errors";
 
 /** `trigger` says why: after a reset, the attempt looks past this process's caches. */
@@ -155,12 +156,15 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
       client.on("error", () => {}); // a dropped connection ends `closed` below (via "end")
       try {
         await client.connect();
-        client.on("notification", () => poke());
+        client.on("notification", (n) => {
+          if (n.channel === FLUSH_DISCOVERY_CHANNEL) forgetDiscovery(n.payload ?? "");
+          else poke();
+        });
         const closed = new Promise<void>((resolve) => {
           client.on("error", () => resolve());
           client.on("end", () => resolve());
         });
-        await client.query(`LISTEN ${WAKE_CHANNEL}`);
+        await client.query(`LISTEN ${WAKE_CHANNEL}; LISTEN ${FLUSH_DISCOVERY_CHANNEL}`);
         listener = client;
         poke(); // anything requested while we were not listening
         await closed;

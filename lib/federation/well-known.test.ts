@@ -196,3 +196,14 @@ test("refresh (an attempt after a reset) looks past a fresh cache entry and cach
   assert.deepEqual([next.kind, next.cached], ["found", true]);
   assert.equal(scratch.requests.total, 2);
 });
+
+test("forget drops a host's entries on every port (Flush cached discovery) and nothing else", () => {
+  const cache = new WellKnownCache(() => 1_000);
+  const found = { kind: "found", mServer: "m.example.org", cacheMs: null } as const;
+  cache.store("example.org:443", found);
+  cache.store("example.org:8443", found);
+  cache.store("other.org:443", found);
+  assert.equal(cache.forget("Example.org"), 2);
+  assert.equal(cache.get("example.org:443"), null);
+  assert.notEqual(cache.get("other.org:443"), null);
+});

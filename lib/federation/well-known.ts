@@ -50,6 +50,16 @@ export type WellKnownContext = {
   port: number;
   ca?: string;
   signal: AbortSignal;
+  /** Told about every hop (a federation check reports them); attempts leave it unset. */
+  trace?: (hop: WellKnownTraceHop) => void;
+};
+
+export type WellKnownTraceHop = {
+  url: string;
+  status: number | null;
+  location: string | null;
+  body: Buffer | null;
+  error: string | null;
 };
 
 function none(temporary: boolean, reason: WellKnownReason, message: string): WellKnownOutcome {
@@ -105,13 +115,24 @@ export async function fetchWellKnown(
     visited.add(url.href);
 
     const targets = await targetsFor(url, ctx);
-    if (!Array.isArray(targets)) return targets;
+    if (!Array.isArray(targets)) {
+      if (targets.kind === "none")
+        ctx.trace?.({ url: url.href, status: null, location: null, body: null, error: targets.message });
+      return targets;
+    }
     const got = await getFromTargets(targets, {
       path: url.pathname + url.search,
       maxBodyBytes: WELL_KNOWN_MAX_BYTES,
       signal: ctx.signal,
       ca: ctx.ca,
       readBody: (status) => status === 200,
+    });
+    ctx.trace?.({
+      url: url.href,
+      status: got.ok ? got.response.status : null,
+      location: got.ok ? (got.response.headers.location ?? null) : null,
+      body: got.ok ? got.response.body : null,
+      error: got.ok ? (got.response.bodyFailure?.message ?? null) : got.failure.message,
     });
     if (!got.ok) {
       if (ctx.signal.aborted) throw new FederationRequestError({ ...got.failure, stage: "well-known" });
@@ -182,6 +203,17 @@ export class WellKnownCache {
     const now = this.now();
     if (entry === undefined || now >= entry.expiresAt) return null;
     return { outcome: entry.outcome, fresh: now < entry.expiresAt - GRACE_FACTOR * entry.ttlMs };
+  }
+
+  /** Forgets every entry of `host` (any port); returns how many went. */
+  forget(host: string): number {
+    const prefix = `${host.toLowerCase()}:`;
+    let n = 0;
+    for (const key of [...this.entries.keys()]) {
+      if (key.startsWith(prefix) && this.entries.delete(key)) n++;
+    }
+    for (const key of [...this.hadValidUntil.keys()]) if (key.startsWith(prefix)) this.hadValidUntil.delete(key);
+    return n;
   }
 
   hadValidRecently(key: string): boolean {

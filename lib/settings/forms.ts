@@ -5,6 +5,7 @@ import fs from "node:fs";
 import tls from "node:tls";
 import { z } from "zod";
 import { parseDuration } from "../federation/duration";
+import { parseDnsServers } from "../federation/dns-servers";
 import { parseCidrList } from "../federation/ip-guard";
 import { parseServerName } from "../federation/server-name";
 
@@ -93,6 +94,8 @@ export const baseUrl = () =>
   });
 
 export const cidrList = (name: string) => fromParser((s) => parseCidrList(s, name));
+
+export const dnsServers = (name: string) => fromParser((s) => parseDnsServers(s, name));
 
 export const serverName = (name: string) =>
   fromParser((s) => {

@@ -48,6 +48,15 @@ export type AttemptSettings = {
   ca?: string;
   /** Port of the /.well-known/matrix/server fetch (the spec says 443). */
   wellKnownPort: number;
+  /** FEDERATION_DNS_SERVERS; undefined = the system's resolver. */
+  dnsServers?: readonly string[];
+};
+
+/** Federation checks (lib/checks): deadline, history and the per-user rate. */
+export type CheckSettings = {
+  timeoutMs: number;
+  history: number;
+  perUserPerMinute: number;
 };
 
 /** Mirror mode (issue "Use it with your homeserver"): the homeserver this console mirrors. */
@@ -87,6 +96,7 @@ export type Settings = {
   console: ConsoleSettings;
   scheduler: SchedulerSettings;
   attempts: AttemptSettings;
+  checks: CheckSettings;
   /** undefined = standalone: this database is the source of truth. */
   upstream?: UpstreamSettings;
 };
@@ -238,6 +248,12 @@ export function loadSettings(env: Env): Settings {
       ipAllowlist: v.FEDERATION_IP_RANGE_ALLOWLIST ?? [],
       ca: v.FEDERATION_CA_FILE?.pem,
       wellKnownPort: v.FEDERATION_WELL_KNOWN_PORT,
+      dnsServers: v.FEDERATION_DNS_SERVERS,
+    },
+    checks: {
+      timeoutMs: v.FEDERATION_CHECK_TIMEOUT,
+      history: v.FEDERATION_CHECK_HISTORY,
+      perUserPerMinute: v.FEDERATION_CHECK_RATE_LIMIT,
     },
     upstream: upstreamOf(v),
   };

@@ -317,6 +317,32 @@ export const SETTINGS = {
     form: f.cidrList("FEDCONSOLE_UPSTREAM_IP_RANGE_ALLOWLIST"),
     invalid: ["10.0.0.0/33"],
   }),
+  FEDERATION_DNS_SERVERS: setting({
+    defaultDoc: "the system's",
+    meaning:
+      "DNS servers for federation lookups (attempts and checks: SRV, CNAME, A, AAAA), comma/space separated, each an IP with an optional port (`10.0.0.53`, `127.0.0.1:5353`, `[::1]:5353`); unset = the system's resolver",
+    form: f.dnsServers("FEDERATION_DNS_SERVERS"),
+    invalid: ["dns.example.org", "127.0.0.1:99999"],
+  }),
+  FEDERATION_CHECK_TIMEOUT: setting({
+    default: "20s",
+    meaning: "deadline of one federation check (every step and address included)",
+    form: f.positiveDuration("FEDERATION_CHECK_TIMEOUT"),
+    invalid: ["0", "long"],
+  }),
+  FEDERATION_CHECK_HISTORY: setting({
+    default: "20",
+    meaning: "check reports kept per server name",
+    form: f.integer(1, 1000),
+    invalid: ["0", "all"],
+  }),
+  FEDERATION_CHECK_RATE_LIMIT: setting({
+    default: "10",
+    meaning:
+      "federation checks one user may start per minute (console, API and tester endpoints together); more answer 429",
+    form: f.integer(1),
+    invalid: ["0", "many"],
+  }),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,6 +1,7 @@
 // Every fedctl command, in the order the overview lists them. A command added here is parsed,
 // documented by --help and covered by the unknown-option and --help tests without more code.
 import type { Command } from "../command-table";
+import { checkCommand } from "./check";
 import { destinationCommands } from "./destinations";
 import { migrateCommand } from "./migrate";
 import { tokenCommands } from "./tokens";
@@ -13,4 +14,5 @@ export const COMMANDS: readonly Command[] = [
   ...destinationCommands,
   ...upstreamCommands,
   migrateCommand,
+  checkCommand,
 ];

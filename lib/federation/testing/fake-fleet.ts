@@ -5,11 +5,15 @@
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { randomBytes } from "node:crypto";
+import { signJson, signingKeyFromSeed, type SigningKey } from "../../checks/sign-json";
 import { createFleetCertificates, type FleetCertificates, type IssuedCertificate } from "./test-ca";
 import { formatHostPort } from "../server-name";
 
 export const VERSION_PATH = "/_matrix/federation/v1/version";
 export const WELL_KNOWN_PATH = "/.well-known/matrix/server";
+export const KEY_PATH = "/_matrix/key/v2/server";
+export const FAKE_KEY_ID = "ed25519:fake";
 export const FAKE_SERVER_SOFTWARE = { name: "FakeSynapse", version: "1.2.3" } as const;
 /** FEDERATION_IP_RANGE_ALLOWLIST entries that open the fleet's addresses. */
 export const LOOPBACK_ALLOWLIST: readonly string[] = Object.freeze(["127.0.0.0/8", "::1/128"]);
@@ -28,7 +32,14 @@ export type SimpleBehaviour =
   | "badContentType" // 200 text/html
   | "flapping" // 500, 200, 500, 200, ... (counting every non-well-known request)
   | "expiredCert"
-  | "wrongNameCert";
+  | "wrongNameCert"
+  // Healthy on /version, with one fault each (federation checks, lib/checks):
+  | "badKeySignature" // the key response's signature does not verify
+  | "expiredKeys" // valid_until_ts an hour ago
+  | "wrongKeyServerName" // the key response is for "wrong.example"
+  | "expiringCert" // the certificate expires in 3 days
+  | "selfSignedCert"
+  | "tls12Only"; // TLS 1.2 at most
 
 /**
  * Serves /.well-known/matrix/server. By default {"m.server": "localhost:<port of delegateTo>"};
@@ -45,6 +56,8 @@ export type WellKnownBehaviour = {
   redirectUrl?: string;
   status?: number;
   cacheControl?: string;
+  /** Host (without port) → m.server; other hosts get 404. One server then plays many names' well-known. */
+  byHost?: Record<string, string>;
 };
 
 export type Behaviour = SimpleBehaviour | { kind: "slow"; delayMs: number } | WellKnownBehaviour;
@@ -52,8 +65,10 @@ export type Behaviour = SimpleBehaviour | { kind: "slow"; delayMs: number } | We
 export type FakeServerSpec = {
   name: string;
   behaviour: Behaviour;
-  /** Listen address; default 127.0.0.1 ("::1" for IPv6 cases). */
-  host?: "127.0.0.1" | "::1";
+  /** Listen address; default 127.0.0.1 ("::1" for IPv6 cases, 127.0.0.2 for an address the guard blocks). */
+  host?: string;
+  /** The server_name its key response claims; default its serverName ("127.0.0.1:<port>"). */
+  matrixName?: string;
 };
 
 export class RequestLog {
@@ -82,6 +97,8 @@ export type FakeServer = {
   readonly requests: RequestLog;
   /** TCP connections accepted (also counts handshakes that failed). */
   readonly connections: number;
+  /** Its ed25519 signing key (the key endpoint publishes it). */
+  readonly signingKey: SigningKey;
   setBehaviour(behaviour: Behaviour): Promise<void>;
   resetCounts(): void;
 };
@@ -121,6 +138,8 @@ class FakeServerImpl implements FakeServer {
   private sockets = new Set<Socket>();
   private timers = new Set<NodeJS.Timeout>();
   private flapCount = 0;
+  readonly signingKey = signingKeyFromSeed(randomBytes(32), FAKE_KEY_ID);
+  private readonly oldKey = signingKeyFromSeed(randomBytes(32), "ed25519:old");
 
   constructor(
     readonly name: string,
@@ -128,8 +147,12 @@ class FakeServerImpl implements FakeServer {
     public behaviour: Behaviour,
     private certificates: FleetCertificates,
     private lookupPort: (name: string) => number,
+    private readonly matrixName?: string,
   ) {
-    this.server = https.createServer(this.certificateFor(behaviour), (req, res) => this.handle(req, res));
+    this.server = https.createServer(
+      { ...this.certificateFor(behaviour), maxVersion: behaviour === "tls12Only" ? "TLSv1.2" : "TLSv1.3" },
+      (req, res) => this.handle(req, res),
+    );
     this.server.on("connection", (socket: Socket) => {
       this.connections += 1;
       this.sockets.add(socket);
@@ -149,7 +172,11 @@ class FakeServerImpl implements FakeServer {
         ? this.certificates.expired
         : behaviour === "wrongNameCert"
           ? this.certificates.wrongName
-          : this.certificates.valid;
+          : behaviour === "expiringCert"
+            ? this.certificates.expiringSoon
+            : behaviour === "selfSignedCert"
+              ? this.certificates.selfSigned
+              : this.certificates.valid;
     return { cert: issued.certPem, key: issued.keyPem };
   }
 
@@ -184,7 +211,10 @@ class FakeServerImpl implements FakeServer {
     this.behaviour = behaviour;
     this.flapCount = 0;
     // New handshakes use the new certificate; established connections keep theirs.
-    this.server.setSecureContext(this.certificateFor(behaviour));
+    this.server.setSecureContext({
+      ...this.certificateFor(behaviour),
+      maxVersion: behaviour === "tls12Only" ? "TLSv1.2" : "TLSv1.3",
+    });
     if (behaviour === "down") await this.stopListening();
     else if (!this.listening) await this.listen(this.port);
   }
@@ -211,8 +241,10 @@ class FakeServerImpl implements FakeServer {
     const path = (req.url ?? "/").split("?")[0];
     this.requests.record(path);
     const behaviour = this.behaviour;
-    if (typeof behaviour === "object" && behaviour.kind === "wellKnown") return this.wellKnown(behaviour, path, res);
+    if (typeof behaviour === "object" && behaviour.kind === "wellKnown")
+      return this.wellKnown(behaviour, path, res, req);
     if (path === WELL_KNOWN_PATH) return sendJson(res, 404, errorBody(404));
+    if (path === KEY_PATH && servesKeys(behaviour)) return sendJson(res, 200, this.keyResponse(behaviour));
     const healthy = () => sendJson(res, 200, { server: FAKE_SERVER_SOFTWARE });
     if (typeof behaviour === "object") return this.later(behaviour.delayMs, healthy);
     switch (behaviour) {
@@ -244,8 +276,31 @@ class FakeServerImpl implements FakeServer {
     }
   }
 
-  private wellKnown(behaviour: WellKnownBehaviour, path: string, res: ServerResponse) {
+  /** GET /_matrix/key/v2/server (server-server API §"Publishing Keys"), signed, with its fault if any. */
+  private keyResponse(behaviour: Behaviour): Record<string, unknown> {
+    const now = Date.now();
+    const serverName = behaviour === "wrongKeyServerName" ? "wrong.example" : (this.matrixName ?? this.serverName);
+    const signed = signJson(
+      {
+        server_name: serverName,
+        valid_until_ts: behaviour === "expiredKeys" ? now - 3_600_000 : now + 86_400_000,
+        verify_keys: { [this.signingKey.keyId]: { key: this.signingKey.publicKeyBase64 } },
+        old_verify_keys: { [this.oldKey.keyId]: { key: this.oldKey.publicKeyBase64, expired_ts: now - 86_400_000 } },
+      },
+      serverName,
+      this.signingKey,
+    );
+    // Changed after signing: the signature no longer matches the body.
+    return behaviour === "badKeySignature" ? { ...signed, valid_until_ts: now + 2 * 86_400_000 } : signed;
+  }
+
+  private wellKnown(behaviour: WellKnownBehaviour, path: string, res: ServerResponse, req: IncomingMessage) {
     if (path !== WELL_KNOWN_PATH) return sendJson(res, 404, errorBody(404));
+    if (behaviour.byHost !== undefined) {
+      const host = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
+      const mServer = behaviour.byHost[host];
+      return mServer === undefined ? sendJson(res, 404, errorBody(404)) : sendJson(res, 200, { "m.server": mServer });
+    }
     if (behaviour.redirectTo !== undefined || behaviour.redirectUrl !== undefined) {
       const location =
         behaviour.redirectUrl ??
@@ -263,12 +318,28 @@ class FakeServerImpl implements FakeServer {
   }
 }
 
+function servesKeys(behaviour: Behaviour): boolean {
+  if (typeof behaviour === "object") return behaviour.kind === "slow";
+  return ![
+    "status500",
+    "status401",
+    "status429",
+    "status404",
+    "hang",
+    "invalidJson",
+    "nulInVersion",
+    "invalidJsonWithNul",
+    "badContentType",
+    "flapping",
+  ].includes(behaviour);
+}
+
 /** Starts one server per spec (names must be unique). Close the fleet in an `after` hook. */
 export async function startFakeFleet(
   specs: FakeServerSpec[],
-  options: { certificates?: FleetCertificates } = {},
+  options: { certificates?: FleetCertificates; extraDnsNames?: string[] } = {},
 ): Promise<FakeFleet> {
-  const certificates = options.certificates ?? (await createFleetCertificates());
+  const certificates = options.certificates ?? (await createFleetCertificates(undefined, options.extraDnsNames));
   const byName = new Map<string, FakeServerImpl>();
   const lookupPort = (name: string): number => {
     const member = byName.get(name);
@@ -279,7 +350,14 @@ export async function startFakeFleet(
     if (byName.has(spec.name)) throw new Error(`duplicate fake server name "${spec.name}"`);
     byName.set(
       spec.name,
-      new FakeServerImpl(spec.name, spec.host ?? "127.0.0.1", spec.behaviour, certificates, lookupPort),
+      new FakeServerImpl(
+        spec.name,
+        spec.host ?? "127.0.0.1",
+        spec.behaviour,
+        certificates,
+        lookupPort,
+        spec.matrixName,
+      ),
     );
   }
   const servers = [...byName.values()];

@@ -92,22 +92,54 @@ export async function createTestCa(name = "Federation Console Test CA"): Promise
   };
 }
 
+/** A certificate signed by its own key (issuer = subject), trusted by nobody. */
+export async function selfSignedCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
+  const keys = await rsaKeys();
+  const signingKey = forge.pki.privateKeyFromPem(keys.privatePem);
+  const now = Date.now();
+  const cert = forge.pki.createCertificate();
+  cert.serialNumber = serial();
+  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicPem);
+  cert.validity.notBefore = request.notBefore ?? new Date(now - DAY_MS);
+  cert.validity.notAfter = request.notAfter ?? new Date(now + 30 * DAY_MS);
+  const subject = [{ name: "commonName", value: request.commonName }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: false, critical: true },
+    {
+      name: "subjectAltName",
+      altNames: [
+        ...(request.dnsNames ?? []).map((value) => ({ type: 2, value })),
+        ...(request.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
+      ],
+    },
+  ]);
+  cert.sign(signingKey, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privatePem };
+}
+
 /** The certificate set the fake fleet serves. */
 export type FleetCertificates = {
   caPem: string;
-  /** localhost, 127.0.0.1 and ::1. */
+  /** localhost, 127.0.0.1 and ::1 (and the extra DNS names asked for). */
   valid: IssuedCertificate;
   /** Same names, validity ended yesterday. */
   expired: IssuedCertificate;
   /** Valid and trusted, but only for a name we never connect to. */
   wrongName: IssuedCertificate;
+  /** Same names as valid, expiring in 3 days. */
+  expiringSoon: IssuedCertificate;
+  /** Same names as valid, self-signed. */
+  selfSigned: IssuedCertificate;
 };
 
-export async function createFleetCertificates(ca?: TestCa): Promise<FleetCertificates> {
+/** `extraDnsNames`: names served through a test DNS server too, e.g. "*.fed.test". */
+export async function createFleetCertificates(ca?: TestCa, extraDnsNames: string[] = []): Promise<FleetCertificates> {
   const authority = ca ?? (await createTestCa());
-  const loopback = { dnsNames: ["localhost"], ipAddresses: ["127.0.0.1", "::1"] };
+  const loopback = { dnsNames: ["localhost", ...extraDnsNames], ipAddresses: ["127.0.0.1", "::1"] };
   const now = Date.now();
-  const [valid, expired, wrongName] = await Promise.all([
+  const [valid, expired, wrongName, expiringSoon, selfSigned] = await Promise.all([
     authority.issue({ commonName: "localhost", ...loopback }),
     authority.issue({
       commonName: "localhost",
@@ -116,6 +148,9 @@ export async function createFleetCertificates(ca?: TestCa): Promise<FleetCertifi
       notAfter: new Date(now - DAY_MS),
     }),
     authority.issue({ commonName: "wrong.example", dnsNames: ["wrong.example"] }),
+    // Half a day past 3 days, so "3 days" holds for the length of any test run.
+    authority.issue({ commonName: "localhost", ...loopback, notAfter: new Date(now + 3.5 * DAY_MS) }),
+    selfSignedCertificate({ commonName: "localhost", ...loopback }),
   ]);
-  return { caPem: authority.caPem, valid, expired, wrongName };
+  return { caPem: authority.caPem, valid, expired, wrongName, expiringSoon, selfSigned };
 }

@@ -1,6 +1,10 @@
 // Our own API beside Synapse's, under /_fedconsole/v1 (README "Our own API"): the same bearer
 // tokens, the same {errcode, error} errors and CORS. Each route calls the same lib/ function as
 // the console's server action for that operation.
+import { processCheckEnv } from "../../checks/check-env";
+import { checkJson } from "../../checks/check-json";
+import { checkServer } from "../../checks/check-server";
+import { getCheck, listChecks } from "../../checks/stored-checks";
 import { mirrorContext } from "../../upstream/mirror";
 import { requestSync } from "../../upstream/request-sync";
 import { getSyncStatus, syncStatusJson } from "../../upstream/sync-status";
@@ -29,6 +33,40 @@ export const FEDCONSOLE_ROUTES: Route[] = [
         const actor = await principalWith(ctx, "operator", "start a sync");
         await requestSync(await dbPool(), actor, mirrorContext());
         return jsonResponse(200, {});
+      },
+    },
+  },
+  {
+    // A federation check of a destination now (lib/checks): any role; changes no retry timing.
+    pattern: [...FEDCONSOLE_PREFIX, "destinations", null, "check"],
+    methods: {
+      POST: async (ctx) => {
+        const actor = await principalWith(ctx, "viewer", "run federation checks");
+        const stored = await checkServer(await dbPool(), actor, ctx.params[0], processCheckEnv(), {
+          destinationOnly: true,
+        });
+        return jsonResponse(200, checkJson(stored));
+      },
+    },
+  },
+  {
+    // Its stored checks, newest first, without the report bodies (?limit, default 20).
+    pattern: [...FEDCONSOLE_PREFIX, "destinations", null, "checks"],
+    methods: {
+      GET: async (ctx) => {
+        const actor = await principalWith(ctx, "viewer", "read federation checks");
+        const limit = Number(ctx.query.get("limit") ?? "20") || 20;
+        const checks = await listChecks(await dbPool(), actor, ctx.params[0], { limit });
+        return jsonResponse(200, { checks: checks.map((c) => checkJson(c, false)), total: checks.length });
+      },
+    },
+  },
+  {
+    pattern: [...FEDCONSOLE_PREFIX, "destinations", null, "checks", null],
+    methods: {
+      GET: async (ctx) => {
+        const actor = await principalWith(ctx, "viewer", "read federation checks");
+        return jsonResponse(200, checkJson(await getCheck(await dbPool(), actor, ctx.params[1], ctx.params[0])));
       },
     },
   },

@@ -26,6 +26,9 @@ import { RemoteServer } from "./_parts/remote-server";
 import { AttemptTimeline } from "./_parts/attempt-timeline";
 import { SharedRooms } from "./_parts/shared-rooms";
 import { MirrorSummary } from "./_parts/mirror-summary";
+import { FederationCheck } from "./_parts/federation-check";
+import { parseCheckQuery } from "@/lib/checks/check-input";
+import { getCheck, listChecks } from "@/lib/checks/stored-checks";
 import { mirrorContext } from "@/lib/upstream/mirror";
 import { readThrough } from "@/lib/upstream/read-through";
 
@@ -39,7 +42,9 @@ export async function generateMetadata({ params }: Props) {
 
 export default async function DestinationPage({ params, searchParams }: Props) {
   const name = destinationFromSegment((await params).destination);
-  const query = parseDetailQuery(await searchParams);
+  const search = await searchParams;
+  const query = parseDetailQuery(search);
+  const checkId = parseCheckQuery(search);
   const me = await pagePrincipal(destinationPath(name));
   const { pool } = await getDb();
   const now = BigInt(Date.now());
@@ -55,11 +60,15 @@ export default async function DestinationPage({ params, searchParams }: Props) {
     if (isAppError(e) && e.code === "not_found") notFound();
     throw e;
   }
-  const [attempts, rooms, latestReset] = await Promise.all([
+  const [attempts, rooms, latestReset, checks] = await Promise.all([
     listAttempts(pool, me, name, { limit: 50 }),
     listDestinationRooms(pool, me, name, { from: query.roomsFrom, limit: ROOMS_PAGE_SIZE, dir: query.roomsDir }),
     getLatestReset(pool, me, name),
+    listChecks(pool, me, name, { limit: 20 }),
   ]);
+  const shownId =
+    checkId !== null && checks.some((c) => c.id.toString() === checkId) ? checkId : checks[0]?.id.toString();
+  const shownCheck = shownId === undefined ? null : await getCheck(pool, me, shownId, name).catch(() => null);
 
   return (
     <>
@@ -76,7 +85,14 @@ export default async function DestinationPage({ params, searchParams }: Props) {
         <SynapseFields d={d} serverNow={serverNow} />
         <RemoteServer d={d} serverNow={serverNow} />
       </div>
-      <AttemptTimeline attempts={attempts} serverNow={serverNow} />
+      <FederationCheck
+        destination={d.destination}
+        shown={shownCheck}
+        history={checks}
+        canFlush={hasRole(me, "operator")}
+        serverNow={serverNow}
+      />
+      <AttemptTimeline attempts={attempts} serverNow={serverNow} hasCheck={shownCheck?.report != null} />
       <SharedRooms destination={d.destination} rooms={rooms} query={query} />
     </>
   );

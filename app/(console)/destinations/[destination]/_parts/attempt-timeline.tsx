@@ -1,5 +1,6 @@
 // The attempt history as a timeline, newest first: when, outcome, trigger, what it found.
 import type { AttemptRow } from "@/lib/destinations/list-attempts";
+import { stepForAttemptStage } from "@/lib/checks/report-model";
 import { describeFailure } from "@/lib/destinations/describe-error";
 import { formatInteger } from "@/lib/destinations/humanize";
 import { RelativeTime } from "@/app/_components/relative-time";
@@ -8,7 +9,16 @@ import { OutcomeBadge } from "@/app/_components/ui";
 const TRIGGERS: Record<string, string> = { schedule: "Scheduled", reset: "Reset", probe: "Probe", manual: "Manual" };
 const DOTS: Record<string, string> = { success: "bg-emerald-500", failure: "bg-rose-500" };
 
-export function AttemptTimeline({ attempts, serverNow }: { attempts: AttemptRow[]; serverNow: string }) {
+export function AttemptTimeline({
+  attempts,
+  serverNow,
+  hasCheck = false,
+}: {
+  attempts: AttemptRow[];
+  serverNow: string;
+  /** A check report is shown above: failing attempts link to its step for their stage. */
+  hasCheck?: boolean;
+}) {
   return (
     <section aria-labelledby="history" className="mt-4">
       <h2 id="history" className="mb-2 text-sm font-semibold">
@@ -19,7 +29,7 @@ export function AttemptTimeline({ attempts, serverNow }: { attempts: AttemptRow[
       ) : (
         <ol className="relative ml-2 border-l border-slate-300" data-testid="attempts">
           {attempts.map((a) => (
-            <AttemptItem key={a.id.toString()} a={a} serverNow={serverNow} />
+            <AttemptItem key={a.id.toString()} a={a} serverNow={serverNow} hasCheck={hasCheck} />
           ))}
         </ol>
       )}
@@ -27,8 +37,9 @@ export function AttemptTimeline({ attempts, serverNow }: { attempts: AttemptRow[
   );
 }
 
-function AttemptItem({ a, serverNow }: { a: AttemptRow; serverNow: string }) {
+function AttemptItem({ a, serverNow, hasCheck }: { a: AttemptRow; serverNow: string; hasCheck: boolean }) {
   const words = a.outcome === "success" ? null : describeFailure(a);
+  const step = a.outcome === "success" ? null : stepForAttemptStage(a.stage);
   return (
     <li className="mb-2 ml-4" data-outcome={a.outcome} data-trigger={a.trigger}>
       <span
@@ -50,6 +61,15 @@ function AttemptItem({ a, serverNow }: { a: AttemptRow; serverNow: string }) {
         <p className="text-sm text-rose-800">
           {words.summary}
           {words.detail ? <span className="block text-xs text-slate-600">{words.detail}</span> : null}
+          {step !== null ? (
+            <a
+              href={hasCheck ? `#step-${step}` : "#federation-check"}
+              className="block text-xs text-sky-800 underline"
+              data-testid="attempt-check-link"
+            >
+              {hasCheck ? `See the check's "${step}" step` : `Run a federation check to see why (${step} step)`}
+            </a>
+          ) : null}
         </p>
       ) : null}
     </li>

@@ -1,0 +1,90 @@
+// checkServer on a real database: who may check what, the stored history bound, the per-user
+// rate limit (429 with retry_after_ms) and that a check leaves retry timings alone.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import type { Principal } from "../auth/principal";
+import { AppError } from "../errors";
+import { dnsFor } from "../federation/dns-servers";
+import { createIpGuard } from "../federation/ip-guard";
+import { LOOPBACK_ALLOWLIST, startFakeFleet, type FakeFleet } from "../federation/testing/fake-fleet";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import type { CheckEnv } from "./check-options";
+import { checkServer } from "./check-server";
+import { getCheck, listChecks } from "./stored-checks";
+
+let db: TestDatabase;
+let fleet: FakeFleet;
+let env: CheckEnv;
+
+async function user(role: Principal["role"]): Promise<Principal> {
+  const id = randomUUID();
+  const email = `${role}-${id.slice(0, 8)}@example.org`;
+  await db.pool.query("INSERT INTO users (id, email, role) VALUES ($1, $2, $3)", [id, email, role]);
+  return { userId: id, email, role, via: "api" };
+}
+
+before(async () => {
+  db = await createTestDatabase();
+  fleet = await startFakeFleet([{ name: "ok", behaviour: "healthy" }]);
+  env = {
+    options: {
+      dns: dnsFor(["127.0.0.1:9"]), // never asked: the names are IP literals
+      ipGuard: createIpGuard({ allowlist: LOOPBACK_ALLOWLIST }),
+      timeoutMs: 3_000,
+      wellKnownPort: 1,
+      ca: fleet.caPem,
+    },
+    history: 3,
+    perUserPerMinute: 5,
+  };
+});
+after(async () => {
+  await fleet?.close();
+  await db?.close();
+});
+
+test("a viewer checks a destination; other names need an operator; reports are stored and read back", async () => {
+  const name = fleet.server("ok").serverName;
+  await db.pool.query(
+    "INSERT INTO destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, 123, 600000, 100)",
+    [name],
+  );
+  const viewer = await user("viewer");
+  const stored = await checkServer(db.pool, viewer, name, env, { destinationOnly: true });
+  assert.equal(stored.federationOk, true);
+  assert.equal(stored.report?.summary.federationOk, true);
+  assert.equal((await getCheck(db.pool, viewer, stored.id.toString(), name)).headline, stored.headline);
+  await assert.rejects(
+    checkServer(db.pool, viewer, "127.0.0.1:1", env),
+    (e: unknown) => e instanceof AppError && e.code === "forbidden",
+  );
+  await assert.rejects(checkServer(db.pool, viewer, "127.0.0.1:1", env, { destinationOnly: true }), {
+    code: "not_found",
+  });
+  const operator = await user("operator");
+  const down = await checkServer(db.pool, operator, "127.0.0.1:1", env);
+  assert.equal(down.federationOk, false);
+  assert.match(down.headline ?? "", /connection refused/);
+  const timings = await db.pool.query(
+    "SELECT retry_last_ts, retry_interval, failure_ts FROM destinations WHERE destination = $1",
+    [name],
+  );
+  assert.deepEqual(timings.rows[0], { retry_last_ts: "123", retry_interval: "600000", failure_ts: "100" });
+  assert.equal((await db.pool.query("SELECT count(*)::int AS n FROM attempts")).rows[0].n, 0);
+});
+
+test("history is bounded per server name; the rate limit answers 429 with retry_after_ms", async () => {
+  const admin = await user("admin");
+  const name = "not a valid name"; // fails at once: cheap to run many times
+  for (let i = 0; i < 5; i++) await checkServer(db.pool, admin, name, env);
+  assert.equal((await listChecks(db.pool, admin, name)).length, 3);
+  await assert.rejects(checkServer(db.pool, admin, name, env), (e: unknown) => {
+    assert.ok(e instanceof AppError && e.code === "rate_limited");
+    const retry = e.extra.retry_after_ms as number;
+    assert.ok(retry > 0 && retry <= 60_000, String(retry));
+    return true;
+  });
+  // Another user is not limited by the first one's checks.
+  await checkServer(db.pool, await user("admin"), name, env);
+});
