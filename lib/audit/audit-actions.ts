@@ -29,6 +29,11 @@ export type AuditDetails = {
   "upstream.sync": { source: string };
   /** `fedctl destinations import`: the file ("-" for standard input) and the report's counts. */
   "destinations.import": { file: string; lines: number; imported: number; rooms: number; errors: number };
+  /** Alert webhooks: the URL's origin only (the rest of a URL may hold a token), never the secret. */
+  "webhook.create": { id: string; origin: string; events: string[]; enabled: boolean };
+  "webhook.change": { id: string; origin: string; changed: string[] };
+  "webhook.delete": { id: string; origin: string };
+  "webhook.test": { id: string; origin: string; status_code: number | null; ok: boolean };
 };
 
 export type AuditAction = keyof AuditDetails;

@@ -6,6 +6,7 @@ import { migrateCommand } from "./migrate";
 import { tokenCommands } from "./tokens";
 import { upstreamCommands } from "./upstream";
 import { userCommands } from "./users";
+import { webhookCommands } from "./webhooks";
 
 export const COMMANDS: readonly Command[] = [
   ...userCommands,
@@ -13,4 +14,5 @@ export const COMMANDS: readonly Command[] = [
   ...destinationCommands,
   ...upstreamCommands,
   migrateCommand,
+  ...webhookCommands,
 ];
