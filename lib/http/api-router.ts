@@ -9,7 +9,12 @@ import { WEBHOOK_ROUTES } from "./routes/webhooks";
 import { MATRIX_COMPAT_ROUTES } from "./routes/matrix-compat";
 import { SYNAPSE_FEDERATION_ROUTES } from "./routes/synapse-federation";
 
-const ROUTES: Route[] = [...SYNAPSE_FEDERATION_ROUTES, ...MATRIX_COMPAT_ROUTES, ...FEDCONSOLE_ROUTES, ...WEBHOOK_ROUTES];
+const ROUTES: Route[] = [
+  ...SYNAPSE_FEDERATION_ROUTES,
+  ...MATRIX_COMPAT_ROUTES,
+  ...FEDCONSOLE_ROUTES,
+  ...WEBHOOK_ROUTES,
+];
 
 export { API_PATH_PREFIXES, isApiPath } from "./api-paths";
 

@@ -117,19 +117,23 @@ test("a healthy destination is down after FEDCONSOLE_ALERT_DOWN_AFTER failures, 
 test("flapping within FEDCONSOLE_ALERT_MIN_GAP is damped; a damped down that lasts is announced after the gap", async () => {
   await add(["f.example"]);
   let t = T0;
+  const next = () => {
+    t += 1_000;
+    return t;
+  };
   await attempt("f.example", ok, t);
   for (let cycle = 0; cycle < 3; cycle++) {
-    await attempt("f.example", refused, (t += 1_000));
-    await attempt("f.example", refused, (t += 1_000));
-    await attempt("f.example", ok, (t += 1_000));
+    await attempt("f.example", refused, next());
+    await attempt("f.example", refused, next());
+    await attempt("f.example", ok, next());
   }
   assert.deepEqual(
     (await pending()).map((p) => p.kind),
     ["down", "recovered"],
     "one pair for three flaps",
   );
-  await attempt("f.example", refused, (t += 1_000));
-  await attempt("f.example", refused, (t += 1_000));
+  await attempt("f.example", refused, next());
+  await attempt("f.example", refused, next());
   assert.equal((await evaluateAlerts(db.pool, t + 1_000, cfg)).lateDowns, 0, "still within the gap");
   assert.equal(
     (await evaluateAlerts(db.pool, T0 + 2_000 + cfg.minGapMs - 1, cfg)).lateDowns,
