@@ -168,7 +168,7 @@ test("a destination that goes down: exactly one signed down event after the fail
   });
   expect(receiver.verified(up, SECRET)).toBe(true);
   expect(up.json.text).toMatch(
-    new RegExp(`^🟢 ${solo.replace(/[.[\]]/g, "\\$&")} is recovered: reachable again after `),
+    new RegExp(`^🟢 ${solo.replace(/[.[\]]/g, "\\$&")} has recovered: reachable again after `),
   );
 
   // Two more flaps within FEDCONSOLE_ALERT_MIN_GAP: damped, nothing sent.

@@ -36,6 +36,16 @@ const STATUS: Record<EventKind, string> = {
   test: "test",
 };
 
+/** How `text` says it of one destination, and of several. */
+const VERB: Record<EventKind, [string, string]> = {
+  down: ["is down", "are down"],
+  recovered: ["has recovered", "have recovered"],
+  dead: ["is dead (failing for days)", "are dead (failing for days)"],
+  cert_expiring: ["has a certificate about to expire", "have certificates about to expire"],
+  sync_failing: ["", ""],
+  test: ["", ""],
+};
+
 const ICON: Record<EventKind, string> = {
   down: "🔴",
   recovered: "🟢",
@@ -93,11 +103,11 @@ export function buildPayload(kind: EventKind, alerts: PendingAlert[], nowMs: num
   } else if (kind === "test") {
     text = `${ICON[kind]} Test from Federation Console (${c.serverName}): this webhook works`;
   } else if (!grouped) {
-    text = `${ICON[kind]} ${names[0]} is ${STATUS[kind]}${reason ? `: ${reason}` : ""}`;
+    text = `${ICON[kind]} ${names[0]} ${VERB[kind][0]}${reason ? `: ${reason}` : ""}`;
   } else {
     const shown = names.slice(0, 5).join(", ");
     const rest = alerts.length - Math.min(5, names.length);
-    text = `${ICON[kind]} ${alerts.length} destinations are ${STATUS[kind]}: ${shown}${rest > 0 ? ` and ${rest} more` : ""}${reason ? ` (mostly: ${reason})` : ""}`;
+    text = `${ICON[kind]} ${alerts.length} destinations ${VERB[kind][1]}: ${shown}${rest > 0 ? ` and ${rest} more` : ""}${reason ? ` (mostly: ${reason})` : ""}`;
   }
   const consolePath =
     kind === "sync_failing"
@@ -119,8 +129,8 @@ export function buildPayload(kind: EventKind, alerts: PendingAlert[], nowMs: num
     reasons,
     first_at_ts: first?.at ?? nowMs,
     first_at: iso(first?.at ?? nowMs),
-    sent_at_ts: nowMs,
-    sent_at: iso(nowMs),
+    created_at_ts: nowMs,
+    created_at: iso(nowMs),
     link: link(c, consolePath),
   };
 }
