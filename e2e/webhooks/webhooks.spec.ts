@@ -302,9 +302,16 @@ test("console: an admin adds a webhook, sends a test, sees the delivery, disable
   await page.reload();
   await expect(card.getByTestId("deliveries").locator('[data-delivery-ok="true"]')).toHaveCount(1);
   await expect(card.getByTestId("deliveries")).toContainText("Test");
+  await page.screenshot({ path: test.info().outputPath("webhooks-page.png"), fullPage: true });
 
   await card.getByText("Edit", { exact: true }).click();
   const edit = card.getByRole("form", { name: `Edit the webhook for ${url}` });
+  for (const label of ["Destination down", "Destination recovered", "Certificate expiring", "Upstream sync failing"]) {
+    await edit.getByLabel(label).uncheck();
+  }
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit.getByRole("alert")).toHaveText("Choose at least one event.");
+  await edit.getByLabel("Destination down").check();
   await edit.getByLabel("Enabled").uncheck();
   await edit.getByRole("button", { name: "Save" }).click();
   await expect(edit.getByRole("status")).toContainText("Saved");
