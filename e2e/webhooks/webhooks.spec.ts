@@ -237,7 +237,7 @@ test("a receiver answering 500 gets retries with backoff, then a failed delivery
   for (const t of tries.rows) expect(t).toMatchObject({ status_code: 500, ok: false, error: "answered 500" });
   const gaps = tries.rows.slice(1).map((t, i) => Number(t.at) - Number(tries.rows[i].at));
   // Backoff: the k-th retry waits at least FEDCONSOLE_WEBHOOK_RETRY_BASE × 2^k (200 ms doubling).
-  gaps.forEach((gap, k) => expect(gap).toBeGreaterThanOrEqual(200 * 2 ** k));
+  for (const [k, gap] of gaps.entries()) expect(gap).toBeGreaterThanOrEqual(200 * 2 ** k);
   const received = receiver.on("/fail").filter((r) => r.headers["x-fedconsole-delivery"] === failed.id);
   expect(received).toHaveLength(failed.tries);
 
