@@ -14,6 +14,7 @@ const OWN_SERVERS = [
   "start.spec.ts",
   "upstream/*.spec.ts",
   "checks/*.spec.ts",
+  "webhooks/*.spec.ts",
 ];
 
 export default defineConfig({

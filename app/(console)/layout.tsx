@@ -27,6 +27,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/audit", label: "Audit log" },
     { href: "/tokens", label: "API tokens" },
     ...(hasRole(me, "admin") ? [{ href: "/team", label: "Team" }] : []),
+    ...(hasRole(me, "admin") ? [{ href: "/webhooks", label: "Webhooks" }] : []),
   ];
   return (
     <div className="min-h-screen">

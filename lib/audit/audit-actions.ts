@@ -31,6 +31,11 @@ export type AuditDetails = {
   "destinations.import": { file: string; lines: number; imported: number; rooms: number; errors: number };
   /** "Flush cached discovery": every scheduler drops its cached well-known answer for the destination. */
   "destination.flush_discovery": Record<string, never>;
+  /** Alert webhooks: the URL's origin only (the rest of a URL may hold a token), never the secret. */
+  "webhook.create": { id: string; origin: string; events: string[]; enabled: boolean };
+  "webhook.change": { id: string; origin: string; changed: string[] };
+  "webhook.delete": { id: string; origin: string };
+  "webhook.test": { id: string; origin: string; status_code: number | null; ok: boolean };
 };
 
 export type AuditAction = keyof AuditDetails;

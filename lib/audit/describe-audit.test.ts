@@ -11,7 +11,25 @@ test("every written action has a label; an unknown one shows as stored", () => {
   assert.equal(auditLabel("toString"), "toString", "not an inherited property");
   assert.equal(auditLabel("upstream.sync"), "Asked for a sync");
   assert.equal(auditLabel("destination.flush_discovery"), "Flushed cached discovery");
-  assert.equal(Object.keys(AUDIT_LABELS).length, 10);
+  assert.equal(auditLabel("webhook.test"), "Sent test webhook");
+  assert.equal(Object.keys(AUDIT_LABELS).length, 14);
+});
+
+test("webhook summaries name the URL's origin, never more of it", () => {
+  const d = (action: string, detail: unknown) => describeAudit({ action, detail });
+  assert.equal(
+    d("webhook.create", { id: "1", origin: "https://hooks.slack.com", events: ["down", "recovered"], enabled: true }),
+    "https://hooks.slack.com for down, recovered",
+  );
+  assert.equal(
+    d("webhook.change", { id: "1", origin: "https://h.example", changed: ["secret", "disabled"] }),
+    "https://h.example: secret, disabled",
+  );
+  assert.equal(
+    d("webhook.test", { id: "1", origin: "https://h.example", status_code: 500, ok: false }),
+    "https://h.example: failed (500)",
+  );
+  assert.equal(d("webhook.delete", { id: "1", origin: "https://h.example" }), "https://h.example");
 });
 
 test("summaries, as the audit page showed them", () => {

@@ -15,6 +15,10 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   "token.revoke": "Revoked token",
   "destinations.import": "Imported destinations",
   "destination.flush_discovery": "Flushed cached discovery",
+  "webhook.create": "Added webhook",
+  "webhook.change": "Changed webhook",
+  "webhook.delete": "Deleted webhook",
+  "webhook.test": "Sent test webhook",
 };
 
 const isKnown = (action: string): action is AuditAction => Object.hasOwn(AUDIT_LABELS, action);
@@ -52,6 +56,10 @@ const DESCRIBE: { [A in AuditAction]: (d: Partial<AuditDetails[A]>) => string } 
     `${plural(d.imported, "destination")} and ${plural(d.rooms, "room")} from ${d.file === "-" ? "standard input" : d.file}` +
     (d.errors ? ` (${plural(d.errors, "bad line")})` : ""),
   "destination.flush_discovery": () => "cached well-known answers dropped by every scheduler",
+  "webhook.create": (d) => `${d.origin} for ${(d.events ?? []).join(", ")}${d.enabled === false ? " (disabled)" : ""}`,
+  "webhook.change": (d) => `${d.origin}: ${(d.changed ?? []).join(", ")}`,
+  "webhook.delete": (d) => String(d.origin ?? ""),
+  "webhook.test": (d) => `${d.origin}: ${d.ok ? "delivered" : "failed"}${d.status_code ? ` (${d.status_code})` : ""}`,
 };
 
 /** What a non-admin reads for someone else's team or token event (list-audit.ts hides its detail). */

@@ -69,7 +69,7 @@ test("IP literal with port, healthy → success with software and version", asyn
   const result = await attempt("healthy");
   assert.equal(typeof result.durationMs, "number");
   assert.deepEqual(
-    { ...result, durationMs: 0 },
+    { ...result, durationMs: 0, certNotAfterMs: 0 },
     {
       outcome: "success",
       stage: "done",
@@ -80,6 +80,7 @@ test("IP literal with port, healthy → success with software and version", asyn
       serverSoftware: "FakeSynapse",
       serverVersion: "1.2.3",
       durationMs: 0,
+      certNotAfterMs: 0, // its own test below
     },
   );
 });
@@ -311,4 +312,14 @@ test("loadAttemptOptions: defaults, settings, and clear errors", async () => {
     () => loadAttemptOptions({ FEDERATION_WELL_KNOWN_PORT: "70000" }),
     /FEDERATION_WELL_KNOWN_PORT must be a port number/,
   );
+});
+
+test("a TLS attempt reports the notAfter of the certificate the server presented (certificate-expiry alerts)", async () => {
+  const r = await attempt("healthy");
+  assert.equal(r.outcome, "success");
+  // The fleet's certificates are valid for 30 days from the fleet's start.
+  const in30d = Date.now() + 30 * 86_400_000;
+  assert.ok(r.certNotAfterMs != null && Math.abs(r.certNotAfterMs - in30d) < 10 * 60_000, String(r.certNotAfterMs));
+  const down = await attempt("down");
+  assert.equal(down.certNotAfterMs, null, "no handshake, no certificate");
 });

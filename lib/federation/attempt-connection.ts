@@ -77,6 +77,7 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
   if (opts.signal?.aborted) forward();
   else opts.signal?.addEventListener("abort", forward, { once: true });
   let resolvedAddress: string | null = null;
+  let certNotAfterMs: number | null = null;
 
   // Messages may quote the remote's answer; software and version are its own words: cleaned
   // and capped (stored-text.ts) before anything keeps them.
@@ -85,6 +86,7 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
   ): AttemptResult => ({
     httpStatus: null,
     resolvedAddress,
+    certNotAfterMs,
     ...fields,
     message: storedText(fields.message),
     serverSoftware: storedText(fields.serverSoftware ?? null),
@@ -115,6 +117,7 @@ export async function attemptConnection(serverName: string, opts: AttemptOptions
     const where = formatHostPort(got.target.address, got.target.port);
     resolvedAddress = where;
     if (!got.ok) return failed(got.failure);
+    certNotAfterMs = got.response.certNotAfterMs ?? null;
 
     const { status } = got.response;
     const outcome = classifyHttpStatus(status);

@@ -18,4 +18,6 @@ export type AttemptResult = {
   serverSoftware: string | null;
   serverVersion: string | null;
   durationMs: number;
+  /** notAfter (ms since the epoch) of the certificate the remote presented, when the TLS handshake got that far. */
+  certNotAfterMs?: number | null;
 };

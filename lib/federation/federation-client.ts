@@ -33,6 +33,8 @@ export type FederationResponse = {
   /** null when not read or when reading failed (see bodyFailure). */
   body: Buffer | null;
   bodyFailure: Failure | null;
+  /** notAfter (ms) of the certificate the server presented (alerts on expiring certificates). */
+  certNotAfterMs?: number | null;
 };
 
 type SocketStage = "connect" | "tls" | "http";
@@ -139,8 +141,11 @@ export function federationGet(options: FederationGetOptions): Promise<Federation
     socket.once("connect", () => {
       stage = "tls";
     });
+    let certNotAfterMs: number | null = null;
     socket.once("secureConnect", () => {
       stage = "http";
+      const notAfter = Date.parse(socket.getPeerCertificate()?.valid_to ?? "");
+      certNotAfterMs = Number.isFinite(notAfter) ? notAfter : null;
     });
     // Errors reach us through the request; this only keeps late ones from being unhandled.
     socket.on("error", () => {});
@@ -179,7 +184,12 @@ export function federationGet(options: FederationGetOptions): Promise<Federation
     request.on("response", (response) => {
       headersSeen = true;
       const status = response.statusCode ?? 0;
-      const base = { status, headers: response.headers, contentType: mediaType(response.headers["content-type"]) };
+      const base = {
+        status,
+        headers: response.headers,
+        contentType: mediaType(response.headers["content-type"]),
+        certNotAfterMs,
+      };
       const finish = (body: Buffer | null, bodyFailure: Failure | null): void => {
         if (settle()) resolve({ ...base, body, bodyFailure });
       };

@@ -9,7 +9,7 @@
 // retried, skipping the backoff, forever.
 import type pg from "pg";
 import { isDatabaseDown } from "../db/errors";
-import { withTransaction } from "../db/transaction";
+import { type Tx, withTransaction } from "../db/transaction";
 import { GUARDED_TIMINGS_WHERE, nextTimings, type BackoffConfig } from "./backoff";
 import type { Claim } from "./claim-due";
 import type { AttemptResult } from "./attempt-result";
@@ -23,6 +23,11 @@ export type RecordOptions = {
   /** false in mirror mode: the homeserver owns the four Synapse columns; only the attempt is recorded. */
   writeTimings?: boolean;
   random?: () => number;
+  /**
+   * Runs in the same transaction once the attempt row is written (never for an attempt already
+   * recorded): alert detection (lib/webhooks/note-attempt.ts) commits with the attempt or not at all.
+   */
+  afterRecord?: (tx: Tx, claim: Claim, result: AttemptResult, nowMs: number) => Promise<void>;
 };
 
 export type RecordOutcome = { timingsWritten: boolean; destinationGone: boolean };
@@ -99,6 +104,8 @@ async function writeAttempt(pool: pg.Pool, claim: Claim, result: AttemptResult, 
         o.owner,
       ],
     );
+
+    if (o.afterRecord) await o.afterRecord(c, claim, result, o.nowMs);
 
     let timingsWritten = false;
     const next =

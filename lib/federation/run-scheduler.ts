@@ -6,6 +6,9 @@ import { attemptConnection, attemptOptionsFrom } from "./attempt-connection";
 import { startScheduler, type SchedulerHandle } from "./scheduler";
 import { mirrorContext } from "../upstream/mirror";
 import { startUpstreamSync } from "../upstream/syncer";
+import { noteAttemptForAlerts } from "../webhooks/note-attempt";
+import { webhookIpGuard } from "../webhooks/post-webhook";
+import { startWebhookWorker } from "../webhooks/webhook-worker";
 
 /**
  * Standalone: the retry scheduler. Mirror mode: the same scheduler as a prober (asked-for
@@ -23,9 +26,30 @@ export function runScheduler(db: Db, log: (m: string) => void): SchedulerHandle 
     attemptTimeoutMs: attemptOptions.timeoutMs,
     attempt: (destination, signal, trigger) =>
       attemptConnection(destination, { ...attemptOptions, signal, refreshCache: trigger !== "schedule" }),
+    // Alert detection in the attempt's own transaction (lib/webhooks/note-attempt.ts).
+    afterRecord: (tx, claim, result, nowMs) =>
+      noteAttemptForAlerts(tx, claim.destination, claim.timings, result, nowMs, s.webhooks),
     log,
   });
-  if (!mirror || !s.upstream) return scheduler;
+  const webhooks = startWebhookWorker({
+    pool: db.pool,
+    alerts: s.webhooks,
+    pollIntervalMs: s.webhooks.pollIntervalMs,
+    retryBaseMs: s.webhooks.retryBaseMs,
+    retryForMs: s.webhooks.retryForMs,
+    post: { ipGuard: webhookIpGuard(s.attempts, s.webhooks), timeoutMs: s.webhooks.timeoutMs, ca: s.attempts.ca },
+    payload: { publicUrl: s.publicUrl, serverName: s.serverName },
+    log,
+  });
+  const withWebhooks = (h: SchedulerHandle, stopOthers: () => Promise<void>): SchedulerHandle => ({
+    owner: h.owner,
+    inFlight: () => h.inFlight(),
+    poke: () => h.poke(),
+    stop: async (graceMs?: number) => {
+      await Promise.all([h.stop(graceMs), webhooks.stop(), stopOthers()]);
+    },
+  });
+  if (!mirror || !s.upstream) return withWebhooks(scheduler, async () => {});
   log(`mirror mode: mirroring ${mirror.label} (${mirror.kind === "api" ? "admin API" : "database"})`);
   const sync = startUpstreamSync({
     pool: db.pool,
@@ -34,13 +58,5 @@ export function runScheduler(db: Db, log: (m: string) => void): SchedulerHandle 
     upstream: s.upstream,
     log,
   });
-  return {
-    ...scheduler,
-    owner: scheduler.owner,
-    inFlight: () => scheduler.inFlight(),
-    poke: () => scheduler.poke(),
-    stop: async (graceMs?: number) => {
-      await Promise.all([scheduler.stop(graceMs), sync.stop()]);
-    },
-  };
+  return withWebhooks(scheduler, () => sync.stop());
 }

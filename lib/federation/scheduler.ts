@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import os from "node:os";
 import pg from "pg";
 import { claimDue, releaseClaims, releaseStrayClaims, type Claim } from "./claim-due";
-import { recordAttempt } from "./record-attempt";
+import { recordAttempt, type RecordOptions } from "./record-attempt";
 import type { AttemptResult } from "./attempt-result";
 import type { SchedulerSettings } from "../settings/settings";
 import { forgetDiscovery } from "./attempt-connection";
@@ -27,6 +27,8 @@ export type SchedulerDeps = {
   attemptTimeoutMs: number;
   log?: (msg: string) => void;
   now?: () => number;
+  /** Passed to recordAttempt: work in the attempt's transaction (alert detection). */
+  afterRecord?: RecordOptions["afterRecord"];
 };
 
 export type SchedulerHandle = {
@@ -80,6 +82,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
             backoff: deps.config.backoff,
             historyLimit: deps.config.attemptHistory,
             writeTimings: !deps.probeOnly,
+            afterRecord: deps.afterRecord,
           });
           break;
         } catch (e) {

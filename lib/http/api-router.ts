@@ -6,6 +6,7 @@ import { errorResponse, preflightResponse } from "./respond";
 import type { Route } from "./route";
 import { FEDCONSOLE_ROUTES } from "./routes/fedconsole";
 import { FEDERATION_TESTER_ROUTES } from "./routes/federation-tester";
+import { WEBHOOK_ROUTES } from "./routes/webhooks";
 import { MATRIX_COMPAT_ROUTES } from "./routes/matrix-compat";
 import { SYNAPSE_FEDERATION_ROUTES } from "./routes/synapse-federation";
 
@@ -14,6 +15,7 @@ const ROUTES: Route[] = [
   ...MATRIX_COMPAT_ROUTES,
   ...FEDCONSOLE_ROUTES,
   ...FEDERATION_TESTER_ROUTES,
+  ...WEBHOOK_ROUTES,
 ];
 
 export { API_PATH_PREFIXES, isApiPath } from "./api-paths";

@@ -77,6 +77,23 @@ export type UpstreamSettings = {
   ipAllowlist: readonly string[];
 };
 
+/** Alert webhooks (lib/webhooks/), all durations in ms. */
+export type WebhookSettings = {
+  downAfter: number;
+  deadAfterMs: number;
+  minGapMs: number;
+  groupWindowMs: number;
+  groupMin: number;
+  certWarningMs: number;
+  syncFailingAfterMs: number;
+  pollIntervalMs: number;
+  retryBaseMs: number;
+  retryForMs: number;
+  timeoutMs: number;
+  /** Opened for webhook URLs on top of FEDERATION_IP_RANGE_ALLOWLIST. */
+  ipAllowlist: readonly string[];
+};
+
 export type Settings = {
   port: number;
   hostname: string;
@@ -99,6 +116,7 @@ export type Settings = {
   checks: CheckSettings;
   /** undefined = standalone: this database is the source of truth. */
   upstream?: UpstreamSettings;
+  webhooks: WebhookSettings;
 };
 
 /** Start-up refused: one line per bad variable. */
@@ -256,6 +274,20 @@ export function loadSettings(env: Env): Settings {
       perUserPerMinute: v.FEDERATION_CHECK_RATE_LIMIT,
     },
     upstream: upstreamOf(v),
+    webhooks: {
+      downAfter: v.FEDCONSOLE_ALERT_DOWN_AFTER,
+      deadAfterMs: v.FEDCONSOLE_DEAD_AFTER,
+      minGapMs: v.FEDCONSOLE_ALERT_MIN_GAP,
+      groupWindowMs: v.FEDCONSOLE_ALERT_GROUP_WINDOW,
+      groupMin: v.FEDCONSOLE_ALERT_GROUP_MIN,
+      certWarningMs: v.FEDCONSOLE_ALERT_CERT_WARNING,
+      syncFailingAfterMs: v.FEDCONSOLE_ALERT_SYNC_FAILING_AFTER,
+      pollIntervalMs: v.FEDCONSOLE_WEBHOOK_POLL_INTERVAL,
+      retryBaseMs: v.FEDCONSOLE_WEBHOOK_RETRY_BASE,
+      retryForMs: v.FEDCONSOLE_WEBHOOK_RETRY_FOR,
+      timeoutMs: v.FEDCONSOLE_WEBHOOK_TIMEOUT,
+      ipAllowlist: v.FEDCONSOLE_WEBHOOK_IP_RANGE_ALLOWLIST ?? [],
+    },
   };
 }
 

@@ -343,6 +343,82 @@ export const SETTINGS = {
     form: f.integer(1),
     invalid: ["0", "many"],
   }),
+  // Alert webhooks (lib/webhooks/).
+  FEDCONSOLE_ALERT_DOWN_AFTER: setting({
+    default: "2",
+    meaning: "consecutive failed attempts after which a healthy destination counts as down (alert `down`)",
+    form: f.integer(1, 1_000),
+    invalid: ["0", "two"],
+  }),
+  FEDCONSOLE_DEAD_AFTER: setting({
+    default: "7d",
+    meaning: "a destination failing for this long is announced as `dead` (once per outage)",
+    form: f.positiveDuration("FEDCONSOLE_DEAD_AFTER"),
+    invalid: ["0", "a week"],
+  }),
+  FEDCONSOLE_ALERT_MIN_GAP: setting({
+    default: "30m",
+    meaning:
+      "flap damping: at most one `down`/`recovered` pair per destination this often; a damped down is announced once the gap has passed if it still lasts; `0` = no damping",
+    form: f.duration("FEDCONSOLE_ALERT_MIN_GAP"),
+    invalid: ["often"],
+  }),
+  FEDCONSOLE_ALERT_GROUP_WINDOW: setting({
+    default: "30s",
+    meaning: "alerts wait this long to be grouped with others of their kind (a network outage becomes one event)",
+    form: f.duration("FEDCONSOLE_ALERT_GROUP_WINDOW"),
+    invalid: ["soon"],
+  }),
+  FEDCONSOLE_ALERT_GROUP_MIN: setting({
+    default: "5",
+    meaning:
+      "this many alerts of one kind within the window arrive as one grouped event (count and the first names); fewer arrive one by one",
+    form: f.integer(2),
+    invalid: ["1", "many"],
+  }),
+  FEDCONSOLE_ALERT_CERT_WARNING: setting({
+    default: "14d",
+    meaning: "a destination whose TLS certificate expires within this time is announced (`cert_expiring`)",
+    form: f.positiveDuration("FEDCONSOLE_ALERT_CERT_WARNING"),
+    invalid: ["0", "two weeks"],
+  }),
+  FEDCONSOLE_ALERT_SYNC_FAILING_AFTER: setting({
+    default: "15m",
+    meaning: "mirror mode: the upstream sync failing for this long is announced (`sync_failing`)",
+    form: f.duration("FEDCONSOLE_ALERT_SYNC_FAILING_AFTER"),
+    invalid: ["later"],
+  }),
+  FEDCONSOLE_WEBHOOK_POLL_INTERVAL: setting({
+    default: "1s",
+    meaning: "how often the scheduler process groups alerts and looks for webhook deliveries due (at least 50 ms)",
+    form: f.duration("FEDCONSOLE_WEBHOOK_POLL_INTERVAL", 50),
+    invalid: ["10", "often"],
+  }),
+  FEDCONSOLE_WEBHOOK_RETRY_BASE: setting({
+    default: "30s",
+    meaning: "wait before the first retry of a failed delivery; doubles with each try (at least 50 ms)",
+    form: f.duration("FEDCONSOLE_WEBHOOK_RETRY_BASE", 50),
+    invalid: ["10", "soon"],
+  }),
+  FEDCONSOLE_WEBHOOK_RETRY_FOR: setting({
+    default: "24h",
+    meaning: "a delivery still failing this long after its first try is given up and recorded as failed",
+    form: f.positiveDuration("FEDCONSOLE_WEBHOOK_RETRY_FOR"),
+    invalid: ["0", "forever"],
+  }),
+  FEDCONSOLE_WEBHOOK_TIMEOUT: setting({
+    default: "10s",
+    meaning: "deadline of one webhook POST (connect, answer and body)",
+    form: f.positiveDuration("FEDCONSOLE_WEBHOOK_TIMEOUT"),
+    invalid: ["0", "long"],
+  }),
+  FEDCONSOLE_WEBHOOK_IP_RANGE_ALLOWLIST: setting({
+    defaultDoc: "empty",
+    meaning:
+      "ranges webhook URLs may reach despite `FEDERATION_IP_RANGE_BLOCKLIST` (e.g. a Mattermost on `10.0.0.0/8`); `FEDERATION_IP_RANGE_ALLOWLIST` applies too",
+    form: f.cidrList("FEDCONSOLE_WEBHOOK_IP_RANGE_ALLOWLIST"),
+    invalid: ["10.0.0.0/33"],
+  }),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;

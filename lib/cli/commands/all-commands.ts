@@ -7,6 +7,7 @@ import { migrateCommand } from "./migrate";
 import { tokenCommands } from "./tokens";
 import { upstreamCommands } from "./upstream";
 import { userCommands } from "./users";
+import { webhookCommands } from "./webhooks";
 
 export const COMMANDS: readonly Command[] = [
   ...userCommands,
@@ -15,4 +16,5 @@ export const COMMANDS: readonly Command[] = [
   ...upstreamCommands,
   migrateCommand,
   checkCommand,
+  ...webhookCommands,
 ];
