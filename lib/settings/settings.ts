@@ -89,6 +89,8 @@ export type Settings = {
   attempts: AttemptSettings;
   /** undefined = standalone: this database is the source of truth. */
   upstream?: UpstreamSettings;
+  /** FEDCONSOLE_DEAD_AFTER: a destination failing longer than this (ms) is dead. */
+  deadAfterMs: number;
 };
 
 /** Start-up refused: one line per bad variable. */
@@ -240,6 +242,7 @@ export function loadSettings(env: Env): Settings {
       wellKnownPort: v.FEDERATION_WELL_KNOWN_PORT,
     },
     upstream: upstreamOf(v),
+    deadAfterMs: v.FEDCONSOLE_DEAD_AFTER,
   };
 }
 

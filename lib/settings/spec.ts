@@ -317,6 +317,13 @@ export const SETTINGS = {
     form: f.cidrList("FEDCONSOLE_UPSTREAM_IP_RANGE_ALLOWLIST"),
     invalid: ["10.0.0.0/33"],
   }),
+  FEDCONSOLE_DEAD_AFTER: setting({
+    default: "7d",
+    meaning:
+      'a destination failing longer than this is dead: only dead destinations can be forgotten without forcing it (the console\'s "Forget dead", `DELETE /_fedconsole/v1/destinations/<name>`)',
+    form: f.positiveDuration("FEDCONSOLE_DEAD_AFTER"),
+    invalid: ["0", "a week"],
+  }),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
