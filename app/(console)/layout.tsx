@@ -26,6 +26,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/audit", label: "Audit log" },
     { href: "/tokens", label: "API tokens" },
     ...(hasRole(me, "admin") ? [{ href: "/team", label: "Team" }] : []),
+    { href: "/account", label: "Account" },
   ];
   return (
     <div className="min-h-screen">

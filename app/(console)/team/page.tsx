@@ -5,7 +5,7 @@ import { formatTimestamp } from "@/lib/destinations/humanize";
 import { pagePrincipal } from "@/app/_auth/session";
 import { Cell, ColumnHeader, DataTable, Row, UnnamedColumn } from "@/app/_components/data-table";
 import { Notice, PageTitle } from "@/app/_components/ui";
-import { AddUserForm, RemoveForm, RoleForm } from "./team-forms";
+import { AddUserForm, RemoveForm, RoleForm, SetPasswordForm } from "./team-forms";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Team · Federation Console" };
@@ -40,6 +40,7 @@ export default async function TeamPage() {
             <ColumnHeader>Email</ColumnHeader>
             <ColumnHeader>Role</ColumnHeader>
             <ColumnHeader>Added</ColumnHeader>
+            <ColumnHeader>Password</ColumnHeader>
             <UnnamedColumn name="Remove" />
           </>
         }
@@ -54,6 +55,15 @@ export default async function TeamPage() {
               <RoleForm email={u.email} role={u.role} />
             </Cell>
             <Cell className="whitespace-nowrap">{formatTimestamp(u.createdAt.getTime())}</Cell>
+            <Cell>
+              {u.id === me.userId ? (
+                <a href="/account" className="text-sm text-sky-800 underline">
+                  Change on your account page
+                </a>
+              ) : (
+                <SetPasswordForm email={u.email} />
+              )}
+            </Cell>
             <Cell>
               <RemoveForm email={u.email} isSelf={u.id === me.userId} />
             </Cell>
