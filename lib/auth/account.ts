@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import { recordAudit } from "../audit/record-audit";
 import { type Tx, withTransaction } from "../db/transaction";
 import type { ConsoleSettings } from "../settings/settings";
-import { attemptLogin } from "./login";
+import { attemptLogin, INVALID_LOGIN } from "./login";
 import { checkPasswordStrength, hashPassword } from "./passwords";
 import { type Principal, requireRole } from "./principal";
 import { normaliseEmail } from "./users";
@@ -46,7 +46,8 @@ export async function changeOwnPassword(
   const login = await attemptLogin(pool, cfg, { email: actor.email, password: input.current, address: input.address });
   if (!login.ok) {
     if (login.reason === "invalid") throw new AppError("forbidden", WRONG_CURRENT_PASSWORD);
-    throw new AppError("rate_limited", login.message, {
+    // "Wrong email or password. Too many…": here only the password was asked for.
+    throw new AppError("rate_limited", login.message.replace(INVALID_LOGIN, WRONG_CURRENT_PASSWORD), {
       retry_after_ms: Math.max(1, Math.ceil(login.retryAfterMs ?? cfg.lockoutMs)),
     });
   }
