@@ -57,7 +57,7 @@ export function SortHeader({
         className="inline-flex items-center gap-1 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
       >
         {label}
-        <span aria-hidden="true" className={sort === "none" ? "text-slate-300" : "text-slate-900"}>
+        <span aria-hidden="true" className={sort === "none" ? "text-slate-500" : "text-slate-900"}>
           {sort === "ascending" ? "▲" : sort === "descending" ? "▼" : "↕"}
         </span>
       </Link>

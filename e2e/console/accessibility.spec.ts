@@ -1,0 +1,116 @@
+// WCAG 2 A/AA (contrast included) on every console page, in the light and the dark colour
+// scheme (the console follows the system's; app/globals.css), checked by axe-core in Chromium:
+// no serious or critical violation anywhere. axe is injected through the DevTools protocol, which
+// the pages' CSP does not govern.
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { test, expect } from "../support/fixtures";
+import { HOUR, login, seedConsole, addAttempt } from "./helpers";
+
+const NOW = Date.now();
+
+async function serious(page: Page, what: string) {
+  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  return bad.map(
+    (v) =>
+      `${what}: ${v.id} (${v.impact}) ${v.nodes
+        .map((n) => n.target.join(" "))
+        .slice(0, 3)
+        .join(", ")}: ${v.nodes[0]?.failureSummary ?? ""}`,
+  );
+}
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`every page passes axe (WCAG AA, 0 serious or critical) in the ${colorScheme} scheme`, async ({ browser }) => {
+    test.setTimeout(90_000);
+    await seedConsole([
+      {
+        destination: "ok.a11y.test",
+        last_attempt_ts: NOW - HOUR,
+        last_outcome: "success",
+        last_success_ts: NOW - HOUR,
+        rooms: [{ room_id: "!r:a11y.test", stream_ordering: 5 }],
+      },
+      {
+        destination: "fail.a11y.test",
+        retry_last_ts: NOW - HOUR,
+        retry_interval: 600_000,
+        failure_ts: NOW - 9 * 24 * HOUR,
+        last_attempt_ts: NOW - HOUR,
+        last_outcome: "failure",
+        last_error_kind: "CONNECTION_REFUSED",
+        last_error_message: "connect ECONNREFUSED 192.0.2.1:8448",
+      },
+      {
+        destination: "blocked.a11y.test",
+        retry_last_ts: NOW - HOUR,
+        retry_interval: 600_000,
+        failure_ts: NOW - HOUR,
+        last_error_kind: "IP_BLOCKED",
+      },
+      { destination: "new.a11y.test" },
+    ]);
+    await addAttempt({
+      destination: "fail.a11y.test",
+      started_ts: NOW - HOUR,
+      outcome: "failure",
+      stage: "connect",
+      reason: "CONNECTION_REFUSED",
+      message: "connect ECONNREFUSED",
+    });
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    const found: string[] = [];
+    try {
+      await page.goto("/login");
+      found.push(...(await serious(page, "/login")));
+      await page.goto("/setup");
+      found.push(...(await serious(page, "/setup")));
+      await login(page, "admin");
+      expect(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches)).toBe(
+        colorScheme === "dark",
+      );
+      for (const path of [
+        "/destinations",
+        "/destinations?status=failing",
+        "/destinations/fail.a11y.test",
+        "/destinations/ok.a11y.test",
+        "/audit",
+        "/tokens",
+        "/team",
+        "/account",
+        "/sync",
+        "/no-such-page",
+      ]) {
+        await page.goto(path);
+        found.push(...(await serious(page, path)));
+      }
+      // The dialogs, open.
+      await page.goto("/destinations");
+      await page.getByRole("button", { name: "Add destinations…" }).click();
+      found.push(...(await serious(page, "add dialog")));
+      await page.goto("/destinations/fail.a11y.test");
+      await page.getByRole("button", { name: "Forget…" }).click();
+      found.push(...(await serious(page, "forget dialog")));
+    } finally {
+      await context.close();
+    }
+    expect(found).toEqual([]);
+  });
+}
+
+test("dark scheme: the page background is dark and its text light", async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: "dark" });
+  const page = await context.newPage();
+  await login(page, "viewer");
+  const [bg, fg] = await page.evaluate(() => {
+    const s = getComputedStyle(document.body);
+    return [s.backgroundColor, s.color];
+  });
+  // Computed colours in oklch(): lightness first.
+  const lightness = (c: string) => Number(/oklch\(([\d.]+)/.exec(c)?.[1] ?? "NaN");
+  expect(lightness(bg)).toBeLessThan(0.3);
+  expect(lightness(fg)).toBeGreaterThan(0.9);
+  await context.close();
+});
