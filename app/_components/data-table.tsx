@@ -3,7 +3,7 @@
 import type { ComponentProps, ReactNode } from "react";
 import Link from "next/link";
 
-const th = "whitespace-nowrap px-2 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
+const th = "px-2 py-1.5 text-left align-bottom text-xs font-semibold uppercase tracking-wide text-slate-600";
 const td = "px-2 py-1.5 align-top";
 const join = (...classes: (string | undefined)[]) => classes.filter(Boolean).join(" ");
 

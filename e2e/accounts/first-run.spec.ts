@@ -52,14 +52,14 @@ test("first-run setup: needs the printed code from elsewhere, creates one admin,
       await p.getByRole("button", { name: "Create admin and sign in" }).click();
     };
     await fill(page, "first@example.org", "AAAA-BBBB-CCCC-DDDD");
-    await expect(page.getByRole("alert")).toContainText("That setup code is not valid.");
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("That setup code is not valid.");
     await fill(page, "first@example.org", code!);
     await expect(page.getByTestId("whoami")).toContainText("first@example.org");
     await expect(page.getByTestId("whoami")).toContainText("admin");
 
     // Never again: the form opened earlier is refused, and the page now only says so.
     await fill(early, "second@example.org", "");
-    await expect(early.getByRole("alert")).toContainText("The console is set up already");
+    await expect(early.getByRole("main").getByRole("alert")).toContainText("The console is set up already");
     await early.goto("/setup");
     await expect(early.getByTestId("setup-done")).toContainText("The console is set up already.");
     await expect(early.getByLabel("Email")).toHaveCount(0);

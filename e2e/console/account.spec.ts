@@ -38,7 +38,9 @@ test("a password change ends the member's other session at once; this one stays;
   await a.getByLabel(/^New password \(at least/).fill("second-password-2");
   await a.getByLabel("New password again").fill("second-password-2");
   await a.getByRole("button", { name: "Change password" }).click();
-  await expect(a.getByRole("alert")).toHaveText("The current password is wrong; nothing was changed.");
+  await expect(a.getByRole("main").getByRole("alert")).toHaveText(
+    "The current password is wrong; nothing was changed.",
+  );
   await b.reload();
   await expect(b.getByTestId("whoami")).toContainText(email); // nothing changed yet
 
@@ -54,7 +56,7 @@ test("a password change ends the member's other session at once; this one stays;
   await c.getByLabel("Email").fill(email);
   await c.getByLabel("Password").fill("first-password-1");
   await c.getByRole("button", { name: "Sign in" }).click();
-  await expect(c.getByRole("alert")).toContainText("Wrong email or password.");
+  await expect(c.getByRole("main").getByRole("alert")).toContainText("Wrong email or password.");
   await login(c, "viewer", { email, password: "second-password-2" });
 
   // Sign out everywhere: both remaining sessions end, this one included.

@@ -109,12 +109,12 @@ test("forget is refused without the typed name, and for a destination that is no
   await page.goto("/destinations/dead.manage.test");
   await page.getByRole("button", { name: "Forget…" }).click();
   await page.getByRole("button", { name: "Forget", exact: true }).click();
-  await expect(page.getByRole("alert")).toHaveText(
+  await expect(page.getByRole("dialog").getByRole("alert")).toHaveText(
     "Type the destination's name exactly to confirm; nothing was forgotten.",
   );
   await page.getByLabel("Type dead.manage.test to confirm").fill("dead.manage.tes");
   await page.getByRole("button", { name: "Forget", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText("Type the destination's name exactly");
+  await expect(page.getByRole("dialog").getByRole("alert")).toContainText("Type the destination's name exactly");
   expect(await count("dead.manage.test")).toBe(1);
 
   await page.goto("/destinations/young.manage.test");
@@ -122,7 +122,9 @@ test("forget is refused without the typed name, and for a destination that is no
   await expect(page.getByRole("dialog")).toContainText("It is not dead (failing longer than 7 d)");
   await page.getByLabel("Type young.manage.test to confirm").fill("young.manage.test");
   await page.getByRole("button", { name: "Forget", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText("young.manage.test is not dead yet: it has been failing for 1 d");
+  await expect(page.getByRole("dialog").getByRole("alert")).toContainText(
+    "young.manage.test is not dead yet: it has been failing for 1 d",
+  );
   expect(await count("young.manage.test")).toBe(1);
   // Ticking "forget it anyway" forgets it.
   await page.getByLabel("Forget it anyway, although it is not dead").check();

@@ -3,6 +3,7 @@
 // POST/DELETE /_fedconsole/v1/destinations, with the session and role re-checked here (every
 // export of this file is a public POST endpoint).
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db";
 import { addDestinations, splitPastedNames } from "@/lib/destinations/add-destinations";
 import { forgetDestination } from "@/lib/destinations/forget-destination";
@@ -33,8 +34,9 @@ export async function addDestinationsAction(_prev: AddState, form: FormData): Pr
 
 export type ForgetState = ActionResult<{ message: string }> | null;
 
+/** Forgets one destination; on success the browser goes back to the list (its page is gone). */
 export async function forgetDestinationAction(_prev: ForgetState, form: FormData): Promise<ForgetState> {
-  return runAction(async () => {
+  const r = await runAction(async () => {
     const actor = await actionPrincipal("admin", "forget destinations");
     const { destination, force } = parseInput(forgetInput, form);
     const { pool } = await getDb();
@@ -42,6 +44,8 @@ export async function forgetDestinationAction(_prev: ForgetState, form: FormData
     revalidatePath("/destinations", "layout");
     return { message: `Forgot ${destination} with its rooms and attempt history.` };
   });
+  if (r.ok) redirect("/destinations"); // outside runAction: the redirect is thrown
+  return r;
 }
 
 type FilterInput = { search?: unknown; status?: unknown };

@@ -1,9 +1,9 @@
 "use client";
 // "Forget…" (admins, standalone): a dialog where the destination's name is typed again to
 // confirm. A destination that is not dead (failing longer than FEDCONSOLE_DEAD_AFTER) can only
-// be forgotten with "forget it anyway" ticked. After forgetting, back to the list.
-import { useActionState, useEffect, useRef, useState } from "react";
-import { useRouter } from "next/navigation";
+// be forgotten with "forget it anyway" ticked. After forgetting, the action sends the browser
+// back to the list.
+import { useActionState, useRef, useState } from "react";
 import { forgetDestinationAction, type ForgetState } from "../../manage-actions";
 import { btnDanger, btnSecondary, input } from "@/app/_components/ui";
 
@@ -17,12 +17,8 @@ export function ForgetDestination({
   deadAfter: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const router = useRouter();
   const [typed, setTyped] = useState("");
   const [state, action, pending] = useActionState<ForgetState, FormData>(forgetDestinationAction, null);
-  useEffect(() => {
-    if (state?.ok) router.push("/destinations");
-  }, [state, router]);
   return (
     <section aria-label="Forget" className="mb-3">
       <button type="button" className={btnSecondary} onClick={() => dialog.current?.showModal()}>
@@ -64,11 +60,6 @@ export function ForgetDestination({
           {state && !state.ok ? (
             <p role="alert" className="text-sm text-rose-700">
               {state.error}
-            </p>
-          ) : null}
-          {state?.ok ? (
-            <p role="status" className="text-sm text-emerald-800">
-              {state.message}
             </p>
           ) : null}
           <div className="mt-2 flex justify-end gap-2">
