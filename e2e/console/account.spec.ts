@@ -44,7 +44,10 @@ test("a password change ends the member's other session at once; this one stays;
   await b.reload();
   await expect(b.getByTestId("whoami")).toContainText(email); // nothing changed yet
 
+  // (React resets a form after its action: every field is filled again.)
   await a.getByLabel("Current password").fill("first-password-1");
+  await a.getByLabel(/^New password \(at least/).fill("second-password-2");
+  await a.getByLabel("New password again").fill("second-password-2");
   await a.getByRole("button", { name: "Change password" }).click();
   await expect(a.getByRole("status").filter({ hasText: "Password changed" })).toBeVisible();
   await expectSignedOut(b);

@@ -1,6 +1,7 @@
 "use server";
 // The member's own account: change the password, sign out everywhere. Only actions are exported.
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db";
 import { changeOwnPassword, signOutEverywhere } from "@/lib/auth/account";
 import { changePasswordInput } from "@/lib/auth/account-input";
@@ -13,8 +14,9 @@ import { runAction, type ActionResult } from "@/app/_auth/action-result";
 
 export type AccountState = ActionResult<{ message: string }> | null;
 
+/** On success the page is loaded again with ?changed=1, which says so (the renewed cookie refreshes it anyway). */
 export async function changePasswordAction(_prev: AccountState, form: FormData): Promise<AccountState> {
-  return runAction(async () => {
+  const r = await runAction(async () => {
     const actor = await actionPrincipal("viewer", "change your password");
     const { current, next } = parseInput(changePasswordInput, form);
     const { pool } = await getDb();
@@ -24,6 +26,8 @@ export async function changePasswordAction(_prev: AccountState, form: FormData):
     await unstable_update({ user: { sessionVersion } as Record<string, unknown> });
     return { message: "Password changed. Your other sessions are signed out." };
   });
+  if (r.ok) redirect("/account?changed=1"); // outside runAction: the redirect is thrown
+  return r;
 }
 
 export async function signOutEverywhereAction(): Promise<AccountState> {

@@ -1,7 +1,8 @@
 // The member's own account: who they are, their password, and ending all their sessions.
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/passwords";
 import { pagePrincipal } from "@/app/_auth/session";
-import { PageTitle } from "@/app/_components/ui";
+import { Notice, PageTitle } from "@/app/_components/ui";
+import type { SearchParams } from "@/lib/http/page-params";
 import { ChangePasswordForm, SignOutEverywhereForm } from "./account-forms";
 
 export const dynamic = "force-dynamic";
@@ -9,8 +10,11 @@ export const metadata = { title: "Account · Federation Console" };
 
 const section = "mb-4 rounded border border-slate-200 bg-white p-3";
 
-export default async function AccountPage() {
+type Props = { searchParams: Promise<SearchParams> };
+
+export default async function AccountPage({ searchParams }: Props) {
   const me = await pagePrincipal("/account");
+  const changed = (await searchParams).changed === "1";
   return (
     <>
       <PageTitle>Account</PageTitle>
@@ -24,6 +28,11 @@ export default async function AccountPage() {
         <p className="mb-2 text-sm text-slate-600">
           Your other sessions (other browsers and devices) are signed out; this one stays signed in.
         </p>
+        {changed ? (
+          <div className="mb-2">
+            <Notice kind="ok">Password changed. Your other sessions are signed out.</Notice>
+          </div>
+        ) : null}
         <ChangePasswordForm email={me.email} minLength={MIN_PASSWORD_LENGTH} />
       </section>
       <section className={section} aria-labelledby="sessions-title">
