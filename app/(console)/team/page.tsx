@@ -40,8 +40,8 @@ export default async function TeamPage() {
             <ColumnHeader>Email</ColumnHeader>
             <ColumnHeader>Role</ColumnHeader>
             <ColumnHeader>Added</ColumnHeader>
-            <ColumnHeader>Password</ColumnHeader>
             <UnnamedColumn name="Remove" />
+            <ColumnHeader>Password</ColumnHeader>
           </>
         }
       >
@@ -56,6 +56,9 @@ export default async function TeamPage() {
             </Cell>
             <Cell className="whitespace-nowrap">{formatTimestamp(u.createdAt.getTime())}</Cell>
             <Cell>
+              <RemoveForm email={u.email} isSelf={u.id === me.userId} />
+            </Cell>
+            <Cell>
               {u.id === me.userId ? (
                 <a href="/account" className="text-sm text-sky-800 underline">
                   Change on your account page
@@ -63,9 +66,6 @@ export default async function TeamPage() {
               ) : (
                 <SetPasswordForm email={u.email} />
               )}
-            </Cell>
-            <Cell>
-              <RemoveForm email={u.email} isSelf={u.id === me.userId} />
             </Cell>
           </Row>
         ))}
