@@ -9,12 +9,21 @@ import { HOUR, login, seedConsole, addAttempt } from "./helpers";
 
 const NOW = Date.now();
 
-async function serious(page: Page, what: string) {
-  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+/**
+ * The serious and critical violations on the page as it is: every WCAG 2.1 A/AA rule in the light
+ * scheme; in the dark one only contrast, the one rule a colour scheme changes (structure, names
+ * and ARIA are the same markup).
+ */
+async function serious(page: Page, what: string, scheme: "light" | "dark") {
+  const axe = new AxeBuilder({ page });
+  const r = await (scheme === "light"
+    ? axe.withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    : axe.withRules(["color-contrast"])
+  ).analyze();
   const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   return bad.map(
     (v) =>
-      `${what}: ${v.id} (${v.impact}) ${v.nodes
+      `${what} (${scheme}): ${v.id} (${v.impact}) ${v.nodes
         .map((n) => n.target.join(" "))
         .slice(0, 3)
         .join(", ")}: ${v.nodes[0]?.failureSummary ?? ""}`,
@@ -22,7 +31,7 @@ async function serious(page: Page, what: string) {
 }
 
 test("every page passes axe (WCAG AA, 0 serious or critical) in the light and the dark scheme", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await seedConsole([
     {
       destination: "ok.a11y.test",
@@ -63,7 +72,7 @@ test("every page passes axe (WCAG AA, 0 serious or critical) in the light and th
   const check = async (what: string) => {
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
-      found.push(...(await serious(page, `${what} (${colorScheme})`)));
+      found.push(...(await serious(page, what, colorScheme)));
     }
   };
   await page.goto("/login");
@@ -74,7 +83,6 @@ test("every page passes axe (WCAG AA, 0 serious or critical) in the light and th
   for (const path of [
     "/destinations",
     "/destinations/fail.a11y.test",
-    "/destinations/ok.a11y.test",
     "/audit",
     "/tokens",
     "/team",
@@ -95,7 +103,7 @@ test("every page passes axe (WCAG AA, 0 serious or critical) in the light and th
   expect(found).toEqual([]);
 });
 
-test("dark scheme: the page background is dark and its text light", async ({ browser }) => {
+test("dark scheme: the page background is dark and its text light (screenshot)", async ({ browser }) => {
   const context = await browser.newContext({ colorScheme: "dark" });
   const page = await context.newPage();
   await login(page, "viewer");
@@ -112,5 +120,6 @@ test("dark scheme: the page background is dark and its text light", async ({ bro
   });
   expect(bg).toBeLessThan(40);
   expect(fg).toBeGreaterThan(220);
+  await page.screenshot({ path: test.info().outputPath("destinations-dark.png") });
   await context.close();
 });
