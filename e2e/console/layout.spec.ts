@@ -36,6 +36,12 @@ function renderedLines(page: Page): Promise<string[][]> {
   );
 }
 
+/** Every line but the last ends a label (after its dot), or the next one starts the port. */
+function expectBreaksBetweenLabels(lines: string[]) {
+  for (let i = 0; i + 1 < lines.length; i++)
+    expect(lines[i].endsWith(".") || lines[i + 1].startsWith(":"), lines.join(" / ")).toBe(true);
+}
+
 async function expectNoSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => {
     const box = document.querySelector("table[data-testid=destinations]")?.parentElement;
@@ -67,12 +73,7 @@ test("at 1366 px the list fits without sideways scrolling and names break only b
   await expectNoSidewaysScroll(page);
   const names = await renderedLines(page);
   expect(names.map((lines) => lines.join(""))).toEqual([...LONG].sort());
-  for (const lines of names) {
-    // Every line but the last ends a label (after its dot), or the next starts the port.
-    lines.slice(0, -1).forEach((line, i) => {
-      expect(line.endsWith(".") || lines[i + 1].startsWith(":"), `${lines.join(" / ")}`).toBe(true);
-    });
-  }
+  for (const lines of names) expectBreaksBetweenLabels(lines);
   // Short names do not wrap at all while the columns have room.
   const short = names.find((l) => l.join("") === "bulk000.example.net");
   expect(short).toEqual(["bulk000.example.net"]);
@@ -93,6 +94,5 @@ test("at phone width the less telling columns give way and the names still break
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
   expect(overflow).toBeLessThanOrEqual(1);
-  for (const lines of await renderedLines(page))
-    lines.slice(0, -1).forEach((line, i) => expect(line.endsWith(".") || lines[i + 1].startsWith(":")).toBe(true));
+  for (const lines of await renderedLines(page)) expectBreaksBetweenLabels(lines);
 });
