@@ -15,6 +15,7 @@ const OWN_SERVERS = [
   "upstream/*.spec.ts",
   "checks/*.spec.ts",
   "webhooks/*.spec.ts",
+  "accounts/*.spec.ts",
 ];
 
 export default defineConfig({

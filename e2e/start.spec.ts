@@ -52,7 +52,7 @@ test("two processes starting at once on a fresh folder share one database and mi
     for (const s of [a, b]) expect((await fetch(s.url + "/health")).status).toBe(200);
     const both = a.output() + b.output();
     expect(both.match(/Applied migrations/g)?.length).toBe(1);
-    expect(both).toContain("No users yet. Create the first admin with:");
+    expect(both).toContain("No users yet. Create the first admin");
   } finally {
     await Promise.all([b.stop(), a.stop()]);
   }

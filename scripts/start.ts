@@ -14,6 +14,7 @@ import { healthResponse } from "../lib/health";
 import { serveFetchHandler } from "../lib/http/node-adapter";
 import { hasMalformedPath, malformedUrlResponse } from "../lib/http/malformed-url";
 import { forwardedForFromSocket } from "../lib/http/client-address";
+import { markLocalRequest } from "../lib/http/local-request";
 import { resolveAuthSecret } from "../lib/auth/auth-secret";
 import { runScheduler } from "../lib/federation/run-scheduler";
 import type { SchedulerHandle } from "../lib/federation/scheduler";
@@ -32,7 +33,7 @@ async function main() {
   const cfg = settings(); // every setting parsed now: a bad value stops start-up here, named
   buildIfNeeded(root, cfg.build, log);
   const db = await getDb({ log });
-  await ensureFirstAdmin(db.prisma, cfg.firstAdmin, log);
+  await ensureFirstAdmin(db, cfg.firstAdmin, log, `${cfg.publicUrl ?? `http://${cfg.hostname}:${cfg.port}`}/setup`);
   // Console sessions: one signing secret shared by every instance on this database (unless
   // AUTH_SECRET is given), and the public URL (AUTH_URL, else FEDCONSOLE_PUBLIC_URL) or else
   // the request's Host for next-auth.
@@ -43,6 +44,8 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
+    // First: whether the raw request is from this machine, not through a proxy (first-run setup).
+    markLocalRequest(req.headers, req.socket.remoteAddress);
     // Sign-in throttling counts failures per client address (lib/http/client-address.ts):
     // only a trusted proxy's X-Forwarded-For is believed, else the socket's address is used.
     forwardedForFromSocket(req.headers, req.socket.remoteAddress, cfg.trustProxy);

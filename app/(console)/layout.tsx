@@ -28,6 +28,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/tokens", label: "API tokens" },
     ...(hasRole(me, "admin") ? [{ href: "/team", label: "Team" }] : []),
     ...(hasRole(me, "admin") ? [{ href: "/webhooks", label: "Webhooks" }] : []),
+    { href: "/account", label: "Account" },
   ];
   return (
     <div className="min-h-screen">

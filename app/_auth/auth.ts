@@ -22,7 +22,10 @@ export class LoginRefused extends CredentialsSignin {
   }
 }
 
-export const { auth, signIn, signOut } = NextAuth(async () => {
+/** What the session cookie carries besides the user id: the users.session_version it was issued with. */
+type VersionedUser = { sessionVersion?: number };
+
+export const { auth, signIn, signOut, unstable_update } = NextAuth(async () => {
   const s = settings();
   const cfg = s.console;
   exportAuthEnvironment(s); // npm start did already; a bare `next start` did not
@@ -52,13 +55,23 @@ export const { auth, signIn, signOut } = NextAuth(async () => {
             throw e;
           }
           if (!r.ok) throw new LoginRefused(r.message, r.reason);
-          return { id: r.user.id, email: r.user.email };
+          return { id: r.user.id, email: r.user.email, sessionVersion: r.user.sessionVersion };
         },
       }),
     ],
     callbacks: {
+      jwt({ token, user, trigger, session }) {
+        if (user) token.sv = (user as VersionedUser).sessionVersion ?? 0;
+        // Only our own server code updates a session (no /api/auth route is mounted): after a
+        // password change, this session takes the new version so that it alone stays valid.
+        const renewed = (session as { user?: VersionedUser } | undefined)?.user?.sessionVersion;
+        if (trigger === "update" && typeof renewed === "number") token.sv = renewed;
+        return token;
+      },
       session({ session, token }) {
-        return { ...session, user: { ...session.user, id: token.sub ?? "" } };
+        // Sessions issued before versions existed carry none: they count as version 0.
+        const sessionVersion = typeof token.sv === "number" ? token.sv : 0;
+        return { ...session, user: { ...session.user, id: token.sub ?? "", sessionVersion } };
       },
     },
     logger: {

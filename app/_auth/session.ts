@@ -1,5 +1,6 @@
 // Who is using the console, checked on the server for every page and every action. The role
-// comes from the database each time (a demoted or removed user loses access at once).
+// and the session version come from the database each time (a demoted or removed user loses
+// access at once; a password change or "sign out everywhere" ends older sessions at once).
 import { cache } from "react";
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db";
@@ -13,8 +14,9 @@ const currentPrincipal = cache(async (): Promise<Principal | null> => {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
+  const version = (session.user as { sessionVersion?: unknown }).sessionVersion;
   const { pool } = await getDb();
-  return principalForSession(pool, id);
+  return principalForSession(pool, id, typeof version === "number" ? version : 0);
 });
 
 /** For pages: the signed-in principal, or a redirect to the login page. */

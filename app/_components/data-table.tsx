@@ -3,7 +3,7 @@
 import type { ComponentProps, ReactNode } from "react";
 import Link from "next/link";
 
-const th = "whitespace-nowrap px-2 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
+const th = "px-2 py-1.5 text-left align-bottom text-xs font-semibold uppercase tracking-wide text-slate-600";
 const td = "px-2 py-1.5 align-top";
 const join = (...classes: (string | undefined)[]) => classes.filter(Boolean).join(" ");
 
@@ -57,7 +57,7 @@ export function SortHeader({
         className="inline-flex items-center gap-1 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
       >
         {label}
-        <span aria-hidden="true" className={sort === "none" ? "text-slate-300" : "text-slate-900"}>
+        <span aria-hidden="true" className={sort === "none" ? "text-slate-500" : "text-slate-900"}>
           {sort === "ascending" ? "▲" : sort === "descending" ? "▼" : "↕"}
         </span>
       </Link>

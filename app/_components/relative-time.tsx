@@ -28,7 +28,7 @@ export function RelativeTime({
       {absolute ? (
         <>
           <span className="whitespace-nowrap">{abs}</span>{" "}
-          <span className="whitespace-nowrap text-slate-500" suppressHydrationWarning>
+          <span className="whitespace-nowrap text-slate-600" suppressHydrationWarning>
             ({rel})
           </span>
         </>

@@ -55,12 +55,12 @@ export function Duration({ ms }: { ms: bigint | number }) {
 }
 
 export function Int({ value }: { value: bigint | number | null }) {
-  if (value === null) return <span className="text-slate-400">—</span>;
+  if (value === null) return <span className="text-slate-500">—</span>;
   return <span className="tabular-nums">{formatInteger(value)}</span>;
 }
 
 export function Dash() {
-  return <span className="text-slate-400">—</span>;
+  return <span className="text-slate-500">—</span>;
 }
 
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {

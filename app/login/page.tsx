@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db";
 import { countUsers } from "@/lib/auth/users";
@@ -36,7 +37,13 @@ export default async function LoginPage({ searchParams }: Props) {
           <h2 id="first-run" className="font-semibold">
             No accounts yet
           </h2>
-          <p className="mt-1">Create the first admin on the server, then sign in here:</p>
+          <p className="mt-1">
+            <Link href="/setup" className="font-medium underline">
+              Create the first admin in the browser
+            </Link>{" "}
+            (from the server&apos;s machine, or with the setup code <code>npm start</code> printed), or on the server,
+            then sign in here:
+          </p>
           <pre className="mt-2 overflow-x-auto rounded bg-white p-2 text-xs">
             npm run --silent fedctl -- users add you@example.org --role admin --password &apos;a long password&apos;
           </pre>

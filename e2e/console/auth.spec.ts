@@ -107,7 +107,7 @@ test("first run: with no users the login page says how to create the first admin
     await expect(page.getByText("npm run --silent fedctl -- users add you@example.org --role admin")).toBeVisible();
     await expect(page.getByText("ADMIN_EMAIL")).toBeVisible();
     // The server log says the same.
-    expect(server.output()).toContain("No users yet. Create the first admin with:");
+    expect(server.output()).toContain("No users yet. Create the first admin");
     // Once an admin exists, the hint is gone and that admin can sign in.
     expect(
       (

@@ -176,6 +176,31 @@ test("a reset through our API reaches the upstream exactly once; its 400 and 404
   ).toBe(1);
 });
 
+test("adding and forgetting destinations is refused: the homeserver owns the list", async () => {
+  const headers = { Authorization: `Bearer ${mirror.admin}`, "Content-Type": "application/json" };
+  const add = await fetch(`${mirror.server.url}/_fedconsole/v1/destinations`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ destinations: ["new.mirror.test"] }),
+  });
+  expect(add.status).toBe(400);
+  expect((await add.json()).error).toMatch(/mirrors a homeserver, which owns the list/);
+  const name = fleet.server("healthy").serverName;
+  const forget = await fetch(
+    `${mirror.server.url}/_fedconsole/v1/destinations/${encodeURIComponent(name)}?force=true`,
+    {
+      method: "DELETE",
+      headers,
+    },
+  );
+  expect(forget.status).toBe(400);
+  expect((await forget.json()).error).toMatch(/mirrors a homeserver/);
+  const n = await mirror.db.pool.query(
+    "SELECT count(*)::int AS n FROM destinations WHERE destination = 'new.mirror.test'",
+  );
+  expect(n.rows[0].n).toBe(0);
+});
+
 test("console: header, 'Reachable, still backing off', a relayed reset, a relayed bulk reset", async ({ page }) => {
   const healthy = fleet.server("healthy").serverName;
   await signIn(page, mirror.server.url, "operator@mirror.test", "operator-password-1");
@@ -190,6 +215,9 @@ test("console: header, 'Reachable, still backing off', a relayed reset, a relaye
     ).rows.at(0),
   );
   await page.goto(`${mirror.server.url}/destinations?status=reachable_backing_off`);
+  // The homeserver owns the list: no "Add destinations…" here (README "Add and forget destinations").
+  await expect(page.getByRole("button", { name: /Reset all failing/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Add destinations…" })).toHaveCount(0);
   const row = page.getByRole("row").filter({ hasText: healthy });
   await expect(row).toContainText("Reachable, still backing off");
   await page.goto(`${mirror.server.url}/destinations/${encodeURIComponent(healthy)}`);

@@ -36,6 +36,37 @@ export type AuditDetails = {
   "webhook.change": { id: string; origin: string; changed: string[] };
   "webhook.delete": { id: string; origin: string };
   "webhook.test": { id: string; origin: string; status_code: number | null; ok: boolean };
+  /** Destinations added by hand (console or API): the new names, and how many were already known or invalid. */
+  "destination.add": { added: string[]; existing: number; invalid: number };
+  /** A destination forgotten with its rooms and attempts: the row as it was, and whether the dead-only guard was overridden. */
+  "destination.forget": { snapshot: ForgottenDestination; forced?: true; bulk?: true };
+  /** "Forget dead" on the console list: how many, and the list's filter that chose them. */
+  "destination.bulk_forget": { count: number; search: string | null; status: string | null };
+  /** A password set: by its owner (current password given) or by an admin. Existing sessions ended. */
+  "user.set_password": { email: string; by: "self" | "admin" };
+  /** A member ended all their console sessions. */
+  "user.sign_out_everywhere": { email: string };
+  /** The first admin created on the first-run setup page (from loopback, or with the start-up code). */
+  "user.first_admin": { email: string; allowedBy: "loopback" | "setup_code" };
+};
+
+/** What a forgotten destination was (int8 columns as strings, as pg returns them). */
+export type ForgottenDestination = {
+  destination: string;
+  retry_last_ts: string;
+  retry_interval: string;
+  failure_ts: string | null;
+  last_successful_stream_ordering: string | null;
+  last_attempt_ts: string | null;
+  last_outcome: string | null;
+  last_error_kind: string | null;
+  last_error_message: string | null;
+  last_success_ts: string | null;
+  resolved_address: string | null;
+  server_software: string | null;
+  server_version: string | null;
+  rooms_count: number;
+  attempts: number;
 };
 
 export type AuditAction = keyof AuditDetails;

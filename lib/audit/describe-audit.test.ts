@@ -12,7 +12,7 @@ test("every written action has a label; an unknown one shows as stored", () => {
   assert.equal(auditLabel("upstream.sync"), "Asked for a sync");
   assert.equal(auditLabel("destination.flush_discovery"), "Flushed cached discovery");
   assert.equal(auditLabel("webhook.test"), "Sent test webhook");
-  assert.equal(Object.keys(AUDIT_LABELS).length, 14);
+  assert.equal(Object.keys(AUDIT_LABELS).length, 20);
 });
 
 test("webhook summaries name the URL's origin, never more of it", () => {
@@ -30,6 +30,30 @@ test("webhook summaries name the URL's origin, never more of it", () => {
     "https://h.example: failed (500)",
   );
   assert.equal(d("webhook.delete", { id: "1", origin: "https://h.example" }), "https://h.example");
+});
+test("summaries of adding and forgetting destinations and of account changes", () => {
+  const d = (action: string, detail: unknown) => describeAudit({ action, detail });
+  assert.equal(
+    d("destination.add", { added: ["a.example", "b.example"], existing: 1, invalid: 2 }),
+    "2 new destinations: a.example, b.example; 1 already known; 2 invalid",
+  );
+  assert.equal(
+    d("destination.forget", {
+      snapshot: { rooms_count: 1, attempts: 12, failure_ts: "1800000000000" },
+      forced: true,
+    }),
+    "with 1 room and 12 attempts, failing since 2027-01-15T08:00:00.000Z; forced (not dead yet)",
+  );
+  assert.equal(d("destination.forget", null), "");
+  assert.equal(
+    d("destination.bulk_forget", { count: 3, search: "x", status: null }),
+    "3 dead destinations matching search “x”",
+  );
+  assert.equal(d("user.set_password", { email: "a@x", by: "admin" }), "a@x, by an admin; their sessions ended");
+  assert.equal(
+    d("user.first_admin", { email: "a@x", allowedBy: "setup_code" }),
+    "a@x, on the first-run page (with the start-up code)",
+  );
 });
 
 test("summaries, as the audit page showed them", () => {

@@ -19,6 +19,12 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   "webhook.change": "Changed webhook",
   "webhook.delete": "Deleted webhook",
   "webhook.test": "Sent test webhook",
+  "destination.add": "Added destinations",
+  "destination.forget": "Forgot destination",
+  "destination.bulk_forget": "Forgot dead destinations",
+  "user.set_password": "Set password",
+  "user.sign_out_everywhere": "Signed out everywhere",
+  "user.first_admin": "Created the first admin",
 };
 
 const isKnown = (action: string): action is AuditAction => Object.hasOwn(AUDIT_LABELS, action);
@@ -60,6 +66,28 @@ const DESCRIBE: { [A in AuditAction]: (d: Partial<AuditDetails[A]>) => string } 
   "webhook.change": (d) => `${d.origin}: ${(d.changed ?? []).join(", ")}`,
   "webhook.delete": (d) => String(d.origin ?? ""),
   "webhook.test": (d) => `${d.origin}: ${d.ok ? "delivered" : "failed"}${d.status_code ? ` (${d.status_code})` : ""}`,
+  "destination.add": (d) =>
+    `${plural(d.added?.length ?? 0, "new destination")}${d.added?.length ? `: ${d.added.slice(0, 5).join(", ")}${d.added.length > 5 ? ", …" : ""}` : ""}` +
+    (d.existing ? `; ${d.existing} already known` : "") +
+    (d.invalid ? `; ${d.invalid} invalid` : ""),
+  "destination.forget": (d) => {
+    const s = d.snapshot;
+    const what = s
+      ? `with ${plural(s.rooms_count, "room")} and ${plural(s.attempts, "attempt")}` +
+        (s.failure_ts ? `, failing since ${new Date(Number(s.failure_ts)).toISOString()}` : "")
+      : "";
+    return [what, d.forced ? "forced (not dead yet)" : "", d.bulk ? "in a bulk forget" : ""].filter(Boolean).join("; ");
+  },
+  "destination.bulk_forget": (d) => {
+    const f = [d.search ? `search “${d.search}”` : null, d.status ? `status ${d.status}` : null]
+      .filter(Boolean)
+      .join(", ");
+    return `${plural(d.count, "dead destination")}${f ? ` matching ${f}` : ""}`;
+  },
+  "user.set_password": (d) => `${d.email}, by ${d.by === "self" ? "themselves" : "an admin"}; their sessions ended`,
+  "user.sign_out_everywhere": (d) => String(d.email ?? ""),
+  "user.first_admin": (d) =>
+    `${d.email}, on the first-run page (${d.allowedBy === "loopback" ? "from this machine" : "with the start-up code"})`,
 };
 
 /** What a non-admin reads for someone else's team or token event (list-audit.ts hides its detail). */

@@ -45,7 +45,7 @@ test("right password → the user; email is trimmed and case-insensitive", async
     address: "1.2.3.4",
     nowMs: T0,
   });
-  assert.deepEqual(r, { ok: true, user: { id: userId, email: "ann@x.test", role: "operator" } });
+  assert.deepEqual(r, { ok: true, user: { id: userId, email: "ann@x.test", role: "operator", sessionVersion: 0 } });
 });
 
 test("wrong password and unknown email read the same", async () => {
@@ -312,17 +312,33 @@ test("the auth secret is created once and shared", async () => {
 });
 
 test("session principal: role read fresh from the database; removed users have none", async () => {
-  assert.deepEqual(await principalForSession(db.pool, userId), {
+  assert.deepEqual(await principalForSession(db.pool, userId, 0), {
     userId,
     email: "ann@x.test",
     role: "operator",
     via: "console",
   });
   await db.pool.query("UPDATE users SET role = 'viewer' WHERE id = $1", [userId]);
-  assert.equal((await principalForSession(db.pool, userId))?.role, "viewer");
+  assert.equal((await principalForSession(db.pool, userId, 0))?.role, "viewer");
   await db.pool.query("DELETE FROM users WHERE id = $1", [userId]);
-  assert.equal(await principalForSession(db.pool, userId), null);
-  assert.equal(await principalForSession(db.pool, "not-a-uuid"), null);
+  assert.equal(await principalForSession(db.pool, userId, 0), null);
+  assert.equal(await principalForSession(db.pool, "not-a-uuid", 0), null);
+});
+
+test("session principal: a session of an older session version is refused; sign-in hands out the current one", async () => {
+  const ok = await attemptLogin(db.pool, cfg, { email: "ann@x.test", password: "right-password", address: "1.2.3.4" });
+  assert.ok(ok.ok);
+  assert.equal(ok.user.sessionVersion, 0);
+  await db.pool.query("UPDATE users SET session_version = session_version + 1 WHERE id = $1", [userId]);
+  assert.equal(await principalForSession(db.pool, userId, 0), null);
+  assert.equal((await principalForSession(db.pool, userId, 1))?.email, "ann@x.test");
+  const again = await attemptLogin(db.pool, cfg, {
+    email: "ann@x.test",
+    password: "right-password",
+    address: "1.2.3.4",
+  });
+  assert.ok(again.ok);
+  assert.equal(again.user.sessionVersion, 1);
 });
 
 test("console settings: defaults and validation", () => {

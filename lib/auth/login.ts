@@ -14,7 +14,8 @@ import { throttleKeys } from "./throttle-keys";
 import { withVerifySlot } from "./verify-slots";
 
 export type LoginInput = { email: string; password: string; address: string | null; nowMs?: number };
-export type LoginUser = { id: string; email: string; role: Role };
+/** sessionVersion: the users.session_version a console session issued now carries. */
+export type LoginUser = { id: string; email: string; role: Role; sessionVersion: number };
 export type LoginResult =
   | { ok: true; user: LoginUser }
   | { ok: false; reason: "invalid" | "locked" | "busy"; message: string; retryAfterMs?: number };
@@ -54,10 +55,13 @@ export async function attemptLogin(
   if (refused)
     return { ok: false, reason: "locked", message: pausedMessage(refused), retryAfterMs: refused.retryAfterMs };
 
-  const u = await pool.query<{ id: string; email: string; role: Role; password_hash: string | null }>(
-    "SELECT id, email, role, password_hash FROM users WHERE email = $1",
-    [email],
-  );
+  const u = await pool.query<{
+    id: string;
+    email: string;
+    role: Role;
+    password_hash: string | null;
+    session_version: number;
+  }>("SELECT id, email, role, password_hash, session_version FROM users WHERE email = $1", [email]);
   const user = u.rows[0];
   const stored = user?.password_hash ?? (await pendingDummy);
   const verify = deps.verify ?? verifyPassword;
@@ -68,7 +72,10 @@ export async function attemptLogin(
   }
   if (verified.value && user?.password_hash) {
     await recordSuccess(pool, keys);
-    return { ok: true, user: { id: user.id, email: user.email, role: user.role } };
+    return {
+      ok: true,
+      user: { id: user.id, email: user.email, role: user.role, sessionVersion: user.session_version },
+    };
   }
   const paused = await recordFailure(pool, cfg, keys, now);
   if (paused) {

@@ -117,6 +117,8 @@ export type Settings = {
   /** undefined = standalone: this database is the source of truth. */
   upstream?: UpstreamSettings;
   webhooks: WebhookSettings;
+  /** FEDCONSOLE_DEAD_AFTER: a destination failing longer than this (ms) is dead. */
+  deadAfterMs: number;
 };
 
 /** Start-up refused: one line per bad variable. */
@@ -288,6 +290,7 @@ export function loadSettings(env: Env): Settings {
       timeoutMs: v.FEDCONSOLE_WEBHOOK_TIMEOUT,
       ipAllowlist: v.FEDCONSOLE_WEBHOOK_IP_RANGE_ALLOWLIST ?? [],
     },
+    deadAfterMs: v.FEDCONSOLE_DEAD_AFTER,
   };
 }
 

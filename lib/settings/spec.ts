@@ -352,7 +352,8 @@ export const SETTINGS = {
   }),
   FEDCONSOLE_DEAD_AFTER: setting({
     default: "7d",
-    meaning: "a destination failing for this long is announced as `dead` (once per outage)",
+    meaning:
+      'a destination failing longer than this is dead: announced as `dead` once per outage (webhooks), and only dead destinations can be forgotten without forcing it (the console\'s "Forget dead", `DELETE /_fedconsole/v1/destinations/<name>`)',
     form: f.positiveDuration("FEDCONSOLE_DEAD_AFTER"),
     invalid: ["0", "a week"],
   }),

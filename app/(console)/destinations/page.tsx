@@ -11,6 +11,13 @@ import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { PageLink, Pager } from "@/app/_components/pager";
 import { PageTitle } from "@/app/_components/ui";
 import { BulkReset } from "./bulk-reset";
+import { AddDestinations } from "./add-destinations";
+import { BulkForget } from "./bulk-forget";
+import { MAX_ADD } from "@/lib/destinations/add-destinations";
+import { MAX_BULK_FORGET } from "@/lib/destinations/bulk-forget";
+import { formatDuration } from "@/lib/destinations/humanize";
+import { mirrorContext } from "@/lib/upstream/mirror";
+import { settings } from "@/lib/settings/settings";
 import { ListSearchForm, StatusTabs, filterWords } from "./_parts/list-filters";
 import { DestinationsTable } from "./_parts/destinations-table";
 
@@ -37,7 +44,22 @@ export default async function DestinationsPage({ searchParams }: Props) {
     <>
       <AutoRefresh active={page.items.some((d) => d.status.inProgress)} intervalMs={2000} />
       <PageTitle
-        actions={canReset ? <BulkReset search={q.search} status={q.status} filterWords={filterWords(q)} /> : null}
+        actions={
+          <>
+            {canReset ? <BulkReset search={q.search} status={q.status} filterWords={filterWords(q)} /> : null}
+            {/* Standalone only: in mirror mode the homeserver owns the list. */}
+            {canReset && !mirrorContext() ? <AddDestinations max={MAX_ADD} /> : null}
+            {hasRole(me, "admin") && !mirrorContext() ? (
+              <BulkForget
+                search={q.search}
+                status={q.status}
+                filterWords={filterWords(q)}
+                deadAfter={formatDuration(settings().deadAfterMs)}
+                max={MAX_BULK_FORGET}
+              />
+            ) : null}
+          </>
+        }
       >
         Destinations
       </PageTitle>

@@ -5,6 +5,8 @@ import { getDb } from "@/lib/db";
 import { addUser, removeUser, setUserRole } from "@/lib/auth/users";
 import { addUserInput, removeUserInput, setRoleInput } from "@/lib/auth/team-input";
 import { parseInput } from "@/lib/http/action-input";
+import { setMemberPassword } from "@/lib/auth/account";
+import { setPasswordInput } from "@/lib/auth/account-input";
 import { actionPrincipal } from "@/app/_auth/session";
 import { runAction, type ActionResult } from "@/app/_auth/action-result";
 
@@ -40,5 +42,18 @@ export async function removeUserAction(_prev: TeamState, form: FormData): Promis
     await removeUser(prisma, actor, email);
     revalidatePath("/team");
     return { message: `Removed ${email} and their API tokens.` };
+  });
+}
+
+export async function setPasswordAction(_prev: TeamState, form: FormData): Promise<TeamState> {
+  return runAction(async () => {
+    const actor = await actionPrincipal("admin", "set members' passwords");
+    const { email, password } = parseInput(setPasswordInput, form);
+    const { pool } = await getDb();
+    const r = await setMemberPassword(pool, actor, email, password);
+    return {
+      message: `New password set for ${r.email}; their sessions ended.`,
+      generatedPassword: r.generatedPassword,
+    };
   });
 }

@@ -5,7 +5,7 @@ import { formatTimestamp } from "@/lib/destinations/humanize";
 import { pagePrincipal } from "@/app/_auth/session";
 import { Cell, ColumnHeader, DataTable, Row, UnnamedColumn } from "@/app/_components/data-table";
 import { Notice, PageTitle } from "@/app/_components/ui";
-import { AddUserForm, RemoveForm, RoleForm } from "./team-forms";
+import { AddUserForm, RemoveForm, RoleForm, SetPasswordForm } from "./team-forms";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Team · Federation Console" };
@@ -41,6 +41,7 @@ export default async function TeamPage() {
             <ColumnHeader>Role</ColumnHeader>
             <ColumnHeader>Added</ColumnHeader>
             <UnnamedColumn name="Remove" />
+            <ColumnHeader>Password</ColumnHeader>
           </>
         }
       >
@@ -56,6 +57,15 @@ export default async function TeamPage() {
             <Cell className="whitespace-nowrap">{formatTimestamp(u.createdAt.getTime())}</Cell>
             <Cell>
               <RemoveForm email={u.email} isSelf={u.id === me.userId} />
+            </Cell>
+            <Cell>
+              {u.id === me.userId ? (
+                <a href="/account" className="text-sm text-sky-800 underline">
+                  Change on your account page
+                </a>
+              ) : (
+                <SetPasswordForm email={u.email} />
+              )}
             </Cell>
           </Row>
         ))}

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { addUserAction, removeUserAction, setRoleAction, type TeamState } from "./actions";
+import { addUserAction, removeUserAction, setPasswordAction, setRoleAction, type TeamState } from "./actions";
 import { CopyButton } from "@/app/_components/copy-button";
 
 const ROLES = ["viewer", "operator", "admin"] as const;
@@ -124,6 +124,37 @@ export function RemoveForm({ email, isSelf }: { email: string; isSelf: boolean }
         aria-label={`Remove ${email}`}
       >
         Remove
+      </button>
+      <Result state={state} />
+    </form>
+  );
+}
+
+/** An admin sets a member's password (empty = generate one); the member's sessions end. */
+export function SetPasswordForm({ email }: { email: string }) {
+  const [state, action, pending] = useActionState<TeamState, FormData>(setPasswordAction, null);
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-1">
+      <input type="hidden" name="email" value={email} />
+      <label className="sr-only" htmlFor={`password-${email}`}>
+        New password for {email} (empty = generate one)
+      </label>
+      <input
+        id={`password-${email}`}
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        minLength={8}
+        placeholder="empty = generate"
+        className={`${inputCls} w-40`}
+      />
+      <button
+        type="submit"
+        disabled={pending}
+        className={`${btnCls} border-slate-300 bg-white hover:bg-slate-100`}
+        aria-label={`Set password of ${email}`}
+      >
+        Set password
       </button>
       <Result state={state} />
     </form>

@@ -1,4 +1,8 @@
 // Our own API beside Synapse's, under /_fedconsole/v1 (README "Our own API"): the same bearer
+import { addDestinations } from "../../destinations/add-destinations";
+import { forgetDestination } from "../../destinations/forget-destination";
+import { readJsonObject } from "../../compat/json-body";
+import { AppError } from "../../errors";
 // tokens, the same {errcode, error} errors and CORS. Each route calls the same lib/ function as
 // the console's server action for that operation.
 import { processCheckEnv } from "../../checks/check-env";
@@ -32,6 +36,33 @@ export const FEDCONSOLE_ROUTES: Route[] = [
       POST: async (ctx) => {
         const actor = await principalWith(ctx, "operator", "start a sync");
         await requestSync(await dbPool(), actor, mirrorContext());
+        return jsonResponse(200, {});
+      },
+    },
+  },
+  {
+    // Add destinations by hand: {"destinations": ["name", …]} → {added, existing, invalid}.
+    pattern: [...FEDCONSOLE_PREFIX, "destinations"],
+    methods: {
+      POST: async (ctx) => {
+        const actor = await principalWith(ctx, "operator", "add destinations");
+        const body = await readJsonObject(ctx.req);
+        if (!Array.isArray(body.destinations))
+          throw new AppError("bad_json", 'The body must be {"destinations": ["server.name", …]}.');
+        return jsonResponse(200, await addDestinations(await dbPool(), actor, body.destinations));
+      },
+    },
+  },
+  {
+    // Forget one destination with its rooms and attempts (admin); ?force=true also when not dead.
+    pattern: [...FEDCONSOLE_PREFIX, "destinations", null],
+    methods: {
+      DELETE: async (ctx) => {
+        const actor = await principalWith(ctx, "admin", "forget destinations");
+        const force = ctx.query.get("force");
+        if (force !== null && force !== "true" && force !== "false")
+          throw new AppError("invalid_param", "force must be true or false.");
+        await forgetDestination(await dbPool(), actor, ctx.params[0], { force: force === "true" });
         return jsonResponse(200, {});
       },
     },

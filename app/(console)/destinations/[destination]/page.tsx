@@ -31,6 +31,10 @@ import { parseCheckQuery } from "@/lib/checks/check-input";
 import { getCheck, listChecks } from "@/lib/checks/stored-checks";
 import { mirrorContext } from "@/lib/upstream/mirror";
 import { readThrough } from "@/lib/upstream/read-through";
+import { isDeadTimings } from "@/lib/destinations/forget-destination";
+import { formatDuration } from "@/lib/destinations/humanize";
+import { settings } from "@/lib/settings/settings";
+import { ForgetDestination } from "./_parts/forget-destination";
 
 export const dynamic = "force-dynamic";
 
@@ -78,6 +82,13 @@ export default async function DestinationPage({ params, searchParams }: Props) {
         serverNow={serverNow}
         canReset={hasRole(me, "operator") && (!mirror || mirror.admin !== undefined)}
       />
+      {hasRole(me, "admin") && !mirror ? (
+        <ForgetDestination
+          destination={d.destination}
+          dead={isDeadTimings(d, Number(now), settings().deadAfterMs)}
+          deadAfter={formatDuration(settings().deadAfterMs)}
+        />
+      ) : null}
       {mirror && fresh ? <MirrorSummary d={d} attempts={attempts} fresh={fresh} serverNow={serverNow} /> : null}
       <LatestError d={d} attempts={attempts} serverNow={serverNow} />
       <LatestReset reset={latestReset} inProgress={d.status.inProgress} />

@@ -4,6 +4,7 @@ import type { ConsoleDestination } from "@/lib/destinations/console-rows";
 import { resetUnavailableReason } from "@/lib/destinations/destination-status";
 import { RelativeTime } from "@/app/_components/relative-time";
 import { StatusBadge } from "@/app/_components/ui";
+import { ServerName } from "@/app/_components/server-name";
 import { ResetButton } from "@/app/(console)/destinations/reset-button";
 
 export function DestinationHeader({
@@ -26,7 +27,9 @@ export function DestinationHeader({
       </nav>
       <div className="mb-3 flex flex-wrap items-start justify-between gap-3">
         <div>
-          <h1 className="break-all font-mono text-lg font-semibold">{d.destination}</h1>
+          <h1 className="font-mono text-lg font-semibold">
+            <ServerName name={d.destination} />
+          </h1>
           <div className="mt-1 flex flex-wrap items-center gap-2 text-sm" data-testid="detail-status">
             <StatusBadge kind={status.kind} />
             {(status.kind === "backing_off" || status.kind === "blocked") && status.nextRetryTs !== null ? (

@@ -1,0 +1,20 @@
+// A server name that wraps only between its labels (after a dot, before the port), never in the
+// middle of one: "bulk000.example.net" may become "bulk000.example." / "net", never
+// "bulk000.example.ne" / "t". Each label is kept whole (no break at its hyphens either) and a
+// <wbr> between labels is the only break opportunity; they add no text, so a copy is the name.
+import { Fragment } from "react";
+
+export function ServerName({ name }: { name: string }) {
+  const parts = name.split(/(?<=\.)|(?=:\d+$)/);
+  return (
+    <span className="break-normal">
+      {parts.map((part, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: labels can repeat; their position is their identity
+        <Fragment key={i}>
+          {i > 0 ? <wbr /> : null}
+          <span className="whitespace-nowrap">{part}</span>
+        </Fragment>
+      ))}
+    </span>
+  );
+}
