@@ -89,6 +89,15 @@ export type Settings = {
   attempts: AttemptSettings;
   /** undefined = standalone: this database is the source of truth. */
   upstream?: UpstreamSettings;
+  /** The overview's history and GET /metrics. */
+  ops: OpsSettings;
+};
+
+export type OpsSettings = {
+  /** How often a history point (snapshot) is recorded, by one scheduler process. */
+  snapshotIntervalMs: number;
+  /** FEDCONSOLE_METRICS_TOKEN: a scrape-only bearer token, besides team members' tokens. */
+  metricsToken?: string;
 };
 
 /** Start-up refused: one line per bad variable. */
@@ -240,6 +249,7 @@ export function loadSettings(env: Env): Settings {
       wellKnownPort: v.FEDERATION_WELL_KNOWN_PORT,
     },
     upstream: upstreamOf(v),
+    ops: { snapshotIntervalMs: v.FEDCONSOLE_METRICS_SNAPSHOT_INTERVAL, metricsToken: v.FEDCONSOLE_METRICS_TOKEN },
   };
 }
 
