@@ -3,7 +3,7 @@
 // routes (and the database code behind them).
 
 /** Path prefixes answered by the API router (everything else is the console). */
-export const API_PATH_PREFIXES = ["/_synapse/", "/_matrix/", "/_fedconsole/", "/.well-known/matrix/"];
+export const API_PATH_PREFIXES = ["/_synapse/", "/_matrix/", "/_fedconsole/", "/.well-known/matrix/", "/metrics/"];
 
 export const isApiPath = (path: string) =>
   API_PATH_PREFIXES.some((p) => path.startsWith(p) || path === p.slice(0, -1) || path.startsWith(`${p.slice(0, -1)}?`));
