@@ -24,6 +24,8 @@ import { LatestReset } from "./_parts/latest-reset";
 import { SynapseFields } from "./_parts/synapse-fields";
 import { RemoteServer } from "./_parts/remote-server";
 import { AttemptTimeline } from "./_parts/attempt-timeline";
+import { AvailabilityStrip } from "./_parts/availability-strip";
+import { getAvailability } from "@/lib/ops/availability";
 import { SharedRooms } from "./_parts/shared-rooms";
 import { MirrorSummary } from "./_parts/mirror-summary";
 import { mirrorContext } from "@/lib/upstream/mirror";
@@ -55,10 +57,11 @@ export default async function DestinationPage({ params, searchParams }: Props) {
     if (isAppError(e) && e.code === "not_found") notFound();
     throw e;
   }
-  const [attempts, rooms, latestReset] = await Promise.all([
+  const [attempts, rooms, latestReset, availability] = await Promise.all([
     listAttempts(pool, me, name, { limit: 50 }),
     listDestinationRooms(pool, me, name, { from: query.roomsFrom, limit: ROOMS_PAGE_SIZE, dir: query.roomsDir }),
     getLatestReset(pool, me, name),
+    getAvailability(pool, me, name),
   ]);
 
   return (
@@ -76,6 +79,7 @@ export default async function DestinationPage({ params, searchParams }: Props) {
         <SynapseFields d={d} serverNow={serverNow} />
         <RemoteServer d={d} serverNow={serverNow} />
       </div>
+      <AvailabilityStrip a={availability} />
       <AttemptTimeline attempts={attempts} serverNow={serverNow} />
       <SharedRooms destination={d.destination} rooms={rooms} query={query} />
     </>
