@@ -13,6 +13,7 @@ const OWN_SERVERS = [
   "scheduler/*.spec.ts",
   "start.spec.ts",
   "upstream/*.spec.ts",
+  "operations/*.spec.ts",
 ];
 
 export default defineConfig({

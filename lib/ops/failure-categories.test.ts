@@ -19,6 +19,7 @@ test("reason codes fall into the categories operators name", () => {
     ["HTTP_429", "http_401_429"],
     ["IP_BLOCKED", "blocked"],
     ["INVALID_JSON", "other"],
+    ["REACHABLE", "reachable"],
     [null, "unknown"],
     ["", "unknown"],
   ];

@@ -1,7 +1,8 @@
 // Failing destinations grouped by why, in the words operators use: the reason codes the
 // scheduler stores (destinations.last_error_kind, lib/federation/federation-types.ts) mapped to
 // a few categories. Destinations failing with no reason of ours (mirror mode: the homeserver
-// backs off from a server we have not probed) fall under "unknown".
+// backs off from a server we have not probed) fall under "unknown"; those our prober reached
+// under "reachable".
 
 export const FAILURE_CATEGORIES = [
   "dns",
@@ -12,6 +13,7 @@ export const FAILURE_CATEGORIES = [
   "http_401_429",
   "blocked",
   "other",
+  "reachable",
   "unknown",
 ] as const;
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
@@ -25,11 +27,16 @@ export const FAILURE_CATEGORY_LABELS: Record<FailureCategory, string> = {
   http_401_429: "Refused us (401) or rate-limited (429)",
   blocked: "Blocked IP range",
   other: "Other (bad answer, invalid name)",
+  reachable: "Reachable by us, still backing off",
   unknown: "No attempt of ours yet",
 };
 
+/** The snapshot's code for a failing destination whose latest attempt of ours succeeded (mirror mode). */
+export const REACHABLE_KIND = "REACHABLE";
+
 export function failureCategory(kind: string | null): FailureCategory {
   if (kind === null || kind === "") return "unknown";
+  if (kind === REACHABLE_KIND) return "reachable";
   if (kind === "IP_BLOCKED") return "blocked";
   if (kind.startsWith("DNS_") || kind.startsWith("SRV_")) return kind === "DNS_TIMEOUT" ? "timeout" : "dns";
   if (kind === "CONNECT_TIMEOUT" || kind === "RESPONSE_TIMEOUT" || kind === "TIMEOUT") return "timeout";

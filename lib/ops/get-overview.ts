@@ -15,6 +15,7 @@ export type FailingRow = {
   roomsCount: number;
   failureTs: bigint | null;
   lastErrorKind: string | null;
+  lastOutcome: string | null;
   nextRetryTs: bigint;
 };
 export type RecoveredRow = { destination: string; roomsCount: number; recoveredTs: bigint };
@@ -31,13 +32,14 @@ export type Overview = {
   history: History;
 };
 
-const FAILING_COLUMNS = `destination, rooms_count, failure_ts::text, last_error_kind,
+const FAILING_COLUMNS = `destination, rooms_count, failure_ts::text, last_error_kind, last_outcome,
   (retry_last_ts::numeric + retry_interval)::text AS next_retry`;
 type FailingSql = {
   destination: string;
   rooms_count: number;
   failure_ts: string | null;
   last_error_kind: string | null;
+  last_outcome: string | null;
   next_retry: string;
 };
 const failing = (r: FailingSql): FailingRow => ({
@@ -45,6 +47,7 @@ const failing = (r: FailingSql): FailingRow => ({
   roomsCount: r.rooms_count,
   failureTs: r.failure_ts === null ? null : BigInt(r.failure_ts),
   lastErrorKind: r.last_error_kind,
+  lastOutcome: r.last_outcome,
   nextRetryTs: BigInt(r.next_retry),
 });
 

@@ -75,7 +75,7 @@ test("a point counts every status exactly as the list's filters do, and the fail
   }
   assert.equal(p.total, "8");
   assert.equal(p.retrying, "2");
-  assert.deepEqual(p.failing_kinds, { "": 1, CONNECT_REFUSED: 1, CERT_EXPIRED: 1, IP_BLOCKED: 1 });
+  assert.deepEqual(p.failing_kinds, { REACHABLE: 1, CONNECT_REFUSED: 1, CERT_EXPIRED: 1, IP_BLOCKED: 1 });
   // Due: the woken one (not claimed) and down.example (its backoff ran out); not the claimed one.
   assert.equal(p.due_now, "2");
 });

@@ -11,6 +11,7 @@ import type pg from "pg";
 import { withTransaction, type Queryable } from "../db/transaction";
 import { STATUS_KINDS, statusFilterSql } from "../destinations/destination-status";
 import { downsampleHour, pruneHistory } from "./downsample";
+import { REACHABLE_KIND } from "./failure-categories";
 
 /** pg_try_advisory_xact_lock key of the snapshot writer ("fcop"). */
 export const SNAPSHOT_LOCK_KEY = 0x6663_6f70;
@@ -84,7 +85,8 @@ async function countDestinations(c: Queryable, o: SnapshotOptions) {
         AND ${notClaimed})`;
   const perStatus = STATUS_KINDS.map((k) => `count(*) FILTER (WHERE ${statusFilterSql(k, "$1")}) AS ${k}`).join(", ");
   const r = await c.query<CountRow>(
-    `SELECT CASE WHEN retry_last_ts > 0 THEN COALESCE(last_error_kind, '') END AS kind, count(*) AS total,
+    `SELECT CASE WHEN retry_last_ts > 0 THEN COALESCE(last_error_kind,
+              CASE WHEN last_outcome = 'success' THEN '${REACHABLE_KIND}' ELSE '' END) END AS kind, count(*) AS total,
             ${perStatus}, count(*) FILTER (WHERE ${due}) AS due_now
      FROM destinations GROUP BY 1`,
     [o.nowMs, o.healthIntervalMs],

@@ -86,7 +86,9 @@ function FailingList({ rows, serverNow, show }: { rows: FailingRow[]; serverNow:
           <span className="block text-xs text-slate-600">
             {show === "rooms" ? `${formatInteger(r.roomsCount)} shared rooms · ` : null}
             {(r.lastErrorKind ? describeFailure({ reason: r.lastErrorKind, message: null })?.summary : null) ??
-              "no attempt of ours yet"}
+              (r.lastOutcome === "success"
+                ? "reachable by us; the homeserver still backs off"
+                : "no attempt of ours yet")}
             {r.failureTs !== null ? (
               <>
                 {" · failing since "}

@@ -24,7 +24,7 @@ export function StatusCounts({
       <h2 id="counts" className="sr-only">
         Destinations by status
       </h2>
-      <ul className="grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-8">
+      <ul className="grid grid-cols-2 gap-2 sm:grid-cols-4 2xl:grid-cols-8">
         <CountCard href={listHref(null)} label="All destinations" value={known} testId="count-all" />
         <CountCard href={listHref("failing")} label="Failing (backing off)" value={failing} testId="count-failing" />
         {kinds.map((k) => (
