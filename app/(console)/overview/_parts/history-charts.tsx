@@ -35,11 +35,19 @@ export function HistoryCharts({ h, showReachable }: { h: History; showReachable:
   return (
     <div className="grid gap-3 xl:grid-cols-2">
       <div>
-        <TimeChart title="Destinations by status" ts={h.ts} series={status} unit="" testId="chart-status" />
+        <TimeChart
+          key={h.range}
+          title="Destinations by status"
+          ts={h.ts}
+          series={status}
+          unit=""
+          testId="chart-status"
+        />
         <HistoryTable caption="Destinations by status" ts={h.ts} series={status} />
       </div>
       <div>
         <TimeChart
+          key={h.range}
           title="Attempts per minute by outcome"
           ts={h.ts}
           series={attempts}

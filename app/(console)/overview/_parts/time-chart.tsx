@@ -73,7 +73,7 @@ export function TimeChart({
     setAt(i);
     u.setCursor({ left: u.valToPos(ts[i], "x"), top: 10 });
   };
-  const shown = at < 0 ? ts.length - 1 : at;
+  const shown = at < 0 || at >= ts.length ? ts.length - 1 : at;
   const valueText =
     ts.length === 0
       ? ""
