@@ -8,7 +8,7 @@ import { test, expect, type Page } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
 import { parseMetrics, sampleValue } from "../../lib/testing/prometheus";
 import { STATUS_KINDS, statusFilterSql } from "../../lib/destinations/destination-status";
-import { fedctl, freePort, startServer, type RunningServer } from "../support/server";
+import { fedctl, freePort, startSchedulerProcess, startServer, type RunningServer } from "../support/server";
 import { waitFor } from "../support/scheduler-env";
 
 const METRICS_TOKEN = "scrape-only-token-e2e-0123456789";
@@ -262,4 +262,33 @@ test.describe("in the browser", () => {
     await expect(cells).toHaveCount(4);
     await expect(cells.nth(1)).toHaveAttribute("data-outcome", "failure");
   });
+});
+
+test("a scheduler process serves its own /metrics; the database gauges match the web process's", async () => {
+  const port = await freePort();
+  const sched = await startSchedulerProcess({ ...env, FEDCONSOLE_SCHEDULER_METRICS_PORT: String(port) });
+  try {
+    const url = `http://127.0.0.1:${port}/metrics`;
+    // (waited for on a path the router never sees, so the counters below start at zero)
+    await waitFor("its metrics port", () =>
+      fetch(`http://127.0.0.1:${port}/`).then(
+        () => true,
+        () => false,
+      ),
+    );
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
+    expect((await fetch(url)).status).toBe(401);
+    const read = async (u: string) =>
+      parseMetrics(await (await fetch(u, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text());
+    const [theirs, ours] = [await read(url), await read(`${server.url}/metrics`)];
+    expect(theirs.has("fedconsole_claims_in_flight")).toBe(true);
+    for (const k of STATUS_KINDS)
+      expect(sampleValue(theirs, "fedconsole_destinations", { status: k }), k).toBe(
+        sampleValue(ours, "fedconsole_destinations", { status: k }),
+      );
+    // Its own counters: it answered one unauthenticated scrape, the web process did not see it.
+    expect(sampleValue(theirs, "fedconsole_http_requests_total", { route: "/metrics", status: "401" })).toBe(1);
+  } finally {
+    await sched.stop();
+  }
 });

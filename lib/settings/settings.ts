@@ -98,6 +98,8 @@ export type OpsSettings = {
   snapshotIntervalMs: number;
   /** FEDCONSOLE_METRICS_TOKEN: a scrape-only bearer token, besides team members' tokens. */
   metricsToken?: string;
+  /** `npm run scheduler`: the port of its own GET /metrics; undefined = none. */
+  schedulerMetricsPort?: number;
 };
 
 /** Start-up refused: one line per bad variable. */
@@ -249,7 +251,11 @@ export function loadSettings(env: Env): Settings {
       wellKnownPort: v.FEDERATION_WELL_KNOWN_PORT,
     },
     upstream: upstreamOf(v),
-    ops: { snapshotIntervalMs: v.FEDCONSOLE_METRICS_SNAPSHOT_INTERVAL, metricsToken: v.FEDCONSOLE_METRICS_TOKEN },
+    ops: {
+      snapshotIntervalMs: v.FEDCONSOLE_METRICS_SNAPSHOT_INTERVAL,
+      metricsToken: v.FEDCONSOLE_METRICS_TOKEN,
+      schedulerMetricsPort: v.FEDCONSOLE_SCHEDULER_METRICS_PORT,
+    },
   };
 }
 

@@ -324,6 +324,13 @@ export const SETTINGS = {
     form: f.duration("FEDCONSOLE_METRICS_SNAPSHOT_INTERVAL", 100),
     invalid: ["10", "hourly"],
   }),
+  FEDCONSOLE_SCHEDULER_METRICS_PORT: setting({
+    defaultDoc: "unset",
+    meaning:
+      "`npm run scheduler` only: serve its `GET /metrics` (its own attempt and tick counters) on this port at `HOSTNAME`; unset = no HTTP port",
+    form: f.port(),
+    invalid: ["0", "metrics"],
+  }),
   FEDCONSOLE_METRICS_TOKEN: setting({
     defaultDoc: "unset",
     meaning:
