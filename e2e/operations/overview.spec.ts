@@ -180,6 +180,13 @@ test("GET /metrics: families present, gauges equal the database, counters count 
   ).toBe(1);
   expect(sampleValue(fs, "fedconsole_http_requests_total", { route: "/metrics", status: "401" })).toBe(2);
   expect(server.output()).not.toContain(METRICS_TOKEN);
+
+  // The same counts as JSON for scripts.
+  const o = await (await get("/_fedconsole/v1/overview", viewerToken)).json();
+  expect(o.total).toBe(total);
+  for (const k of STATUS_KINDS) expect(o.by_status[k], k).toBe(live[k]);
+  expect(o.failing).toBe(live.failing);
+  expect(o.failing_by_reason).toMatchObject({ refused: 2, dns: 1, tls: 1, http_5xx: 1, blocked: 1, reachable: 1 });
 });
 
 /** Signs in through the form on this spec's own server; lands on `next` (default the overview). */

@@ -11,6 +11,7 @@ import { settings } from "@/lib/settings/settings";
 import { mirrorContext } from "@/lib/upstream/mirror";
 import { pagePrincipal } from "@/app/_auth/session";
 import { RelativeTime } from "@/app/_components/relative-time";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { Notice, PageTitle } from "@/app/_components/ui";
 import { FailurePanels } from "./_parts/failure-panels";
 import { HistoryCharts } from "./_parts/history-charts";
@@ -33,6 +34,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
   return (
     <>
+      {/* New points arrive every snapshot interval; a minute between refreshes is plenty for a glance. */}
+      <AutoRefresh active intervalMs={Math.max(60_000, settings().ops.snapshotIntervalMs)} />
       <PageTitle>Overview</PageTitle>
       {o.point ? (
         <>

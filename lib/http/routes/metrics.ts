@@ -1,9 +1,13 @@
-// GET /metrics (Prometheus text format; README "Metrics"). Bearer auth like the rest of the
-// API, plus the scrape-only FEDCONSOLE_METRICS_TOKEN.
+// GET /metrics (Prometheus text format; README "Overview and metrics"). Bearer auth like the
+// rest of the API, plus the scrape-only FEDCONSOLE_METRICS_TOKEN. And the overview's counts as
+// JSON under our API prefix.
 import { scrapeMetrics } from "../../metrics/scrape-metrics";
+import { overviewJson } from "../../ops/overview-json";
+import { jsonResponse } from "../respond";
+import { FEDCONSOLE_PREFIX } from "./fedconsole";
 import { settings } from "../../settings/settings";
 import { mirrorContext } from "../../upstream/mirror";
-import { dbPool, type Route } from "../route";
+import { dbPool, principalWith, type Route } from "../route";
 
 export const METRICS_ROUTES: Route[] = [
   {
@@ -19,6 +23,15 @@ export const METRICS_ROUTES: Route[] = [
           status: 200,
           headers: { "Content-Type": contentType, "Cache-Control": "no-store" },
         });
+      },
+    },
+  },
+  {
+    pattern: [...FEDCONSOLE_PREFIX, "overview"],
+    methods: {
+      GET: async (ctx) => {
+        const actor = await principalWith(ctx, "viewer", "view the overview");
+        return jsonResponse(200, await overviewJson(await dbPool(), actor));
       },
     },
   },
