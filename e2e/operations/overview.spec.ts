@@ -59,15 +59,20 @@ async function seed() {
       ],
     );
   // Simulated history: a point a minute for the last two hours, an hourly one for three days.
-  const point = `INSERT INTO ops_points (resolution, ts, span_ms, samples, total, healthy, retrying, never_contacted,
-    reachable_backing_off, backing_off, blocked, due_now, attempts_success, attempts_failure, attempts_neutral)
-    VALUES ($1, $2, $3, 1, 14, $4, 1, 2, 1, 5, 1, 0, $5, $6, 0)`;
-  for (let m = 120; m >= 2; m--) await q(point, ["minute", t0 - m * 60_000, 60_000, 4 + (m % 3), 30 + (m % 7), m % 5]);
-  for (let h = 72; h >= 1; h--)
-    await q(point, ["hour", Math.floor((t0 - h * 3_600_000) / 3_600_000) * 3_600_000, 3_600_000, 4, 1800, h % 9]);
+  const points = (resolution: string, step: number, from: number, to: number) =>
+    q(
+      `INSERT INTO ops_points (resolution, ts, span_ms, samples, total, healthy, retrying, never_contacted,
+         reachable_backing_off, backing_off, blocked, due_now, attempts_success, attempts_failure, attempts_neutral)
+       SELECT $1, ($2::bigint / $3::bigint - k) * $3::bigint, $3, 1, 14, 4 + k % 3, 1, 2, 1, 5, 1, 0, 30 + k % 7, k % 5, 0
+       FROM generate_series($4::int, $5::int) AS k`,
+      [resolution, t0, step, from, to],
+    );
+  await points("minute", 60_000, 2, 120);
+  await points("hour", 3_600_000, 1, 72);
 }
 
 test.beforeAll(async () => {
+  test.setTimeout(180_000); // a server start and four fedctl runs on a busy machine
   db = await createTestDatabase();
   refused = `127.0.0.1:${await freePort()}`;
   await seed();
@@ -82,10 +87,16 @@ test.beforeAll(async () => {
     FEDCONSOLE_METRICS_TOKEN: METRICS_TOKEN,
   };
   server = await startServer(env);
-  await fedctl(["users", "add", "viewer@ops.test", "--role", "viewer", "--password", PASSWORD], env);
-  await fedctl(["users", "add", "operator@ops.test", "--role", "operator", "--password", "operator-password-1"], env);
-  viewerToken = (await fedctl(["tokens", "create", "viewer@ops.test"], env)).stdout.trim();
-  operatorToken = (await fedctl(["tokens", "create", "operator@ops.test"], env)).stdout.trim();
+  await Promise.all([
+    fedctl(["users", "add", "viewer@ops.test", "--role", "viewer", "--password", PASSWORD], env),
+    fedctl(["users", "add", "operator@ops.test", "--role", "operator", "--password", "operator-password-1"], env),
+  ]);
+  [viewerToken, operatorToken] = (
+    await Promise.all([
+      fedctl(["tokens", "create", "viewer@ops.test"], env),
+      fedctl(["tokens", "create", "operator@ops.test"], env),
+    ])
+  ).map((r) => r.stdout.trim());
 });
 
 test.afterAll(async () => {

@@ -15,11 +15,12 @@ export async function refreshDatabaseGauges(pool: pg.Pool, mirror: MirrorContext
   const m = metrics();
   const [point, counts, sync] = await Promise.all([
     latestPoint(pool),
-    pool.query<{ known: string; claimed: string }>(
-      `SELECT (SELECT n FROM destination_count)::text AS known,
+    pool.query<{ known: string; claimed: string }>({
+      name: "metrics-counts",
+      text: `SELECT (SELECT n FROM destination_count)::text AS known,
               (SELECT count(*) FROM destinations WHERE claimed_until IS NOT NULL AND claimed_until > $1)::text AS claimed`,
-      [nowMs],
-    ),
+      values: [nowMs],
+    }),
     mirror ? getSyncStatus(pool, mirror, { passes: 20, nowMs }) : null,
   ]);
   m.destinationsKnown.set(Number(counts.rows[0]?.known ?? 0));

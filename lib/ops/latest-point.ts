@@ -14,10 +14,11 @@ export type LatestPoint = {
 };
 
 export async function latestPoint(db: Queryable): Promise<LatestPoint | null> {
-  const r = await db.query<Record<string, string> & { failing_kinds: Record<string, number>; taken_ms: number }>(
-    `SELECT ts::text, total::text, due_now::text, failing_kinds, taken_ms, ${STATUS_KINDS.map((k) => `${k}::text`).join(", ")}
+  const r = await db.query<Record<string, string> & { failing_kinds: Record<string, number>; taken_ms: number }>({
+    name: "ops-latest-point",
+    text: `SELECT ts::text, total::text, due_now::text, failing_kinds, taken_ms, ${STATUS_KINDS.map((k) => `${k}::text`).join(", ")}
      FROM ops_points WHERE resolution = 'minute' ORDER BY ts DESC LIMIT 1`,
-  );
+  });
   const p = r.rows[0];
   if (!p) return null;
   return {

@@ -28,12 +28,13 @@ export type History = {
 
 export async function readHistory(db: Queryable, range: HistoryRange, nowMs: number): Promise<History> {
   const r = RANGE[range];
-  const rows = await db.query<Record<string, string | null>>(
-    `SELECT (ts / $2::bigint) * $2::bigint AS t, ${STATUS_KINDS.map((k) => `round(avg(${k}))::text AS ${k}`).join(", ")},
+  const rows = await db.query<Record<string, string | null>>({
+    name: "ops-history",
+    text: `SELECT (ts / $2::bigint) * $2::bigint AS t, ${STATUS_KINDS.map((k) => `round(avg(${k}))::text AS ${k}`).join(", ")},
             ${ATTEMPT_OUTCOMES.map((o) => `sum(attempts_${o})::text AS ${o}`).join(", ")}, sum(span_ms)::text AS span
      FROM ops_points WHERE resolution = $1 AND ts >= $3::bigint GROUP BY 1 ORDER BY 1`,
-    [r.resolution, r.bucketMs, nowMs - r.spanMs],
-  );
+    values: [r.resolution, r.bucketMs, nowMs - r.spanMs],
+  });
   const h: History = {
     range,
     ts: [],
