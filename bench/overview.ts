@@ -95,7 +95,7 @@ try {
        reachable_backing_off, backing_off, blocked, due_now, attempts_success, attempts_failure, attempts_neutral)
      SELECT $1, $2::bigint - k * $3::bigint, $3, 1, $4::bigint, $4::bigint * 65 / 100, k % 40, $4::bigint * 5 / 100, 0,
             $4::bigint * 29 / 100, $4::bigint / 100, k % 100, 900 + k % 97, 300 + k % 31, k % 7
-     FROM generate_series(1, $5) AS k`,
+     FROM generate_series(1, $5) AS k ORDER BY k DESC`, // oldest first, as the snapshots write them
       [resolution, NOW - 60_000, step, N, count],
     );
   await fill("minute", 60_000, 7 * 1440 - 2);

@@ -1,5 +1,6 @@
-// The newest history point (the overview's counts and /metrics' destination gauges), one
-// primary-key walk; null before the first snapshot.
+// The newest history point (the overview's counts and /metrics' destination gauges): the newest
+// time from the primary key alone, then that row by key — never a sort of the series, however
+// its rows lie on disk; null before the first snapshot.
 import type { Queryable } from "../db/transaction";
 import { STATUS_KINDS, type StatusKind } from "../destinations/destination-status";
 
@@ -17,7 +18,8 @@ export async function latestPoint(db: Queryable): Promise<LatestPoint | null> {
   const r = await db.query<Record<string, string> & { failing_kinds: Record<string, number>; taken_ms: number }>({
     name: "ops-latest-point",
     text: `SELECT ts::text, total::text, due_now::text, failing_kinds, taken_ms, ${STATUS_KINDS.map((k) => `${k}::text`).join(", ")}
-     FROM ops_points WHERE resolution = 'minute' ORDER BY ts DESC LIMIT 1`,
+     FROM ops_points
+     WHERE resolution = 'minute' AND ts = (SELECT max(ts) FROM ops_points WHERE resolution = 'minute')`,
   });
   const p = r.rows[0];
   if (!p) return null;
