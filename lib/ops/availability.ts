@@ -16,8 +16,9 @@ export async function getAvailability(pool: pg.Pool, actor: Principal, destinati
       "SELECT outcome, count(*)::int AS n FROM attempts WHERE destination = $1 GROUP BY outcome",
       [destination],
     ),
-    pool.query<{ id: string; started_ts: string; outcome: string; reason: string | null }>(
-      "SELECT id::text, started_ts::text, outcome, reason FROM attempts WHERE destination = $1 ORDER BY id DESC LIMIT $2",
+    // Renamed casts: ORDER BY id must be the number (an output column named id would be text).
+    pool.query<{ id_text: string; started_text: string; outcome: string; reason: string | null }>(
+      "SELECT id::text AS id_text, started_ts::text AS started_text, outcome, reason FROM attempts WHERE destination = $1 ORDER BY id DESC LIMIT $2",
       [destination, STRIP_CELLS],
     ),
   ]);
@@ -27,7 +28,7 @@ export async function getAvailability(pool: pg.Pool, actor: Principal, destinati
     successes: by.get("success") ?? 0,
     failures: by.get("failure") ?? 0,
     strip: cells.rows
-      .map((r) => ({ id: BigInt(r.id), startedTs: BigInt(r.started_ts), outcome: r.outcome, reason: r.reason }))
+      .map((r) => ({ id: BigInt(r.id_text), startedTs: BigInt(r.started_text), outcome: r.outcome, reason: r.reason }))
       .reverse(),
   };
 }

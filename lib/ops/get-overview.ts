@@ -34,12 +34,14 @@ export type Overview = {
   history: History;
 };
 
-const FAILING_COLUMNS = `destination, rooms_count, failure_ts::text, last_error_kind, last_outcome,
+// Cast columns get names of their own: an ORDER BY of a bare name takes the output column first,
+// and sorting by failure_ts::text would be a sort of the table instead of an index walk.
+const FAILING_COLUMNS = `destination, rooms_count, failure_ts::text AS failure_text, last_error_kind, last_outcome,
   (retry_last_ts::numeric + retry_interval)::text AS next_retry`;
 type FailingSql = {
   destination: string;
   rooms_count: number;
-  failure_ts: string | null;
+  failure_text: string | null;
   last_error_kind: string | null;
   last_outcome: string | null;
   next_retry: string;
@@ -47,7 +49,7 @@ type FailingSql = {
 const failing = (r: FailingSql): FailingRow => ({
   destination: r.destination,
   roomsCount: r.rooms_count,
-  failureTs: r.failure_ts === null ? null : BigInt(r.failure_ts),
+  failureTs: r.failure_text === null ? null : BigInt(r.failure_text),
   lastErrorKind: r.last_error_kind,
   lastOutcome: r.last_outcome,
   nextRetryTs: BigInt(r.next_retry),
@@ -72,9 +74,9 @@ export async function getOverview(
        ORDER BY failure_ts DESC NULLS LAST, destination LIMIT ${PANEL_ROWS}`,
     }),
     // Recovered and still fine: not failing again, no reset still waiting for its attempt.
-    pool.query<{ destination: string; rooms_count: number; recovered_ts: string }>({
+    pool.query<{ destination: string; rooms_count: number; recovered_text: string }>({
       name: "ops-recovered",
-      text: `SELECT destination, rooms_count, recovered_ts::text FROM destinations
+      text: `SELECT destination, rooms_count, recovered_ts::text AS recovered_text FROM destinations
        WHERE recovered_ts IS NOT NULL AND retry_last_ts = 0 AND wake_requested_at IS NULL
        ORDER BY recovered_ts DESC, destination LIMIT ${PANEL_ROWS}`,
     }),
@@ -96,7 +98,7 @@ export async function getOverview(
     recentlyRecovered: recovered.rows.map((r) => ({
       destination: r.destination,
       roomsCount: r.rooms_count,
-      recoveredTs: BigInt(r.recovered_ts),
+      recoveredTs: BigInt(r.recovered_text),
     })),
     certificateExpired: certificateExpired.rows.map(failing),
     history,
