@@ -20,7 +20,9 @@ const OUTCOMES = [
 ] as const;
 
 export function HistoryCharts({ h, showReachable }: { h: History; showReachable: boolean }) {
-  const kinds = STATUS_KINDS.filter((k) => showReachable || k !== "reachable_backing_off");
+  // "Reachable, still backing off" only happens in mirror mode; shown elsewhere only if it did.
+  const reachable = showReachable || h.status.reachable_backing_off.some((v) => v > 0);
+  const kinds = STATUS_KINDS.filter((k) => reachable || k !== "reachable_backing_off");
   const status: ChartSeries[] = kinds.map((k) => ({
     label: STATUS_LABELS[k],
     values: h.status[k],
