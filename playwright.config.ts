@@ -16,6 +16,7 @@ const OWN_SERVERS = [
   "checks/*.spec.ts",
   "webhooks/*.spec.ts",
   "accounts/*.spec.ts",
+  "operations/*.spec.ts",
 ];
 
 export default defineConfig({

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 
-// The console starts at the destinations list (which sends visitors without a session to /login).
+// The console starts at the overview (which sends visitors without a session to /login).
 export default function Home() {
-  redirect("/destinations");
+  redirect("/overview");
 }

@@ -21,6 +21,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const sync = await getSyncStatus((await getDb()).pool, mirrorContext(), { passes: 1 });
   const mirror = sync.mode === "mirror" ? sync : null;
   const links = [
+    { href: "/overview", label: "Overview" },
     { href: "/destinations", label: "Destinations" },
     ...(mirror && hasRole(me, "operator") ? [{ href: "/sync", label: "Sync" }] : []),
     ...(hasRole(me, "operator") ? [{ href: "/check", label: "Check a server" }] : []),
@@ -41,7 +42,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <header className="border-b border-slate-200 bg-slate-900 text-slate-100">
         <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-x-4 gap-y-1 px-3 py-2">
           <Link
-            href="/destinations"
+            href="/overview"
             className="font-semibold tracking-tight focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
           >
             Federation Console

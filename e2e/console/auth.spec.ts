@@ -21,7 +21,7 @@ test("login page, wrong password, sign in and out (screenshot of the login page)
   await expect(page.getByLabel("Email")).toHaveValue(EMAIL.viewer);
   await page.getByLabel("Password").fill(PASSWORD.viewer);
   await page.getByLabel("Password").press("Enter");
-  await expect(page).toHaveURL(/\/destinations$/);
+  await expect(page).toHaveURL(/\/overview$/);
   await expect(page.getByTestId("whoami")).toContainText("viewer@e2e.test");
   await expect(page.getByTestId("whoami")).toContainText("viewer");
 
@@ -33,11 +33,11 @@ test("login page, wrong password, sign in and out (screenshot of the login page)
 });
 
 test("every console page needs a session and comes back after sign-in", async ({ page, request }) => {
-  for (const p of ["/", "/destinations", "/destinations/x.example", "/audit", "/tokens", "/team"]) {
+  for (const p of ["/", "/overview", "/destinations", "/destinations/x.example", "/audit", "/tokens", "/team"]) {
     const res = await request.get(p, { maxRedirects: 0 });
     expect([303, 307, 308], `${p} → ${res.status()}`).toContain(res.status());
     const location = res.headers().location ?? "";
-    expect(location, p).toMatch(p === "/" ? /\/destinations$/ : /\/login/);
+    expect(location, p).toMatch(p === "/" ? /\/overview$/ : /\/login/);
   }
   await page.goto("/audit?user=fedctl");
   await expect(page).toHaveURL(/\/login\?next=/);

@@ -28,7 +28,7 @@ for (const next of PAYLOADS) {
     await page.goto(`/login?next=${next}`);
     await page.waitForLoadState("networkidle");
     expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
-    await expect(page).toHaveURL(/\/destinations$/);
+    await expect(page).toHaveURL(/\/overview$/);
     await expect(page.getByText("evil")).toHaveCount(0);
   });
 }
@@ -41,7 +41,7 @@ for (const next of PAYLOADS.slice(0, 2)) {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByTestId("whoami")).toContainText(EMAIL.operator);
     expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
-    await expect(page).toHaveURL(/\/destinations$/);
+    await expect(page).toHaveURL(/\/overview$/);
   });
 }
 

@@ -20,7 +20,7 @@ test("sign-in form: fields as typed; both are needed", () => {
 
 test("the return path: same-site only, else the destinations list", () => {
   for (const bad of ["//evil.example", "/\\evil.example", "https://evil.example", "destinations", ""])
-    assert.equal(safeNextPath(bad), "/destinations", bad);
+    assert.equal(safeNextPath(bad), "/overview", bad);
   assert.equal(safeNextPath("/tokens"), "/tokens");
   // what browsers turn into another host: tab, newline, CR, backslash, other control characters
   for (const bad of [
@@ -37,28 +37,28 @@ test("the return path: same-site only, else the destinations list", () => {
     "/./%2e%2e//evil.example",
     "///evil.example",
   ])
-    assert.equal(safeNextPath(bad), "/destinations", JSON.stringify(bad));
+    assert.equal(safeNextPath(bad), "/overview", JSON.stringify(bad));
   assert.equal(safeNextPath("/audit?user=a%40x.test#top"), "/audit?user=a%40x.test#top");
   assert.equal(safeNextPath("/destinations/%2F%2Fevil.example"), "/destinations/%2F%2Fevil.example"); // a name, not a host
   assert.equal(safeNextPath("/a/../tokens"), "/tokens");
-  assert.equal(parseInput(loginInputSchema, form({ email: "a", password: "b", next: "//x" })).next, "/destinations");
+  assert.equal(parseInput(loginInputSchema, form({ email: "a", password: "b", next: "//x" })).next, "/overview");
   assert.equal(
     parseInput(loginInputSchema, form({ email: "a", password: "b", next: "/\t/evil.example" })).next,
-    "/destinations",
+    "/overview",
   );
-  assert.equal(parseInput(loginInputSchema, form({ email: "a", password: "b" })).next, "/destinations");
+  assert.equal(parseInput(loginInputSchema, form({ email: "a", password: "b" })).next, "/overview");
 });
 
 test("sign-in page: next and signed_out", () => {
-  assert.deepEqual(parseLoginQuery(new URLSearchParams("")), { next: "/destinations", signedOut: false });
+  assert.deepEqual(parseLoginQuery(new URLSearchParams("")), { next: "/overview", signedOut: false });
   assert.deepEqual(parseLoginQuery(new URLSearchParams("next=%2Ftokens&signed_out=1")), {
     next: "/tokens",
     signedOut: true,
   });
   assert.equal(parseLoginQuery(new URLSearchParams("signed_out=")).signedOut, false);
-  assert.equal(parseLoginQuery(new URLSearchParams("next=%2F%5Cevil.example")).next, "/destinations");
-  assert.equal(parseLoginQuery(new URLSearchParams("next=/%5Cevil.example")).next, "/destinations");
-  assert.equal(parseLoginQuery(new URLSearchParams("next=/%09/evil.example")).next, "/destinations");
-  assert.equal(parseLoginQuery({ next: "/\t/evil.example" }).next, "/destinations");
-  assert.equal(parseLoginQuery({ next: ["/a", "/b"] }).next, "/destinations"); // a single value only, as before
+  assert.equal(parseLoginQuery(new URLSearchParams("next=%2F%5Cevil.example")).next, "/overview");
+  assert.equal(parseLoginQuery(new URLSearchParams("next=/%5Cevil.example")).next, "/overview");
+  assert.equal(parseLoginQuery(new URLSearchParams("next=/%09/evil.example")).next, "/overview");
+  assert.equal(parseLoginQuery({ next: "/\t/evil.example" }).next, "/overview");
+  assert.equal(parseLoginQuery({ next: ["/a", "/b"] }).next, "/overview"); // a single value only, as before
 });

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { parseSearchParams, type SearchParams } from "../http/page-params";
 
-export const DEFAULT_NEXT = "/destinations";
+export const DEFAULT_NEXT = "/overview";
 
 // Any origin will do: only whether a path stays on it matters.
 const BASE = "http://console.invalid";

@@ -3,6 +3,7 @@
 // (throttle-keys.ts, login-throttle.ts; README "Sign-in throttling"). The attempt is counted
 // before the password is verified, so concurrent guesses cannot outrun the count, and the
 // verification waits for one of a few slots per process (verify-slots.ts).
+import { countSignInFailure, countThrottledLogin, type SignInVia } from "../metrics/observe";
 import crypto from "node:crypto";
 import type pg from "pg";
 import { hashPassword, verifyPassword } from "./passwords";
@@ -13,7 +14,14 @@ import { recordFailure, recordSuccess, releaseAttempt, reserveAttempt, type Refu
 import { throttleKeys } from "./throttle-keys";
 import { withVerifySlot } from "./verify-slots";
 
-export type LoginInput = { email: string; password: string; address: string | null; nowMs?: number };
+export type LoginInput = {
+  email: string;
+  password: string;
+  address: string | null;
+  nowMs?: number;
+  /** Where the sign-in came from, for the sign-in metrics (default the console's form). */
+  via?: SignInVia;
+};
 /** sessionVersion: the users.session_version a console session issued now carries. */
 export type LoginUser = { id: string; email: string; role: Role; sessionVersion: number };
 export type LoginResult =
@@ -52,8 +60,10 @@ export async function attemptLogin(
 
   const pendingDummy = dummy(); // made once per process; started alongside the lookups
   const refused = await reserveAttempt(pool, cfg, keys, now);
-  if (refused)
+  if (refused) {
+    countThrottledLogin(input.via ?? "console");
     return { ok: false, reason: "locked", message: pausedMessage(refused), retryAfterMs: refused.retryAfterMs };
+  }
 
   const u = await pool.query<{
     id: string;
@@ -77,6 +87,7 @@ export async function attemptLogin(
       user: { id: user.id, email: user.email, role: user.role, sessionVersion: user.session_version },
     };
   }
+  countSignInFailure(input.via ?? "console");
   const paused = await recordFailure(pool, cfg, keys, now);
   if (paused) {
     return {

@@ -118,6 +118,7 @@ export async function passwordLogin(
     email: req.account,
     password: req.password.length <= MAX_PASSWORD_LENGTH ? req.password : "", // "" never matches (passwords have 8+ characters)
     address: ctx.clientAddress ?? null,
+    via: "matrix",
   });
   if (!r.ok) {
     if (r.reason === "locked" || r.reason === "busy")

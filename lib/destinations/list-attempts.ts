@@ -40,7 +40,7 @@ export async function listAttempts(
   }>(
     `SELECT id::text AS id, started_ts::text AS started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
             resolved_address, server_software, server_version
-     FROM attempts WHERE destination = $1 ORDER BY id DESC LIMIT $2`,
+     FROM attempts WHERE destination = $1 ORDER BY attempts.id DESC LIMIT $2`,
     [destination, limit],
   );
   return r.rows.map((a) => ({

@@ -6,6 +6,7 @@ import { attemptConnection, attemptOptionsFrom } from "./attempt-connection";
 import { startScheduler, type SchedulerHandle } from "./scheduler";
 import { mirrorContext } from "../upstream/mirror";
 import { startUpstreamSync } from "../upstream/syncer";
+import { startSnapshotter } from "../ops/snapshotter";
 import { noteAttemptForAlerts } from "../webhooks/note-attempt";
 import { webhookIpGuard } from "../webhooks/post-webhook";
 import { startWebhookWorker } from "../webhooks/webhook-worker";
@@ -18,7 +19,7 @@ export function runScheduler(db: Db, log: (m: string) => void): SchedulerHandle 
   const s = settings();
   const attemptOptions = attemptOptionsFrom(s.attempts);
   const mirror = mirrorContext();
-  const scheduler = startScheduler({
+  const started = startScheduler({
     pool: db.pool,
     databaseUrl: db.url,
     config: s.scheduler,
@@ -31,6 +32,14 @@ export function runScheduler(db: Db, log: (m: string) => void): SchedulerHandle 
       noteAttemptForAlerts(tx, claim.destination, claim.timings, result, nowMs, s.webhooks),
     log,
   });
+  // The overview's history: one point per interval across all schedulers (lib/ops/take-snapshot.ts).
+  const snapshots = startSnapshotter({
+    pool: db.pool,
+    intervalMs: s.ops.snapshotIntervalMs,
+    healthIntervalMs: s.scheduler.healthIntervalMs,
+    probeOnly: mirror !== undefined,
+    log,
+  });
   const webhooks = startWebhookWorker({
     pool: db.pool,
     alerts: s.webhooks,
@@ -41,15 +50,16 @@ export function runScheduler(db: Db, log: (m: string) => void): SchedulerHandle 
     payload: { publicUrl: s.publicUrl, serverName: s.serverName },
     log,
   });
-  const withWebhooks = (h: SchedulerHandle, stopOthers: () => Promise<void>): SchedulerHandle => ({
-    owner: h.owner,
-    inFlight: () => h.inFlight(),
-    poke: () => h.poke(),
+  // One handle: stopping it stops the scheduler, the snapshots, the webhook worker and the sync.
+  const withOthers = (stopOthers: () => Promise<void>): SchedulerHandle => ({
+    owner: started.owner,
+    inFlight: () => started.inFlight(),
+    poke: () => started.poke(),
     stop: async (graceMs?: number) => {
-      await Promise.all([h.stop(graceMs), webhooks.stop(), stopOthers()]);
+      await Promise.all([started.stop(graceMs), snapshots.stop(), webhooks.stop(), stopOthers()]);
     },
   });
-  if (!mirror || !s.upstream) return withWebhooks(scheduler, async () => {});
+  if (!mirror || !s.upstream) return withOthers(async () => {});
   log(`mirror mode: mirroring ${mirror.label} (${mirror.kind === "api" ? "admin API" : "database"})`);
   const sync = startUpstreamSync({
     pool: db.pool,
@@ -58,5 +68,5 @@ export function runScheduler(db: Db, log: (m: string) => void): SchedulerHandle 
     upstream: s.upstream,
     log,
   });
-  return withWebhooks(scheduler, () => sync.stop());
+  return withOthers(() => sync.stop());
 }

@@ -11,6 +11,7 @@ import type { SchedulerSettings } from "../settings/settings";
 import { forgetDiscovery } from "./attempt-connection";
 import { FLUSH_DISCOVERY_CHANNEL, WAKE_CHANNEL } from "./wake";
 import { isDatabaseDown } from "../db/errors";
+import { observeAttempt, observeTick, reportClaimsInFlight } from "../metrics/observe";
 
 /** `trigger` says why: after a reset, the attempt looks past this process's caches. */
 export type AttemptFn = (destination: string, signal: AbortSignal, trigger: Claim["trigger"]) => Promise<AttemptResult>;
@@ -84,6 +85,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
             writeTimings: !deps.probeOnly,
             afterRecord: deps.afterRecord,
           });
+          observeAttempt(result.outcome, result.reason, result.durationMs);
           break;
         } catch (e) {
           const retry = isDatabaseDown(e) && !stopped && now() + 1_000 < claimedAt + leaseMs;
@@ -113,6 +115,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
             strayClaims = false;
             if (n > 0) log(`released ${n} claims taken while the connection was failing`);
           }
+          const tickStart = performance.now();
           const claims = await claimDue(deps.pool, {
             limit: free,
             nowMs: now(),
@@ -121,6 +124,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
             healthIntervalMs: deps.config.healthIntervalMs,
             probeOnly: deps.probeOnly,
           });
+          observeTick(performance.now() - tickStart);
           if (failures > 0) log("database reachable again; scheduling resumes");
           failures = 0;
           claimed = claims.length;
@@ -180,6 +184,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
     }
   }
 
+  const unreport = reportClaimsInFlight(() => inflight.size);
   const loopDone = loop();
   void listen();
   log(`retry scheduler started (${owner}, concurrency ${deps.config.concurrency})`);
@@ -191,6 +196,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
     async stop(graceMs = 5_000) {
       if (stopped) return;
       stopped = true;
+      unreport();
       wakeUp?.();
       await listener?.end().catch(() => {});
       await loopDone;

@@ -10,6 +10,7 @@ export const API_PATH_PREFIXES = [
   "/.well-known/matrix/",
   // The federation tester's API (lib/http/routes/federation-tester.ts).
   "/api/",
+  "/metrics/",
 ];
 
 export const isApiPath = (path: string) =>

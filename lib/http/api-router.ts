@@ -9,6 +9,8 @@ import { FEDERATION_TESTER_ROUTES } from "./routes/federation-tester";
 import { WEBHOOK_ROUTES } from "./routes/webhooks";
 import { MATRIX_COMPAT_ROUTES } from "./routes/matrix-compat";
 import { SYNAPSE_FEDERATION_ROUTES } from "./routes/synapse-federation";
+import { METRICS_ROUTES } from "./routes/metrics";
+import { observeHttp } from "../metrics/observe";
 
 const ROUTES: Route[] = [
   ...SYNAPSE_FEDERATION_ROUTES,
@@ -16,7 +18,13 @@ const ROUTES: Route[] = [
   ...FEDCONSOLE_ROUTES,
   ...FEDERATION_TESTER_ROUTES,
   ...WEBHOOK_ROUTES,
+  ...METRICS_ROUTES,
 ];
+
+/** A route's template for metrics: literal segments, "{}" for a parameter (never the raw path: bounded labels). */
+export const routeTemplate = (route: Route) => `/${route.pattern.map((p) => p ?? "{}").join("/")}`;
+const TEMPLATES = new Map(ROUTES.map((r) => [r, routeTemplate(r)]));
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
 
 export { API_PATH_PREFIXES, isApiPath } from "./api-paths";
 
@@ -45,16 +53,30 @@ function match(route: Route, segs: string[]): string[] | undefined {
   return params;
 }
 
+/** Answers one API request and counts it by route template and status (fedconsole_http_requests_total). */
 export async function handleApiRequest(req: Request): Promise<Response> {
+  const t0 = performance.now();
+  const seen = { route: "unmatched" };
+  const res = await answer(req, seen);
+  const method = req.method.toUpperCase();
+  observeHttp(METHODS.has(method) ? method : "OTHER", seen.route, res.status, performance.now() - t0);
+  return res;
+}
+
+async function answer(req: Request, seen: { route: string }): Promise<Response> {
   try {
     const url = new URL(req.url);
     const method = req.method.toUpperCase();
-    if (method === "OPTIONS") return preflightResponse();
+    if (method === "OPTIONS") {
+      seen.route = "preflight";
+      return preflightResponse();
+    }
     const segs = segments(url.pathname);
     if (segs) {
       for (const route of ROUTES) {
         const params = match(route, segs);
         if (!params) continue;
+        seen.route = TEMPLATES.get(route) ?? "unmatched";
         const handler = route.methods[method === "HEAD" ? "GET" : method];
         if (!handler) throw new AppError("method_not_allowed", "Unrecognized request");
         const res = await handler({ req, query: url.searchParams, params });

@@ -119,6 +119,17 @@ export type Settings = {
   webhooks: WebhookSettings;
   /** FEDCONSOLE_DEAD_AFTER: a destination failing longer than this (ms) is dead. */
   deadAfterMs: number;
+  /** The overview's history and GET /metrics. */
+  ops: OpsSettings;
+};
+
+export type OpsSettings = {
+  /** How often a history point (snapshot) is recorded, by one scheduler process. */
+  snapshotIntervalMs: number;
+  /** FEDCONSOLE_METRICS_TOKEN: a scrape-only bearer token, besides team members' tokens. */
+  metricsToken?: string;
+  /** `npm run scheduler`: the port of its own GET /metrics; undefined = none. */
+  schedulerMetricsPort?: number;
 };
 
 /** Start-up refused: one line per bad variable. */
@@ -291,6 +302,11 @@ export function loadSettings(env: Env): Settings {
       ipAllowlist: v.FEDCONSOLE_WEBHOOK_IP_RANGE_ALLOWLIST ?? [],
     },
     deadAfterMs: v.FEDCONSOLE_DEAD_AFTER,
+    ops: {
+      snapshotIntervalMs: v.FEDCONSOLE_METRICS_SNAPSHOT_INTERVAL,
+      metricsToken: v.FEDCONSOLE_METRICS_TOKEN,
+      schedulerMetricsPort: v.FEDCONSOLE_SCHEDULER_METRICS_PORT,
+    },
   };
 }
 

@@ -420,6 +420,28 @@ export const SETTINGS = {
     form: f.cidrList("FEDCONSOLE_WEBHOOK_IP_RANGE_ALLOWLIST"),
     invalid: ["10.0.0.0/33"],
   }),
+  FEDCONSOLE_METRICS_SNAPSHOT_INTERVAL: setting({
+    default: "1m",
+    meaning:
+      "how often one scheduler process records the overview's history point (destinations by status, attempts by outcome; also what `/metrics` reports for the destination gauges); at least 100 ms",
+    form: f.duration("FEDCONSOLE_METRICS_SNAPSHOT_INTERVAL", 100),
+    invalid: ["10", "hourly"],
+  }),
+  FEDCONSOLE_SCHEDULER_METRICS_PORT: setting({
+    defaultDoc: "unset",
+    meaning:
+      "`npm run scheduler` only: serve its `GET /metrics` (its own attempt and tick counters) on this port at `HOSTNAME`; unset = no HTTP port",
+    form: f.port(),
+    invalid: ["0", "metrics"],
+  }),
+  FEDCONSOLE_METRICS_TOKEN: setting({
+    defaultDoc: "unset",
+    meaning:
+      "a bearer token for `GET /metrics` only (at least 16 characters), for a Prometheus server without a team account; any team member's API token works too. Never logged",
+    form: f.secret(16),
+    secret: true,
+    invalid: ["short"],
+  }),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;

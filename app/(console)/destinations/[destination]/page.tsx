@@ -24,6 +24,8 @@ import { LatestReset } from "./_parts/latest-reset";
 import { SynapseFields } from "./_parts/synapse-fields";
 import { RemoteServer } from "./_parts/remote-server";
 import { AttemptTimeline } from "./_parts/attempt-timeline";
+import { AvailabilityStrip } from "./_parts/availability-strip";
+import { getAvailability } from "@/lib/ops/availability";
 import { SharedRooms } from "./_parts/shared-rooms";
 import { MirrorSummary } from "./_parts/mirror-summary";
 import { FederationCheck } from "./_parts/federation-check";
@@ -64,11 +66,12 @@ export default async function DestinationPage({ params, searchParams }: Props) {
     if (isAppError(e) && e.code === "not_found") notFound();
     throw e;
   }
-  const [attempts, rooms, latestReset, checks] = await Promise.all([
+  const [attempts, rooms, latestReset, checks, availability] = await Promise.all([
     listAttempts(pool, me, name, { limit: 50 }),
     listDestinationRooms(pool, me, name, { from: query.roomsFrom, limit: ROOMS_PAGE_SIZE, dir: query.roomsDir }),
     getLatestReset(pool, me, name),
     listChecks(pool, me, name, { limit: 20 }),
+    getAvailability(pool, me, name),
   ]);
   const shownId =
     checkId !== null && checks.some((c) => c.id.toString() === checkId) ? checkId : checks[0]?.id.toString();
@@ -103,6 +106,7 @@ export default async function DestinationPage({ params, searchParams }: Props) {
         canFlush={hasRole(me, "operator")}
         serverNow={serverNow}
       />
+      <AvailabilityStrip a={availability} />
       <AttemptTimeline attempts={attempts} serverNow={serverNow} hasCheck={shownCheck?.report != null} />
       <SharedRooms destination={d.destination} rooms={rooms} query={query} />
     </>
