@@ -6,6 +6,7 @@
 // its claim to expire, and the delivery is tried again: receivers may see an event twice only
 // then, and can tell by its `id` (README).
 import type pg from "pg";
+import { countWebhookDelivery } from "../metrics/observe";
 import { withTransaction } from "../db/transaction";
 import { postWebhook, type PostOptions, type PostResult } from "./post-webhook";
 import { open } from "./secret-box";
@@ -146,4 +147,6 @@ export async function recordTry(
       [d.endpointId, TRIES_KEPT - 1],
     );
   });
+  // fedconsole_webhook_deliveries_total: every try, by how it ended ("gave_up": the last one failed).
+  countWebhookDelivery(r.ok ? "delivered" : status === "failed" ? "gave_up" : "failed");
 }
