@@ -29,6 +29,8 @@ export type AuditDetails = {
   "upstream.sync": { source: string };
   /** `fedctl destinations import`: the file ("-" for standard input) and the report's counts. */
   "destinations.import": { file: string; lines: number; imported: number; rooms: number; errors: number };
+  /** A download of the destinations matching a filter (console "Export" or the export API), audited as it starts. */
+  "destinations.export": { format: string; search: string | null; status: string | null; rows: number };
 };
 
 export type AuditAction = keyof AuditDetails;

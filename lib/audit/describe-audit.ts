@@ -14,6 +14,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   "token.create": "Created token",
   "token.revoke": "Revoked token",
   "destinations.import": "Imported destinations",
+  "destinations.export": "Exported destinations",
 };
 
 const isKnown = (action: string): action is AuditAction => Object.hasOwn(AUDIT_LABELS, action);
@@ -50,6 +51,12 @@ const DESCRIBE: { [A in AuditAction]: (d: Partial<AuditDetails[A]>) => string } 
   "destinations.import": (d) =>
     `${plural(d.imported, "destination")} and ${plural(d.rooms, "room")} from ${d.file === "-" ? "standard input" : d.file}` +
     (d.errors ? ` (${plural(d.errors, "bad line")})` : ""),
+  "destinations.export": (d) => {
+    const f = [d.search ? `search “${d.search}”` : null, d.status ? `status ${d.status}` : null]
+      .filter(Boolean)
+      .join(", ");
+    return `${plural(d.rows, "destination")} as ${d.format === "csv" ? "CSV" : "JSON Lines"}${f ? ` matching ${f}` : ""}`;
+  },
 };
 
 /** What a non-admin reads for someone else's team or token event (list-audit.ts hides its detail). */

@@ -15,6 +15,7 @@ import { BulkReset } from "./bulk-reset";
 import { ListSearchForm, StatusTabs, filterWords } from "./_parts/list-filters";
 import { DestinationsTable } from "./_parts/destinations-table";
 import { LiveRowsProvider } from "./_parts/live-rows";
+import { ExportLinks } from "./_parts/export-links";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Destinations · Federation Console" };
@@ -48,11 +49,14 @@ export default async function DestinationsPage({ searchParams }: Props) {
       <ListSearchForm q={q} />
       <StatusTabs q={q} href={href} />
 
-      <p className="mb-1 text-sm text-slate-700" data-testid="list-summary" aria-live="polite">
-        {page.total === 0n
-          ? "No destinations match."
-          : `${formatInteger(first)}–${formatInteger(last)} of ${formatInteger(page.total)}`}
-      </p>
+      <div className="mb-1 flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm text-slate-700" data-testid="list-summary" aria-live="polite">
+          {page.total === 0n
+            ? "No destinations match."
+            : `${formatInteger(first)}–${formatInteger(last)} of ${formatInteger(page.total)}`}
+        </p>
+        {page.total > 0n ? <ExportLinks q={q} count={formatInteger(page.total)} /> : null}
+      </div>
       <LiveRowsProvider watch={watchParam(names)} since={since} names={names}>
         <DestinationsTable q={q} items={page.items} href={href} canReset={canReset} serverNow={now.toString()} />
       </LiveRowsProvider>

@@ -4,6 +4,11 @@
 import { mirrorContext } from "../../upstream/mirror";
 import { requestSync } from "../../upstream/request-sync";
 import { getSyncStatus, syncStatusJson } from "../../upstream/sync-status";
+import { STATUS_FILTERS, type StatusFilter } from "../../destinations/destination-status";
+import { EXPORT_FORMATS } from "../../destinations/export-format";
+import { AppError } from "../../errors";
+import { exportResponse } from "../export-response";
+import { parseChoice } from "../params";
 import { jsonResponse } from "../respond";
 import { dbPool, principalWith, type Route } from "../route";
 
@@ -29,6 +34,24 @@ export const FEDCONSOLE_ROUTES: Route[] = [
         const actor = await principalWith(ctx, "operator", "start a sync");
         await requestSync(await dbPool(), actor, mirrorContext());
         return jsonResponse(200, {});
+      },
+    },
+  },
+  {
+    // Every destination matching a filter as CSV or JSON Lines, streamed (README "Export"); the
+    // console's Export button downloads the same through its session (app/export/destinations).
+    pattern: [...FEDCONSOLE_PREFIX, "export", "destinations"],
+    methods: {
+      GET: async (ctx) => {
+        const actor = await principalWith(ctx, "viewer", "export destinations");
+        const format = parseChoice(ctx.query, "format", EXPORT_FORMATS, "jsonl");
+        const search = ctx.query.get("destination") ?? "";
+        if (search.includes("\0"))
+          throw new AppError("invalid_param", "Query parameter destination must not contain NUL");
+        const status = ctx.query.has("status")
+          ? (parseChoice(ctx.query, "status", STATUS_FILTERS, "failing") as StatusFilter)
+          : null;
+        return exportResponse(await dbPool(), actor, { format, search, status }, { api: true });
       },
     },
   },

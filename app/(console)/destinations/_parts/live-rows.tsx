@@ -3,12 +3,13 @@
 // rendered, in place (same element, so scroll, focus and open dialogs stay). A row that was
 // forgotten, or a gap in the stream, re-renders the page from the server instead.
 import { useRouter } from "next/navigation";
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useContext, useState, type ReactNode } from "react";
 import { toConsoleDestination, type ConsoleDestination } from "@/lib/destinations/console-rows";
 import { LiveIndicator, useLiveStream } from "@/app/_components/live-stream";
 
 type Live = { d: ConsoleDestination; serverNow: string };
-const LiveContext = createContext<ReadonlyMap<string, Live>>(new Map());
+const EMPTY: ReadonlyMap<string, Live> = new Map();
+const LiveContext = createContext(EMPTY);
 
 export function LiveRowsProvider({
   watch,
@@ -22,19 +23,20 @@ export function LiveRowsProvider({
   children: ReactNode;
 }) {
   const router = useRouter();
-  const [live, setLive] = useState<ReadonlyMap<string, Live>>(new Map());
-  // A new server render (navigation, refresh) is newer than what the stream said before it.
-  useEffect(() => setLive(new Map()), [since]);
+  // Rows from the stream, for the server render they follow: a new render (navigation,
+  // refresh; `since` moves) is newer than what the stream said before it.
+  const [held, setHeld] = useState<{ since: number; rows: ReadonlyMap<string, Live> }>({ since, rows: new Map() });
+  const live = held.since === since ? held.rows : EMPTY;
   const state = useLiveStream(watch, since, {
     rows: (u) => {
       const shown = new Set(names);
       if (u.gone.some((n) => shown.has(n))) router.refresh();
       const mine = u.rows.filter((r) => shown.has(r.destination));
       if (mine.length === 0) return;
-      setLive((prev) => {
-        const next = new Map(prev);
+      setHeld((prev) => {
+        const next = new Map(prev.since === since ? prev.rows : EMPTY);
         for (const r of mine) next.set(r.destination, { d: toConsoleDestination(r, BigInt(u.now)), serverNow: u.now });
-        return next;
+        return { since, rows: next };
       });
     },
     reload: () => router.refresh(),
