@@ -36,7 +36,7 @@ function fakeClock() {
 test("a burst of changes is flushed once, after the short delay", () => {
   const { clock, advance } = fakeClock();
   const flushes: number[] = [];
-  const c = new Coalescer(() => flushes.push(clock.now()), 1000, 50, clock);
+  const c = new Coalescer(() => void flushes.push(clock.now()), 1000, 50, clock);
   for (let i = 0; i < 300; i++) c.poke();
   advance(49);
   assert.deepEqual(flushes, []);
@@ -47,7 +47,7 @@ test("a burst of changes is flushed once, after the short delay", () => {
 test("changes arriving all the time are flushed at most once per interval", () => {
   const { clock, advance } = fakeClock();
   const flushes: number[] = [];
-  const c = new Coalescer(() => flushes.push(clock.now()), 1000, 50, clock);
+  const c = new Coalescer(() => void flushes.push(clock.now()), 1000, 50, clock);
   // 300 changes a second for 5 seconds.
   for (let t = 0; t < 5000; t += 3) {
     c.poke();
@@ -63,7 +63,7 @@ test("changes arriving all the time are flushed at most once per interval", () =
 test("a change after a quiet time goes out after the delay, not the interval", () => {
   const { clock, advance } = fakeClock();
   const flushes: number[] = [];
-  const c = new Coalescer(() => flushes.push(clock.now()), 1000, 50, clock);
+  const c = new Coalescer(() => void flushes.push(clock.now()), 1000, 50, clock);
   c.poke();
   advance(5000);
   c.poke();
@@ -74,10 +74,39 @@ test("a change after a quiet time goes out after the delay, not the interval", (
 test("stop cancels a pending flush", () => {
   const { clock, advance, pending } = fakeClock();
   let n = 0;
-  const c = new Coalescer(() => n++, 1000, 50, clock);
+  const c = new Coalescer(() => void n++, 1000, 50, clock);
   c.poke();
   c.stop();
   advance(5000);
   assert.equal(n, 0);
   assert.equal(pending(), 0);
+});
+
+test("a slow flush is not overlapped; what changed meanwhile goes out after it", async () => {
+  const { clock, advance } = fakeClock();
+  const log: string[] = [];
+  let finish!: () => void;
+  const c = new Coalescer(
+    () => {
+      log.push(`start ${clock.now()}`);
+      return new Promise<void>((r) => {
+        finish = () => {
+          log.push(`end ${clock.now()}`);
+          r();
+        };
+      });
+    },
+    1000,
+    50,
+    clock,
+  );
+  c.poke();
+  advance(50);
+  c.poke(); // during the flush
+  advance(3000);
+  assert.deepEqual(log, ["start 50"]);
+  finish();
+  await new Promise((r) => setImmediate(r));
+  advance(50);
+  assert.deepEqual(log, ["start 50", "end 3050", "start 3100"]);
 });

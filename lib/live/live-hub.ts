@@ -53,7 +53,7 @@ export class LiveHub {
   readonly stats = { flushes: 0, queries: 0, updates: 0 };
 
   constructor(private readonly o: LiveHubOptions) {
-    this.coalescer = new Coalescer(() => void this.flush(), o.intervalMs ?? 1000, o.delayMs ?? 50);
+    this.coalescer = new Coalescer(() => this.flush(), o.intervalMs ?? 1000, o.delayMs ?? 50);
     this.ready = new Promise((r) => {
       this.markReady = r;
     });
