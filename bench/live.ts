@@ -19,6 +19,7 @@ import { createTestDatabase } from "../lib/testing/test-database";
 import { recordAttempt } from "../lib/federation/record-attempt";
 import { DEFAULT_BACKOFF } from "../lib/federation/backoff";
 import { watchParam } from "../lib/live/watch-hash";
+import { announceChanged } from "../lib/live/announce";
 import { fedctl, startServer } from "../e2e/support/server";
 import { cpuSeconds } from "../e2e/support/proc-stats";
 import { consoleCookie } from "./support/console-login";
@@ -150,6 +151,7 @@ async function main() {
                retry_last_ts = $2, retry_interval = retry_interval * 2 WHERE destination = $1`,
             [d, Date.now()],
           );
+          announceChanged(pool, [d]); // as recordAttempt does after its COMMIT
         } else {
           const r = await pool.query<{ rlt: string; ri: string; fts: string | null }>(
             "SELECT retry_last_ts::text AS rlt, retry_interval::text AS ri, failure_ts::text AS fts FROM destinations WHERE destination = $1",
@@ -212,8 +214,14 @@ async function main() {
       );
 
     const rows: [string, string][] = [
+      ["machine load average (1 min) at the end", os.loadavg()[0].toFixed(1)],
       ["open console streams", String(CLIENTS)],
-      ["attempts written by", WRITER === "record" ? "lib/federation/record-attempt.ts" : "one UPDATE per attempt"],
+      [
+        "attempts written by",
+        WRITER === "record"
+          ? "lib/federation/record-attempt.ts"
+          : "one UPDATE per attempt, announced as recordAttempt does",
+      ],
       [
         "destinations / rows watched",
         `${N.toLocaleString("en-US")} / ${watched.toLocaleString("en-US")} (${PAGES} pages of ${PAGE})`,
@@ -233,7 +241,7 @@ async function main() {
     ];
     const table = ["| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join("\n");
     console.log(table);
-    const ok = loadCpu < 0.5 && Math.max(...perPage) <= 1.05;
+    const ok = loadCpu < 0.5 && Math.max(...perPage) <= 1.05 && delays.length > 0;
     console.log(ok ? "target met: < 50 % of a core, at most one update per page and second" : "TARGET MISSED");
     if (!ARGS["no-write"]) {
       const text = [

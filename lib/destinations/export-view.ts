@@ -21,7 +21,7 @@ import { csvHeader, csvLines, type ExportFormat, type ExportRow, jsonLines } fro
 import { filterWhere } from "./list-console-destinations";
 
 /** Rows fetched from the cursor at a time. */
-export const EXPORT_BATCH_ROWS = 2_000;
+export const EXPORT_BATCH_ROWS = 1_000;
 
 export type ExportQuery = { format: ExportFormat; search: string; status: StatusFilter | null };
 
@@ -106,14 +106,24 @@ export async function openDestinationExport(
       EXPORT_BATCH_ROWS,
     );
     let header = q.format === "csv";
+    // The next batch is fetched while this one is formatted (the database and this process work
+    // at the same time); at most two batches are held.
+    let ahead: Promise<SqlRow[] | null> | null = null;
+    const fetchBatch = () => {
+      const p = rows.next();
+      p.catch(() => {}); // awaited by the next call
+      return p;
+    };
     return {
       total,
       async next() {
         if (header) {
           header = false;
+          ahead = fetchBatch();
           return csvHeader();
         }
-        const batch = await rows.next();
+        const batch = await (ahead ?? fetchBatch());
+        ahead = batch === null ? null : fetchBatch();
         if (batch === null) return null;
         const items = batch.map((r) => toExportRow(r, nowMs));
         return q.format === "csv" ? csvLines(items) : jsonLines(items);
