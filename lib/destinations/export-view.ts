@@ -16,12 +16,12 @@ import type pg from "pg";
 import { recordAudit } from "../audit/record-audit";
 import { type Principal, requireRole } from "../auth/principal";
 import { declareCursor, openSnapshot } from "../db/snapshot-cursor";
-import { destinationStatus, type StatusFilter } from "./destination-status";
-import { csvHeader, csvLines, type ExportFormat, type ExportRow, jsonLines } from "./export-format";
+import { type StatusFilter, statusFilterSql } from "./destination-status";
+import { csvHeader, csvLines, type ExportFormat, jsonLines } from "./export-format";
 import { filterWhere } from "./list-console-destinations";
 
 /** Rows fetched from the cursor at a time. */
-export const EXPORT_BATCH_ROWS = 1_000;
+export const EXPORT_BATCH_ROWS = 2_000;
 
 export type ExportQuery = { format: ExportFormat; search: string; status: StatusFilter | null };
 
@@ -34,10 +34,22 @@ export type ExportStream = {
   close(error?: unknown): Promise<void>;
 };
 
-const COLUMNS = `destination, retry_last_ts::text AS retry_last_ts, retry_interval::text AS retry_interval,
+/**
+ * The status as SQL, from the list's filters (statusFilterSql, compared with destinationStatus
+ * on every combination by its tests): they are exclusive and cover every row, so the first
+ * that matches names the status. Computed by the database, the export moves four columns fewer.
+ */
+function statusSql(nowParam: string): string {
+  const order = ["blocked", "retrying", "reachable_backing_off", "backing_off", "never_contacted"] as const;
+  return `CASE ${order.map((k) => `WHEN ${statusFilterSql(k, nowParam)} THEN '${k}'`).join(" ")} ELSE 'healthy' END`;
+}
+
+// Every value as text: written as it comes (exact digits, no BigInt or Number on the way).
+const columns = (
+  nowParam: string,
+) => `destination, retry_last_ts::text AS retry_last_ts, retry_interval::text AS retry_interval,
   failure_ts::text AS failure_ts, last_successful_stream_ordering::text AS last_successful_stream_ordering,
-  last_attempt_ts::text AS last_attempt_ts, last_outcome, last_error_kind, last_error_message,
-  claimed_until::text AS claimed_until, wake_requested_at::text AS wake_requested_at, rooms_count`;
+  ${statusSql(nowParam)} AS status, last_error_kind, last_error_message AS last_error, rooms_count::text AS rooms_count`;
 
 type SqlRow = {
   destination: string;
@@ -45,43 +57,11 @@ type SqlRow = {
   retry_interval: string;
   failure_ts: string | null;
   last_successful_stream_ordering: string | null;
-  last_attempt_ts: string | null;
-  last_outcome: string | null;
+  status: string;
   last_error_kind: string | null;
-  last_error_message: string | null;
-  claimed_until: string | null;
-  wake_requested_at: string | null;
-  rooms_count: number;
+  last_error: string | null;
+  rooms_count: string;
 };
-
-const big = (v: string | null) => (v === null ? null : BigInt(v));
-
-function toExportRow(r: SqlRow, nowMs: bigint): ExportRow {
-  const retryLastTs = BigInt(r.retry_last_ts);
-  const status = destinationStatus(
-    {
-      retryLastTs,
-      retryInterval: BigInt(r.retry_interval),
-      lastAttemptTs: big(r.last_attempt_ts),
-      lastOutcome: r.last_outcome,
-      lastErrorKind: r.last_error_kind,
-      claimedUntil: big(r.claimed_until),
-      wakeRequestedAt: big(r.wake_requested_at),
-    },
-    nowMs,
-  );
-  return {
-    destination: r.destination,
-    retry_last_ts: retryLastTs,
-    retry_interval: BigInt(r.retry_interval),
-    failure_ts: big(r.failure_ts),
-    last_successful_stream_ordering: big(r.last_successful_stream_ordering),
-    status: status.kind,
-    last_error_kind: r.last_error_kind,
-    last_error: r.last_error_message,
-    rooms_count: BigInt(r.rooms_count),
-  };
-}
 
 export async function openDestinationExport(
   pool: pg.Pool,
@@ -99,10 +79,11 @@ export async function openDestinationExport(
       action: "destinations.export",
       detail: { format: q.format, search: q.search || null, status: q.status, rows: Number(total) },
     });
+    const nowParam = `$${args.length + 1}`;
     const rows = await declareCursor<SqlRow>(
       snap,
-      `SELECT ${COLUMNS} FROM destinations ${where} ORDER BY destination`,
-      args,
+      `SELECT ${columns(nowParam)} FROM destinations ${where} ORDER BY destination`,
+      [...args, nowMs.toString()],
       EXPORT_BATCH_ROWS,
     );
     let header = q.format === "csv";
@@ -125,8 +106,7 @@ export async function openDestinationExport(
         const batch = await (ahead ?? fetchBatch());
         ahead = batch === null ? null : fetchBatch();
         if (batch === null) return null;
-        const items = batch.map((r) => toExportRow(r, nowMs));
-        return q.format === "csv" ? csvLines(items) : jsonLines(items);
+        return q.format === "csv" ? csvLines(batch) : jsonLines(batch);
       },
       close: (e) => snap.end(e),
     };
