@@ -10,7 +10,22 @@ test("every written action has a label; an unknown one shows as stored", () => {
   assert.equal(auditLabel("room.purge"), "room.purge");
   assert.equal(auditLabel("toString"), "toString", "not an inherited property");
   assert.equal(auditLabel("upstream.sync"), "Asked for a sync");
-  assert.equal(Object.keys(AUDIT_LABELS).length, 9);
+  assert.equal(Object.keys(AUDIT_LABELS).length, 10);
+});
+
+test("an export says how many rows, in which format, for which filter", () => {
+  assert.equal(auditLabel("destinations.export"), "Exported destinations");
+  assert.equal(
+    describeAudit({
+      action: "destinations.export",
+      detail: { format: "csv", search: "x", status: "failing", rows: 22 },
+    }),
+    "22 destinations as CSV matching search “x”, status failing",
+  );
+  assert.equal(
+    describeAudit({ action: "destinations.export", detail: { format: "jsonl", search: null, status: null, rows: 1 } }),
+    "1 destination as JSON Lines",
+  );
 });
 
 test("summaries, as the audit page showed them", () => {
