@@ -48,6 +48,8 @@ export type AuditDetails = {
   "user.sign_out_everywhere": { email: string };
   /** The first admin created on the first-run setup page (from loopback, or with the start-up code). */
   "user.first_admin": { email: string; allowedBy: "loopback" | "setup_code" };
+  /** A download of the destinations matching a filter (console "Export" or the export API), audited as it starts. */
+  "destinations.export": { format: string; search: string | null; status: string | null; rows: number };
 };
 
 /** What a forgotten destination was (int8 columns as strings, as pg returns them). */
@@ -67,6 +69,8 @@ export type ForgottenDestination = {
   server_version: string | null;
   rooms_count: number;
   attempts: number;
+  /** A download of the destinations matching a filter (console "Export" or the export API), audited as it starts. */
+  "destinations.export": { format: string; search: string | null; status: string | null; rows: number };
 };
 
 export type AuditAction = keyof AuditDetails;

@@ -12,7 +12,7 @@ test("every written action has a label; an unknown one shows as stored", () => {
   assert.equal(auditLabel("upstream.sync"), "Asked for a sync");
   assert.equal(auditLabel("destination.flush_discovery"), "Flushed cached discovery");
   assert.equal(auditLabel("webhook.test"), "Sent test webhook");
-  assert.equal(Object.keys(AUDIT_LABELS).length, 20);
+  assert.equal(Object.keys(AUDIT_LABELS).length, 21);
 });
 
 test("webhook summaries name the URL's origin, never more of it", () => {
@@ -53,6 +53,21 @@ test("summaries of adding and forgetting destinations and of account changes", (
   assert.equal(
     d("user.first_admin", { email: "a@x", allowedBy: "setup_code" }),
     "a@x, on the first-run page (with the start-up code)",
+  );
+});
+
+test("an export says how many rows, in which format, for which filter", () => {
+  assert.equal(auditLabel("destinations.export"), "Exported destinations");
+  assert.equal(
+    describeAudit({
+      action: "destinations.export",
+      detail: { format: "csv", search: "x", status: "failing", rows: 22 },
+    }),
+    "22 destinations as CSV matching search “x”, status failing",
+  );
+  assert.equal(
+    describeAudit({ action: "destinations.export", detail: { format: "jsonl", search: null, status: null, rows: 1 } }),
+    "1 destination as JSON Lines",
   );
 });
 

@@ -25,6 +25,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   "user.set_password": "Set password",
   "user.sign_out_everywhere": "Signed out everywhere",
   "user.first_admin": "Created the first admin",
+  "destinations.export": "Exported destinations",
 };
 
 const isKnown = (action: string): action is AuditAction => Object.hasOwn(AUDIT_LABELS, action);
@@ -88,6 +89,12 @@ const DESCRIBE: { [A in AuditAction]: (d: Partial<AuditDetails[A]>) => string } 
   "user.sign_out_everywhere": (d) => String(d.email ?? ""),
   "user.first_admin": (d) =>
     `${d.email}, on the first-run page (${d.allowedBy === "loopback" ? "from this machine" : "with the start-up code"})`,
+  "destinations.export": (d) => {
+    const f = [d.search ? `search “${d.search}”` : null, d.status ? `status ${d.status}` : null]
+      .filter(Boolean)
+      .join(", ");
+    return `${plural(d.rows, "destination")} as ${d.format === "csv" ? "CSV" : "JSON Lines"}${f ? ` matching ${f}` : ""}`;
+  },
 };
 
 /** What a non-admin reads for someone else's team or token event (list-audit.ts hides its detail). */

@@ -5,6 +5,7 @@
 import type pg from "pg";
 import type { Timings } from "./backoff";
 import { IN_NAMES } from "../destinations/name-list";
+import { announceChanged } from "../live/announce";
 
 /** schedule: backoff expired or health check; reset: an operator's reset; probe: mirror mode's sync saw a failure; manual: on demand. */
 export type AttemptTrigger = "schedule" | "reset" | "probe" | "manual";
@@ -85,6 +86,12 @@ export async function claimDue(pool: pg.Pool, o: ClaimOptions): Promise<Claim[]>
       });
     }
   }
+  // Claimed rows read "Retrying now" on open console pages (batched: lib/live/announce.ts).
+  if (claims.length)
+    announceChanged(
+      pool,
+      claims.map((c) => c.destination),
+    );
   return claims;
 }
 
@@ -95,9 +102,13 @@ export async function claimDue(pool: pg.Pool, o: ClaimOptions): Promise<Claim[]>
  * at once instead of when its lease runs out. Returns how many were released.
  */
 export async function releaseStrayClaims(pool: pg.Pool, owner: string, keep: string[]): Promise<number> {
-  const r = await pool.query(
-    "UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_until IS NOT NULL AND claimed_by = $1 AND NOT (destination = ANY($2))",
+  const r = await pool.query<{ destination: string }>(
+    "UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_until IS NOT NULL AND claimed_by = $1 AND NOT (destination = ANY($2)) RETURNING destination",
     [owner, keep],
+  );
+  announceChanged(
+    pool,
+    r.rows.map((x) => x.destination),
   );
   return r.rowCount ?? 0;
 }
@@ -108,4 +119,5 @@ export async function releaseClaims(pool: pg.Pool, owner: string, destinations: 
     `UPDATE destinations SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1 AND ${IN_NAMES("$2")}`,
     [owner, destinations],
   );
+  announceChanged(pool, destinations);
 }

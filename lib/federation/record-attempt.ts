@@ -14,6 +14,7 @@ import { GUARDED_TIMINGS_WHERE, nextTimings, type BackoffConfig } from "./backof
 import type { Claim } from "./claim-due";
 import type { AttemptResult } from "./attempt-result";
 import { storedText } from "./stored-text";
+import { announceChanged } from "../live/announce";
 
 export type RecordOptions = {
   nowMs: number;
@@ -39,13 +40,17 @@ export async function recordAttempt(
   o: RecordOptions,
 ): Promise<RecordOutcome> {
   const clean = cleanResult(result);
+  let outcome: RecordOutcome;
   try {
-    return await writeAttempt(pool, claim, clean, o);
+    outcome = await writeAttempt(pool, claim, clean, o);
   } catch (e) {
     if (isDatabaseDown(e)) throw e; // the scheduler retries the same write while its claim holds
     const code = (e as { code?: string }).code ?? "error";
-    return writeAttempt(pool, claim, withoutRemoteText(clean, code), o);
+    outcome = await writeAttempt(pool, claim, withoutRemoteText(clean, code), o);
   }
+  // Open console pages redraw the row (after the COMMIT, batched: lib/live/announce.ts).
+  if (!outcome.destinationGone) announceChanged(pool, [claim.destination]);
+  return outcome;
 }
 
 /** Every string as it may be stored: no NULs, a few hundred characters at most. */

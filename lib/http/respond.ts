@@ -20,8 +20,12 @@ export function jsonResponse(status: number, body: JsonValue): Response {
 // Content-Length and fast path.
 const STREAMED = new WeakSet<Response>();
 
-export function streamedResponse(status: number, body: ReadableStream<Uint8Array>): Response {
-  const r = new Response(body, { status, headers: API_HEADERS });
+export function streamedResponse(
+  status: number,
+  body: ReadableStream<Uint8Array>,
+  headers: Record<string, string> = API_HEADERS,
+): Response {
+  const r = new Response(body, { status, headers });
   STREAMED.add(r);
   return r;
 }

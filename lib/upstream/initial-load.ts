@@ -7,6 +7,7 @@
 import type pg from "pg";
 import { importRecords, type ImportItem } from "../destinations/import/import-destinations";
 import { WAKE_CHANNEL } from "../federation/wake";
+import { notifyChanged } from "../live/announce";
 import type { DestinationPage, UpstreamSource } from "./types";
 
 export type InitialLoad = {
@@ -43,6 +44,7 @@ export async function initialLoad(
       [now()],
     );
     await tx.query("SELECT pg_notify($1, '*')", [WAKE_CHANNEL]);
+    await notifyChanged(tx, "*"); // open console pages reload what they show
   };
   let probed = false;
   const report = await importRecords(records(), {

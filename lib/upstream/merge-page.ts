@@ -9,6 +9,7 @@ import type pg from "pg";
 import { inTransaction, type Queryable, type Tx } from "../db/transaction";
 import { IN_NAMES } from "../destinations/name-list";
 import { WAKE_CHANNEL } from "../federation/wake";
+import { notifyChanged } from "../live/announce";
 import { applyRoomChanges, diffRoomSets, roomWrites } from "./merge-rooms";
 import { SYNC_COMMIT_OFF } from "./sync-commit";
 import type { UpstreamDestination, UpstreamRoom } from "./types";
@@ -85,6 +86,10 @@ export async function mergeDestinations(
     const probed = changed.filter((x) => isNewFailure(x.d, x.row)).map((x) => x.row.destination);
     if (probed.length) await requestProbes(tx, probed, nowMs);
     const roomsWritten = roomChanges ? await applyRoomChanges(tx, roomChanges) : 0;
+    // Open console pages redraw these rows at this COMMIT (lib/live/announce.ts).
+    const touched = new Set(changed.map((x) => x.row.destination));
+    if (roomsWritten && rooms) for (const name of rooms.keys()) touched.add(name);
+    if (touched.size) await notifyChanged(tx, [...touched]);
     const added = diff.filter((d) => d.is_new).length;
     return {
       added,

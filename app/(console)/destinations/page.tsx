@@ -7,7 +7,8 @@ import { listConsoleDestinations } from "@/lib/destinations/list-console-destina
 import { consoleListSearch, parseConsoleListQuery, type ConsoleListQuery } from "@/lib/destinations/console-list-query";
 import { formatInteger } from "@/lib/destinations/humanize";
 import { pagePrincipal } from "@/app/_auth/session";
-import { AutoRefresh } from "@/app/_components/auto-refresh";
+import { liveSince } from "@/lib/live/live-stream";
+import { watchParam } from "@/lib/live/watch-hash";
 import { PageLink, Pager } from "@/app/_components/pager";
 import { PageTitle } from "@/app/_components/ui";
 import { BulkReset } from "./bulk-reset";
@@ -20,6 +21,8 @@ import { mirrorContext } from "@/lib/upstream/mirror";
 import { settings } from "@/lib/settings/settings";
 import { ListSearchForm, StatusTabs, filterWords } from "./_parts/list-filters";
 import { DestinationsTable } from "./_parts/destinations-table";
+import { LiveRowsProvider } from "./_parts/live-rows";
+import { ExportLinks } from "./_parts/export-links";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Destinations · Federation Console" };
@@ -29,10 +32,13 @@ type Props = { searchParams: Promise<SearchParams> };
 export default async function DestinationsPage({ searchParams }: Props) {
   const q = parseConsoleListQuery(await searchParams);
   const me = await pagePrincipal(`/destinations${consoleListSearch(q)}`);
+  // Before reading the rows: the live stream then sends whatever changes after this read.
+  const since = await liveSince();
   const now = BigInt(Date.now());
   const { pool } = await getDb();
   const page = await listConsoleDestinations(pool, me, q, now);
   const canReset = hasRole(me, "operator");
+  const names = page.items.map((d) => d.destination);
   const pages = page.total === 0n ? 1n : (page.total + BigInt(q.size) - 1n) / BigInt(q.size);
   const first = page.items.length ? page.from + 1n : 0n;
   const last = page.from + BigInt(page.items.length);
@@ -42,7 +48,6 @@ export default async function DestinationsPage({ searchParams }: Props) {
 
   return (
     <>
-      <AutoRefresh active={page.items.some((d) => d.status.inProgress)} intervalMs={2000} />
       <PageTitle
         actions={
           <>
@@ -66,12 +71,17 @@ export default async function DestinationsPage({ searchParams }: Props) {
       <ListSearchForm q={q} />
       <StatusTabs q={q} href={href} />
 
-      <p className="mb-1 text-sm text-slate-700" data-testid="list-summary" aria-live="polite">
-        {page.total === 0n
-          ? "No destinations match."
-          : `${formatInteger(first)}–${formatInteger(last)} of ${formatInteger(page.total)}`}
-      </p>
-      <DestinationsTable q={q} items={page.items} href={href} canReset={canReset} serverNow={now.toString()} />
+      <div className="mb-1 flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm text-slate-700" data-testid="list-summary" aria-live="polite">
+          {page.total === 0n
+            ? "No destinations match."
+            : `${formatInteger(first)}–${formatInteger(last)} of ${formatInteger(page.total)}`}
+        </p>
+        {page.total > 0n ? <ExportLinks q={q} count={formatInteger(page.total)} /> : null}
+      </div>
+      <LiveRowsProvider watch={watchParam(names)} since={since} names={names}>
+        <DestinationsTable q={q} items={page.items} href={href} canReset={canReset} serverNow={now.toString()} />
+      </LiveRowsProvider>
       <Pager label="Pages">
         <PageLink href={atFirst ? null : href({ page: 1 })} label="« First" />
         <PageLink href={atFirst ? null : href({ page: q.page - 1 })} label="‹ Previous" rel="prev" />

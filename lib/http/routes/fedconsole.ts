@@ -1,4 +1,8 @@
 // Our own API beside Synapse's, under /_fedconsole/v1 (README "Our own API"): the same bearer
+import { STATUS_FILTERS, type StatusFilter } from "../../destinations/destination-status";
+import { EXPORT_FORMATS } from "../../destinations/export-format";
+import { exportResponse } from "../export-response";
+import { parseChoice } from "../params";
 import { addDestinations } from "../../destinations/add-destinations";
 import { forgetDestination } from "../../destinations/forget-destination";
 import { readJsonObject } from "../../compat/json-body";
@@ -37,6 +41,24 @@ export const FEDCONSOLE_ROUTES: Route[] = [
         const actor = await principalWith(ctx, "operator", "start a sync");
         await requestSync(await dbPool(), actor, mirrorContext());
         return jsonResponse(200, {});
+      },
+    },
+  },
+  {
+    // Every destination matching a filter as CSV or JSON Lines, streamed (README "Export"); the
+    // console's Export button downloads the same through its session (app/export/destinations).
+    pattern: [...FEDCONSOLE_PREFIX, "export", "destinations"],
+    methods: {
+      GET: async (ctx) => {
+        const actor = await principalWith(ctx, "viewer", "export destinations");
+        const format = parseChoice(ctx.query, "format", EXPORT_FORMATS, "jsonl");
+        const search = ctx.query.get("destination") ?? "";
+        if (search.includes("\0"))
+          throw new AppError("invalid_param", "Query parameter destination must not contain NUL");
+        const status = ctx.query.has("status")
+          ? (parseChoice(ctx.query, "status", STATUS_FILTERS, "failing") as StatusFilter)
+          : null;
+        return exportResponse(await dbPool(), actor, { format, search, status }, { api: true });
       },
     },
   },

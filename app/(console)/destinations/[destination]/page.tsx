@@ -17,7 +17,9 @@ import {
   parseDetailQuery,
 } from "@/lib/destinations/detail-query";
 import { pagePrincipal } from "@/app/_auth/session";
-import { AutoRefresh } from "@/app/_components/auto-refresh";
+import { liveSince } from "@/lib/live/live-stream";
+import { watchParam } from "@/lib/live/watch-hash";
+import { LiveRefresh } from "./_parts/live-refresh";
 import { DestinationHeader } from "./_parts/destination-header";
 import { LatestError } from "./_parts/latest-error";
 import { LatestReset } from "./_parts/latest-reset";
@@ -53,6 +55,8 @@ export default async function DestinationPage({ params, searchParams }: Props) {
   const checkId = parseCheckQuery(search);
   const me = await pagePrincipal(destinationPath(name));
   const { pool } = await getDb();
+  // Before reading: the live stream then sends whatever changes after this read.
+  const since = await liveSince();
   const now = BigInt(Date.now());
   const serverNow = now.toString();
   // Mirror mode: read this destination from the homeserver first (bounded), so it is fresh.
@@ -79,7 +83,7 @@ export default async function DestinationPage({ params, searchParams }: Props) {
 
   return (
     <>
-      <AutoRefresh active={d.status.inProgress} intervalMs={1000} />
+      <LiveRefresh destination={d.destination} watch={watchParam([d.destination])} since={since} />
       <DestinationHeader
         d={d}
         serverNow={serverNow}
