@@ -5,9 +5,15 @@ import { ipGuardFrom } from "../federation/ip-guard";
 import type { Settings } from "../settings/settings";
 import type { CheckOptions } from "./run-check";
 
-export type CheckEnv = { options: CheckOptions; history: number; perUserPerMinute: number };
+export type CheckEnv = {
+  options: CheckOptions;
+  history: number;
+  perUserPerMinute: number;
+  /** FEDCONSOLE_ALERT_CERT_WARNING: a checked certificate expiring sooner raises `cert_expiring`. */
+  certWarningMs: number;
+};
 
-export function checkEnvFrom(s: Pick<Settings, "attempts" | "checks">): CheckEnv {
+export function checkEnvFrom(s: Pick<Settings, "attempts" | "checks" | "webhooks">): CheckEnv {
   return {
     options: {
       dns: dnsFor(s.attempts.dnsServers),
@@ -18,5 +24,6 @@ export function checkEnvFrom(s: Pick<Settings, "attempts" | "checks">): CheckEnv
     },
     history: s.checks.history,
     perUserPerMinute: s.checks.perUserPerMinute,
+    certWarningMs: s.webhooks.certWarningMs,
   };
 }

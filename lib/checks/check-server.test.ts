@@ -26,7 +26,10 @@ async function user(role: Principal["role"]): Promise<Principal> {
 
 before(async () => {
   db = await createTestDatabase();
-  fleet = await startFakeFleet([{ name: "ok", behaviour: "healthy" }]);
+  fleet = await startFakeFleet([
+    { name: "ok", behaviour: "healthy" },
+    { name: "soon", behaviour: "expiringCert" },
+  ]);
   env = {
     options: {
       dns: dnsFor(["127.0.0.1:9"]), // never asked: the names are IP literals
@@ -37,6 +40,7 @@ before(async () => {
     },
     history: 3,
     perUserPerMinute: 5,
+    certWarningMs: 14 * 86_400_000,
   };
 });
 after(async () => {
@@ -87,4 +91,19 @@ test("history is bounded per server name; the rate limit answers 429 with retry_
   });
   // Another user is not limited by the first one's checks.
   await checkServer(db.pool, await user("admin"), name, env);
+});
+
+test("a destination's certificate expiring within the warning queues one cert_expiring alert; a far one none", async () => {
+  const soon = fleet.server("soon").serverName;
+  const ok = fleet.server("ok").serverName;
+  await db.pool.query("INSERT INTO destinations (destination) VALUES ($1), ($2) ON CONFLICT DO NOTHING", [soon, ok]);
+  const admin = await user("admin");
+  await checkServer(db.pool, admin, soon, env);
+  await checkServer(db.pool, admin, soon, env); // the same certificate again: no second alert
+  await checkServer(db.pool, admin, ok, env);
+  const r = await db.pool.query("SELECT destination FROM alert_pending WHERE kind = 'cert_expiring'");
+  assert.deepEqual(
+    r.rows.map((x) => x.destination),
+    [soon],
+  );
 });

@@ -11,6 +11,7 @@ import { AppError } from "../errors";
 import type { CheckEnv } from "./check-options";
 import { withCheckSlot } from "./check-slots";
 import { runCheck } from "./run-check";
+import { noteCheckedCertificate } from "./note-check-certificate";
 import { abandonCheck, finishCheck, getCheck, insertRunningCheck, type StoredCheck } from "./stored-checks";
 
 const WINDOW_MS = 60_000;
@@ -91,6 +92,7 @@ export async function checkServer(
     // The deadline starts when the check does, not while it waits for a slot.
     const report = await withCheckSlot(() => runCheck(serverName, env.options));
     await finishCheck(pool, id, report, env.history);
+    if (known) await noteCheckedCertificate(pool, serverName, report, env.certWarningMs);
   } catch (error) {
     await abandonCheck(pool, id).catch(() => {});
     throw error;

@@ -21,6 +21,8 @@ export type FailingRow = {
   nextRetryTs: bigint;
 };
 export type RecoveredRow = { destination: string; roomsCount: number; recoveredTs: bigint };
+/** A certificate seen (by an attempt or a check) expiring within FEDCONSOLE_ALERT_CERT_WARNING. */
+export type ExpiringRow = { destination: string; notAfterMs: bigint };
 
 export type Overview = {
   point: LatestPoint | null;
@@ -31,6 +33,7 @@ export type Overview = {
   recentlyFailed: FailingRow[];
   recentlyRecovered: RecoveredRow[];
   certificateExpired: FailingRow[];
+  certificateExpiring: ExpiringRow[];
   history: History;
 };
 
@@ -61,7 +64,7 @@ export async function getOverview(
   o: { range: HistoryRange; nowMs: number },
 ): Promise<Overview> {
   requireRole(actor, "viewer", "view the overview");
-  const [point, known, byImpact, recentlyFailed, recovered, certificateExpired, history] = await Promise.all([
+  const [point, known, byImpact, recentlyFailed, recovered, certificateExpired, expiring, history] = await Promise.all([
     latestPoint(pool),
     pool.query<{ n: string }>({ name: "ops-known", text: "SELECT n::text FROM destination_count" }),
     pool.query<FailingSql>({
@@ -85,6 +88,14 @@ export async function getOverview(
       text: `SELECT ${FAILING_COLUMNS} FROM destinations WHERE retry_last_ts > 0 AND last_error_kind = 'CERT_EXPIRED'
        ORDER BY failure_ts DESC LIMIT ${PANEL_ROWS}`,
     }),
+    // Still ahead: the ones already expired show in the list above once attempts fail on them.
+    pool.query<{ destination: string; not_after_text: string }>({
+      name: "ops-cert-expiring",
+      text: `SELECT destination, cert_announced_not_after::text AS not_after_text FROM alert_states
+       WHERE cert_announced_not_after IS NOT NULL AND cert_announced_not_after > $1
+       ORDER BY cert_announced_not_after, destination LIMIT ${PANEL_ROWS}`,
+      values: [o.nowMs],
+    }),
     readHistory(pool, o.range, o.nowMs),
   ]);
   return {
@@ -101,6 +112,10 @@ export async function getOverview(
       recoveredTs: BigInt(r.recovered_text),
     })),
     certificateExpired: certificateExpired.rows.map(failing),
+    certificateExpiring: expiring.rows.map((r) => ({
+      destination: r.destination,
+      notAfterMs: BigInt(r.not_after_text),
+    })),
     history,
   };
 }

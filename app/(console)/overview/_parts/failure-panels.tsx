@@ -43,14 +43,28 @@ export function FailurePanels({ o, serverNow }: { o: Overview; serverNow: string
         <RecoveredList rows={o.recentlyRecovered} serverNow={serverNow} />
       </Panel>
       <Panel title="Certificates" testId="panel-certificates">
+        <h3 className="text-xs font-semibold text-slate-700">Expiring soon</h3>
+        {o.certificateExpiring.length === 0 ? (
+          <Empty>No certificate seen expires soon.</Empty>
+        ) : (
+          <ul className="mb-2 text-sm" data-testid="certificates-expiring">
+            {o.certificateExpiring.map((c) => (
+              <li key={c.destination} className="flex justify-between gap-2 border-t border-slate-100 py-0.5">
+                <DestinationLink name={c.destination} />
+                <RelativeTime ms={c.notAfterMs.toString()} serverNow={serverNow} />
+              </li>
+            ))}
+          </ul>
+        )}
+        <h3 className="text-xs font-semibold text-slate-700">Expired, failing</h3>
         {o.certificateExpired.length === 0 ? (
           <Empty>No destination is failing on an expired certificate.</Empty>
         ) : (
           <FailingList rows={o.certificateExpired} serverNow={serverNow} show="since" />
         )}
         <p className="mt-1 text-xs text-slate-600">
-          From the scheduler&apos;s attempts, which see a certificate once it has expired; expiry dates ahead of time
-          need the certificate details of federation checks.
+          Expiry dates as the scheduler&apos;s attempts and federation checks saw them, within
+          FEDCONSOLE_ALERT_CERT_WARNING (14 days by default).
         </p>
       </Panel>
     </div>
