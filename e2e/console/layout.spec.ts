@@ -68,7 +68,7 @@ test("at 1366 px the list fits without sideways scrolling and names break only b
     })),
   );
   await page.setViewportSize({ width: 1366, height: 768 });
-  await login(page, "operator");
+  await login(page, "operator", { next: "/destinations" });
   await expect(page.locator("table[data-testid=destinations] tbody tr")).toHaveCount(LONG.length);
   await expectNoSidewaysScroll(page);
   const names = await renderedLines(page);
@@ -86,7 +86,7 @@ test("at phone width the less telling columns give way and the names still break
 }) => {
   await seedConsole(LONG.map((destination) => ({ destination, last_attempt_ts: NOW, last_outcome: "success" })));
   await page.setViewportSize({ width: 390, height: 844 });
-  await login(page, "viewer");
+  await login(page, "viewer", { next: "/destinations" });
   await expect(page.getByRole("columnheader", { name: /Retry interval/ })).toBeHidden();
   await expect(page.getByRole("columnheader", { name: /Status/ })).toBeVisible();
   await expect(page.getByRole("columnheader", { name: /Next retry/ })).toBeVisible();

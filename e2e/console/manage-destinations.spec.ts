@@ -16,7 +16,7 @@ test("add then forget round trip, in the console and through the API, with audit
   request,
 }) => {
   await seedConsole([{ destination: "known.manage.test", last_attempt_ts: NOW - HOUR, last_outcome: "success" }]);
-  await login(page, "admin");
+  await login(page, "admin", { next: "/destinations" });
   await page.getByRole("button", { name: "Add destinations…" }).click();
   await page
     .getByLabel(/Server names: one per line/)
@@ -172,7 +172,7 @@ test("forget dead: the dead destinations matching the filter, with the count con
   ] as const) {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();
-    await login(p, role);
+    await login(p, role, { next: "/destinations" });
     await expect(p.getByRole("button", { name: "Add destinations…" })).toHaveCount(add);
     await expect(p.getByRole("button", { name: "Forget dead…" })).toHaveCount(0);
     await p.goto("/destinations/other.test");

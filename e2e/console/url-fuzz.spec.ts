@@ -20,6 +20,13 @@ const PAGES: Record<string, string[]> = {
   "/sync": ["x"],
   "/health": ["x"],
   "/check": ["check", "x"],
+  "/overview": ["range", "x"],
+  "/account": ["changed", "x"],
+  "/webhooks": ["x"],
+  "/setup": ["x"],
+  "/events/destinations": ["w", "since", "x"],
+  "/export/destinations": ["q", "status", "format", "x"],
+  "/metrics": ["x"],
 };
 
 /** Percent-encoding that does not decode, overlong UTF-8, surrogates, NUL, control and odd characters. */
