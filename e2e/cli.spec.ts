@@ -95,20 +95,28 @@ test("import with the --onlne typo exits 2 naming it and --online, and imports n
   expect(offline.stderr).toMatch(/^fedctl destinations import: unknown option --onlne \(valid: --online, --help\)\n/);
 });
 
-for (const c of COMMANDS) {
-  test(`fedctl ${c.name}: an unknown option exits 2 before any database is opened; --help exits 0`, async () => {
-    const env = { ...testEnv(), DATABASE_URL: await closedPortDatabaseUrl() };
-    const words = c.name.split(" ");
-    const positionals = Object.keys(c.positionals).map((k) => `${k}-value`);
-    const [bogus, help] = await Promise.all([
-      fedctl([...words, ...positionals, "--bogus"], env),
-      fedctl([...words, "--help"], env),
-    ]);
-    expect(bogus.code).toBe(2);
-    expect(bogus.stderr).toMatch(new RegExp(`^fedctl ${c.name}: unknown option --bogus \\(valid: [^)]*--help\\)\n`));
-    expect(bogus.stdout).toBe("");
-    expect(help.code).toBe(0);
-    expect(help.stdout.startsWith(`usage: fedctl ${usageLine(c)}\n`)).toBe(true);
-    expect(help.stderr).toBe("");
-  });
-}
+test("every fedctl command: an unknown option exits 2 before any database is opened; --help exits 0", async () => {
+  test.setTimeout(120_000);
+  const env = { ...testEnv(), DATABASE_URL: await closedPortDatabaseUrl() };
+  // Three commands at a time: each is two real fedctl processes.
+  const queue = [...COMMANDS];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      const words = c.name.split(" ");
+      const positionals = Object.keys(c.positionals).map((k) => `${k}-value`);
+      const [bogus, help] = await Promise.all([
+        fedctl([...words, ...positionals, "--bogus"], env),
+        fedctl([...words, "--help"], env),
+      ]);
+      expect.soft(bogus.code, c.name).toBe(2);
+      expect
+        .soft(bogus.stderr, c.name)
+        .toMatch(new RegExp(`^fedctl ${c.name}: unknown option --bogus \\(valid: [^)]*--help\\)\n`));
+      expect.soft(bogus.stdout, c.name).toBe("");
+      expect.soft(help.code, c.name).toBe(0);
+      expect.soft(help.stdout.startsWith(`usage: fedctl ${usageLine(c)}\n`), `${c.name}: ${help.stdout}`).toBe(true);
+      expect.soft(help.stderr, c.name).toBe("");
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+});
