@@ -164,8 +164,8 @@ test("external: a restart of the PostgreSQL server under load is recovered: pool
   await fedctl(["users", "add", "ops@example.org", "--role", "operator", "--password", "ops-password-1"], env);
   const token = (await fedctl(["tokens", "create", "ops@example.org"], env)).stdout.trim();
   const listening = async () =>
-    (await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN fedconsole_wake%'")).rows[0]
-      .n;
+    (await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN fedconsole_wake%'"))
+      .rows[0].n;
   expect(await listening()).toBe(1);
 
   const l = load(server, token);

@@ -12,6 +12,7 @@ import { daysUntil, peerChain, summarizeCertificate } from "./certificates";
 import type { CheckTarget } from "./discover";
 import type { AddressReport, HttpStep, KeysStep, TlsStep, VersionStep } from "./report-model";
 import { checkServerKeys } from "./server-keys";
+import { secureContext } from "../federation/secure-context";
 
 export const KEY_PATH = "/_matrix/key/v2/server";
 export const VERSION_PATH = "/_matrix/federation/v1/version";
@@ -27,17 +28,6 @@ export type ProbeOptions = {
 };
 
 type Got = { status: number; headers: IncomingHttpHeaders; body: Buffer | null; error: string | null; ms: number };
-
-const contexts = new Map<string, tls.SecureContext>();
-function secureContext(ca: string | undefined): tls.SecureContext | undefined {
-  if (ca === undefined || ca.trim() === "") return undefined;
-  let context = contexts.get(ca);
-  if (context === undefined) {
-    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
-    contexts.set(ca, context);
-  }
-  return context;
-}
 
 function abortMessage(signal: AbortSignal, doing: string): string {
   return signal.reason instanceof DOMException && signal.reason.name === "TimeoutError"

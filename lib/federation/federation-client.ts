@@ -8,6 +8,7 @@ import tls from "node:tls";
 import { formatHostPort } from "./server-name";
 import { FederationRequestError, isDeadline, type Failure, type FailureReason, type Target } from "./federation-types";
 import { UNTRUSTED_CERT_CODES } from "./tls-error-codes";
+import { secureContext } from "./secure-context";
 
 export { FederationRequestError };
 
@@ -38,18 +39,6 @@ export type FederationResponse = {
 };
 
 type SocketStage = "connect" | "tls" | "http";
-
-// Building a context with ~150 roots costs milliseconds; one per distinct extra CA.
-const contexts = new Map<string, tls.SecureContext>();
-function secureContext(ca: string | undefined): tls.SecureContext | undefined {
-  if (ca === undefined || ca.trim() === "") return undefined;
-  let context = contexts.get(ca);
-  if (context === undefined) {
-    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
-    contexts.set(ca, context);
-  }
-  return context;
-}
 
 function failure(stage: SocketStage, reason: FailureReason, message: string): Failure {
   return { stage, reason, message };
