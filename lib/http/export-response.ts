@@ -11,7 +11,7 @@ import { type ExportQuery, openDestinationExport } from "../destinations/export-
 import { CONTENT_TYPES } from "../destinations/export-format";
 import { acquireLargeAnswer } from "./large-answers";
 import { API_HEADERS, streamedResponse } from "./respond";
-import { STALLED_CLIENT_MS } from "./streamed-page";
+import { pulledBody } from "./pulled-body";
 
 export async function exportResponse(
   pool: pg.Pool,
@@ -27,43 +27,13 @@ export async function exportResponse(
     release();
     throw e;
   }
-  const encoder = new TextEncoder();
-  let finished = false;
-  let stall: ReturnType<typeof setTimeout> | undefined;
-  const finish = async (error?: unknown) => {
-    if (finished) return;
-    finished = true;
-    clearTimeout(stall);
-    await exp.close(error);
-    release();
-  };
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        clearTimeout(stall);
-        try {
-          const text = await exp.next();
-          if (text === null) {
-            controller.close();
-            await finish();
-            return;
-          }
-          controller.enqueue(encoder.encode(text));
-          stall = setTimeout(() => {
-            controller.error(new Error("client stalled"));
-            void finish(new Error("client stalled"));
-          }, STALLED_CLIENT_MS);
-        } catch (e) {
-          controller.error(e);
-          await finish(e);
-        }
-      },
-      async cancel() {
-        await finish(new Error("client went away"));
-      },
+  const body = pulledBody({
+    next: () => exp.next(),
+    close: async (error) => {
+      await exp.close(error);
+      release();
     },
-    { highWaterMark: 0 },
-  );
+  });
   const day = new Date().toISOString().slice(0, 10);
   const headers: Record<string, string> = {
     ...(opts.api ? API_HEADERS : { "Cache-Control": "no-store" }),

@@ -11,10 +11,10 @@
 import { nextToken } from "../destinations/paging";
 import type { PageStream } from "../destinations/types";
 import { type JsonValue, toJson } from "./json";
+import { pulledBody } from "./pulled-body";
 import { streamedResponse } from "./respond";
 
-/** A client that takes nothing for this long gives its snapshot and slot back. */
-export const STALLED_CLIENT_MS = 60_000;
+export { STALLED_CLIENT_MS } from "./pulled-body";
 
 export type StreamedPage<T> = {
   key: string;
@@ -27,53 +27,25 @@ export type StreamedPage<T> = {
 };
 
 export function streamedPageResponse<T>(p: StreamedPage<T>): Response {
-  const encoder = new TextEncoder();
   let returned = 0;
-  let finished = false;
-  let stall: ReturnType<typeof setTimeout> | undefined;
-  const finish = async (error?: unknown) => {
-    if (finished) return;
-    finished = true;
-    clearTimeout(stall);
-    await p.page.close(error);
-    p.done();
-  };
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        controller.enqueue(encoder.encode(`{${JSON.stringify(p.key)}:[`));
-      },
-      async pull(controller) {
-        clearTimeout(stall);
-        try {
-          const batch = await p.page.next();
-          if (batch === null) {
-            const token = nextToken(p.from, p.limit, returned, p.page.total);
-            const tail = token === null ? "" : `,"next_token":${JSON.stringify(token.toString())}`;
-            controller.enqueue(encoder.encode(`],"total":${p.page.total}${tail}}`));
-            controller.close();
-            await finish();
-            return;
-          }
-          let text = "";
-          for (const item of batch) {
-            text += (returned++ === 0 ? "" : ",") + toJson(p.itemJson(item));
-          }
-          controller.enqueue(encoder.encode(text));
-          stall = setTimeout(() => {
-            controller.error(new Error("client stalled"));
-            void finish(new Error("client stalled"));
-          }, STALLED_CLIENT_MS);
-        } catch (e) {
-          controller.error(e);
-          await finish(e);
-        }
-      },
-      async cancel() {
-        await finish(new Error("client went away"));
-      },
+  const body = pulledBody({
+    head: `{${JSON.stringify(p.key)}:[`,
+    next: async () => {
+      const batch = await p.page.next();
+      if (batch === null) return null;
+      let text = "";
+      for (const item of batch) text += (returned++ === 0 ? "" : ",") + toJson(p.itemJson(item));
+      return text;
     },
-    { highWaterMark: 0 },
-  );
+    tail: () => {
+      const token = nextToken(p.from, p.limit, returned, p.page.total);
+      const tail = token === null ? "" : `,"next_token":${JSON.stringify(token.toString())}`;
+      return `],"total":${p.page.total}${tail}}`;
+    },
+    close: async (error) => {
+      await p.page.close(error);
+      p.done();
+    },
+  });
   return streamedResponse(200, body);
 }
