@@ -69,8 +69,6 @@ export type ForgottenDestination = {
   server_version: string | null;
   rooms_count: number;
   attempts: number;
-  /** A download of the destinations matching a filter (console "Export" or the export API), audited as it starts. */
-  "destinations.export": { format: string; search: string | null; status: string | null; rows: number };
 };
 
 export type AuditAction = keyof AuditDetails;

@@ -5,7 +5,8 @@
 import { useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { bulkForgetAction, previewBulkForgetAction } from "./manage-actions";
-import { btnDanger, btnSecondary } from "@/app/_components/ui";
+import { ConfirmDialog } from "@/app/_components/confirm-dialog";
+import { btnSecondary } from "@/app/_components/ui";
 
 export function BulkForget({
   search,
@@ -70,45 +71,23 @@ export function BulkForget({
           {done}
         </span>
       ) : null}
-      <dialog
-        ref={dialog}
-        aria-labelledby="forget-dead-title"
-        className="m-auto max-w-md rounded-lg border border-slate-300 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
-      >
-        <div className="p-4">
-          <h2 id="forget-dead-title" className="text-base font-semibold">
-            Forget dead destinations
-          </h2>
-          <p className="mt-2 text-sm" data-testid="forget-dead-count">
-            {n === 0
-              ? `No destination matching ${filterWords} has been failing longer than ${deadAfter}. Nothing to forget.`
-              : n > max
-                ? `${words} match ${filterWords}: more than ${max.toLocaleString("en-US")} at once. Narrow the search or filter.`
-                : `This forgets ${words} (failing longer than ${deadAfter}) matching ${filterWords}, with their rooms and attempt history. The audit log keeps what each was.`}
-          </p>
-          {error ? (
-            <p role="alert" className="mt-2 text-sm text-rose-700">
-              {error}
-            </p>
-          ) : null}
-          <div className="mt-4 flex justify-end gap-2">
-            <button
-              type="button"
-              // biome-ignore lint/a11y/noAutofocus: the safe choice (Cancel) has the focus when the confirmation opens
-              autoFocus
-              onClick={() => dialog.current?.close()}
-              className={btnSecondary}
-            >
-              Cancel
-            </button>
-            {n > 0 && n <= max ? (
-              <button type="button" onClick={confirm} disabled={pending} className={btnDanger}>
-                {pending ? "Forgetting…" : `Forget ${n.toLocaleString("en-US")}`}
-              </button>
-            ) : null}
-          </div>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        dialogRef={dialog}
+        id="forget-dead-title"
+        title="Forget dead destinations"
+        bodyTestId="forget-dead-count"
+        body={
+          n === 0
+            ? `No destination matching ${filterWords} has been failing longer than ${deadAfter}. Nothing to forget.`
+            : n > max
+              ? `${words} match ${filterWords}: more than ${max.toLocaleString("en-US")} at once. Narrow the search or filter.`
+              : `This forgets ${words} (failing longer than ${deadAfter}) matching ${filterWords}, with their rooms and attempt history. The audit log keeps what each was.`
+        }
+        error={error}
+        confirmLabel={n > 0 && n <= max ? (pending ? "Forgetting…" : `Forget ${n.toLocaleString("en-US")}`) : null}
+        onConfirm={confirm}
+        pending={pending}
+      />
     </div>
   );
 }

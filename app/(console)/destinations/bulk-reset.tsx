@@ -3,6 +3,7 @@
 // states it in a confirmation dialog, and only then resets.
 import { useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
+import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { bulkResetAction, previewBulkResetAction } from "./actions";
 
 export function BulkReset({
@@ -61,43 +62,20 @@ export function BulkReset({
           {done}
         </span>
       ) : null}
-      <dialog
-        ref={dialog}
-        aria-labelledby="bulk-title"
-        className="m-auto max-w-md rounded-lg border border-slate-300 p-0 shadow-xl backdrop:bg-slate-900/40"
-      >
-        <div className="p-4">
-          <h2 id="bulk-title" className="text-base font-semibold">
-            Reset failing destinations
-          </h2>
-          <p className="mt-2 text-sm" data-testid="bulk-count">
-            {n === 0
-              ? `No failing destination matches ${filterWords}. Nothing to reset.`
-              : `This resets ${Number(count).toLocaleString("en-US")} failing destination${n === 1 ? "" : "s"} matching ${filterWords}: their backoff is cleared and each is attempted now.`}
-          </p>
-          <div className="mt-4 flex justify-end gap-2">
-            <button
-              type="button"
-              // biome-ignore lint/a11y/noAutofocus: the safe choice (Cancel) has the focus when the confirmation opens
-              autoFocus
-              onClick={() => dialog.current?.close()}
-              className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
-            >
-              Cancel
-            </button>
-            {n > 0 ? (
-              <button
-                type="button"
-                onClick={confirm}
-                disabled={pending}
-                className="rounded border border-rose-700 bg-rose-700 px-3 py-1 text-sm font-medium text-white hover:bg-rose-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:opacity-60"
-              >
-                {pending ? "Resetting…" : `Reset ${Number(count).toLocaleString("en-US")}`}
-              </button>
-            ) : null}
-          </div>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        dialogRef={dialog}
+        id="bulk-title"
+        title="Reset failing destinations"
+        bodyTestId="bulk-count"
+        body={
+          n === 0
+            ? `No failing destination matches ${filterWords}. Nothing to reset.`
+            : `This resets ${n.toLocaleString("en-US")} failing destination${n === 1 ? "" : "s"} matching ${filterWords}: their backoff is cleared and each is attempted now.`
+        }
+        confirmLabel={n > 0 ? (pending ? "Resetting…" : `Reset ${n.toLocaleString("en-US")}`) : null}
+        onConfirm={confirm}
+        pending={pending}
+      />
     </div>
   );
 }
