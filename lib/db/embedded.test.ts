@@ -131,10 +131,25 @@ test("a postmaster killed with SIGKILL is started again on the same folder and p
     }
   };
   while (!dead()) await new Promise((r) => setTimeout(r, 10));
+  // An idle backend of the dead postmaster may still answer for a moment: "again" means the
+  // supervisor has started a new postmaster (a new pid in the pid file) and it answers.
+  const restarted = () => {
+    const p = readPidFile(path.join(dataDir, "pg"));
+    return p !== undefined && p.pid !== before;
+  };
+  while (!restarted() && Date.now() - killedAt < 30_000) await new Promise((r) => setTimeout(r, 20));
   let n: number | undefined;
   while (n === undefined && Date.now() - killedAt < 30_000) {
     try {
-      n = (await pool.query("SELECT count(*)::int AS n FROM kept")).rows[0].n;
+      // A new connection: the restarted postmaster itself answers (not a lingering backend).
+      const c = new pg.Client({ connectionString: h.url, connectionTimeoutMillis: 1_000 });
+      c.on("error", () => {});
+      try {
+        await c.connect();
+        n = (await c.query("SELECT count(*)::int AS n FROM kept")).rows[0].n;
+      } finally {
+        await c.end().catch(() => {});
+      }
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
