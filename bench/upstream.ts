@@ -38,6 +38,10 @@ const ARGS = scriptArgs({
     },
     "no-api": { type: "boolean", description: "skip the admin-API source" },
     "no-db": { type: "boolean", description: "skip the database source" },
+    "fill-rooms": {
+      type: "boolean",
+      description: "API source: read every room set in a pass before the unchanged one (N requests: ~28 min at 1M)",
+    },
     samples: { type: "string", value: "S", default: "30", description: "resets measured each way" },
     "no-write": { type: "boolean", description: "print only, leave docs/benchmarks.md alone" },
   },
@@ -122,14 +126,18 @@ async function apiSource(md: string[]) {
     const first = await syncRun(mirrorEnv);
     if (first.code !== 0) throw new Error(`first pass failed:\n${first.out}`);
     const p1 = await lastPass(mirrorDb);
-    // Rooms come in a budget per pass (FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS): one pass with a budget
-    // of everything reads the rest, then an unchanged pass with the default must write nothing.
-    const fill = await syncRun({ ...mirrorEnv, FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS: String(N) });
-    const pf = await lastPass(mirrorDb);
-    const second = await syncRun(mirrorEnv);
+    // Rooms come in a budget per pass (FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS). With --fill-rooms one
+    // pass with a budget of everything reads the rest, then an unchanged pass with the default
+    // must write nothing. Without it the unchanged pass reads no room sets (budget 0): every
+    // set it would read is one the mirror has never seen, so it would rightly write rooms.
+    const fill = ARGS["fill-rooms"]
+      ? await syncRun({ ...mirrorEnv, FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS: String(N) })
+      : null;
+    const pf = fill ? await lastPass(mirrorDb) : null;
+    const second = await syncRun(fill ? mirrorEnv : { ...mirrorEnv, FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS: "0" });
     const p2 = await lastPass(mirrorDb);
     console.log(
-      `API first pass ${secs(first.ms)} s, every room ${secs(fill.ms)} s, unchanged pass ${secs(second.ms)} s`,
+      `API first pass ${secs(first.ms)} s, ${fill ? `every room ${secs(fill.ms)} s, ` : ""}unchanged pass ${secs(second.ms)} s`,
     );
 
     // A recent-changes pass with nothing new, in this process: what it costs the upstream.
@@ -199,8 +207,10 @@ async function apiSource(md: string[]) {
       "|---|---|---|",
       `| first full pass, wall | **${secs(first.ms)} s** (${fmt(Number(p1.rows_seen))} rows, ${fmt(Number(p1.requests))} upstream requests, ${fmt(Number(p1.rooms_written))} room rows) | ≤ 120 s |`,
       `| peak RSS of the syncing process | **${mb(first.peakRssKb)} MB** | ≤ 300 MB |`,
-      `| a pass reading every room set (FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS=${N}) | ${secs(fill.ms)} s (${fmt(Number(pf.requests))} requests, ${fmt(Number(pf.rooms_written))} room rows; peak RSS ${mb(fill.peakRssKb)} MB) | |`,
-      `| pass with nothing changed (default budget) | ${secs(second.ms)} s, **${written(p2)} rows written** (${fmt(Number(p2.requests))} requests) | 0 rows |`,
+      fill && pf
+        ? `| a pass reading every room set (FEDCONSOLE_UPSTREAM_ROOMS_PER_PASS=${N}) | ${secs(fill.ms)} s (${fmt(Number(pf.requests))} requests, ${fmt(Number(pf.rooms_written))} room rows; peak RSS ${mb(fill.peakRssKb)} MB) | |`
+        : "| a pass reading every room set | not run (`--fill-rooms`) | |",
+      `| pass with nothing changed (${fill ? "default room budget" : "room budget 0"}) | ${secs(second.ms)} s, **${written(p2)} rows written** (${fmt(Number(p2.requests))} requests; peak RSS ${mb(second.peakRssKb)} MB) | 0 rows |`,
       `| recent-changes pass, nothing new | **${recent.counts.requests} upstream request(s)**, ${recentMs.toFixed(0)} ms, ${recent.counts.rowsChanged + recent.counts.rowsAdded} rows written | one page |`,
       `| reset, local (upstream instance itself), p50 | ${local.length ? p50(local).toFixed(1) : "?"} ms | |`,
       `| reset relayed through the mirror, p50 | ${relayed.length ? p50(relayed).toFixed(1) : "?"} ms (upstream audited ${Number(after.rows[0].n) - Number(before.rows[0].n)} resets for ${SAMPLES * 2} sent) | ≤ local + one upstream round trip |`,

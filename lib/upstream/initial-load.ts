@@ -10,12 +10,15 @@ import { WAKE_CHANNEL } from "../federation/wake";
 import { notifyChanged } from "../live/announce";
 import type { DestinationPage, UpstreamSource } from "./types";
 
+/** Destinations per batch of the load. */
+const LOAD_BATCH = 2_000;
+
 export type InitialLoad = {
   imported: number;
   rooms: number;
   /** Rows the database refused (counted as the pass's problems). */
   rejected: number;
-  /** The failing destinations (their rooms are read first through the API). */
+  /** The failing destinations of pages without rooms (the API source reads their rooms first). */
   names: string[];
 };
 
@@ -31,7 +34,9 @@ export async function initialLoad(
     for await (const page of d.source.scanDestinations(d.pageSize, d.signal)) {
       inspect(page);
       for (const r of page.rows) {
-        if (r.retryLastTs > 0n) failing.push(r.destination);
+        // Only a page without rooms (the API source) needs its failing names: their rooms are
+        // read next. (Holding a name also holds the page text it was cut from.)
+        if (!page.rooms && r.retryLastTs > 0n) failing.push(r.destination);
         const rooms = page.rooms ? (page.rooms.get(r.destination) ?? []) : undefined;
         yield { line: ++line, rec: { ...r, rooms } };
       }
@@ -49,6 +54,12 @@ export async function initialLoad(
   let probed = false;
   const report = await importRecords(records(), {
     pool: d.pool,
+    // Batches of a few pages, not the file import's 10,000 lines: every batch in flight
+    // survives young-generation collections and is promoted, and the old generation then
+    // grows well past what is live before it is collected (measured: 408 MB peak RSS at
+    // 200,000 destinations with 10,000-line batches, 294 MB with 2,000).
+    batchSize: LOAD_BATCH,
+    maxBatchRooms: LOAD_BATCH * 10,
     beforeCommit: async (tx) => {
       await probe(tx);
       probed = true;
