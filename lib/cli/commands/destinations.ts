@@ -1,11 +1,13 @@
 // fedctl destinations import / export: JSON Lines with Synapse's field names (README, "Import and export").
 import fs from "node:fs";
+import { Transform } from "node:stream";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { CLI_PRINCIPAL } from "@/lib/auth/principal";
 import { exportDestinations } from "@/lib/destinations/export-destinations";
 import { importDestinations } from "@/lib/destinations/import/import-destinations";
 import { AppError } from "@/lib/errors";
 import { defineCommand } from "../command-table";
+import { startProgress } from "../progress";
 
 export const destinationCommands = [
   defineCommand({
@@ -20,18 +22,27 @@ export const destinationCommands = [
       const file = args.file;
       if (file !== "-" && !fs.existsSync(file)) throw new AppError("invalid_param", `No such file: ${file}`);
       const db = await ctx.db();
-      const input = file === "-" ? process.stdin : fs.createReadStream(file);
+      // The bar is bytes read of the file's size (standard input: no size, no bar); the rate is
+      // of lines written (committed batches).
+      const size = file === "-" ? null : fs.statSync(file).size;
+      let bytesRead = 0;
+      const counted = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          bytesRead += chunk.length;
+          done(null, chunk);
+        },
+      });
+      const source = file === "-" ? process.stdin : fs.createReadStream(file);
+      source.on("error", (e: Error) => counted.destroy(e)); // a read error ends the import with it
+      const input = source.pipe(counted);
+      const progress = startProgress({ unit: "bytes", countUnit: "lines" });
       const started = Date.now();
-      let lastReport = started;
       const report = await importDestinations(input, {
         pool: db.pool,
         bulk: !values.online,
-        onNote: (m) => process.stderr.write(`${m}\n`),
+        onNote: (m) => progress.print(m),
         onProgress: (lines) => {
-          if (Date.now() - lastReport > 5_000) {
-            lastReport = Date.now();
-            process.stderr.write(`… ${lines} lines\n`);
-          }
+          progress.update(bytesRead, size, undefined, lines);
         },
       });
       await recordAudit(db.pool, CLI_PRINCIPAL, {
@@ -44,12 +55,12 @@ export const destinationCommands = [
           errors: report.errorCount,
         },
       });
-      for (const e of report.errors) process.stderr.write(`line ${e.line}: ${e.message}\n`);
+      for (const e of report.errors) progress.print(`line ${e.line}: ${e.message}`);
       if (report.errorCount > report.errors.length)
-        process.stderr.write(`… and ${report.errorCount - report.errors.length} more bad lines\n`);
-      process.stderr.write(
+        progress.print(`… and ${report.errorCount - report.errors.length} more bad lines`);
+      progress.finish(
         `Imported ${report.imported} destinations and ${report.rooms} rooms from ${report.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-          `${report.errorCount} bad lines skipped.\n`,
+          `${report.errorCount} bad lines skipped.`,
       );
       return report.errorCount > 0 ? 1 : 0;
     },
