@@ -77,6 +77,7 @@ async function main() {
       "tsx",
       "--import",
       path.join(root, "bench", "support", "pg-probe.ts"),
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       path.join(root, "scripts", "scheduler.ts"),
     ],
     { cwd: root, env: { ...env, BENCH_PG_PROBE_OUT: probeOut }, stdio: ["ignore", "pipe", "inherit"] },
@@ -91,12 +92,24 @@ async function main() {
     }
   }, 200);
   const t0 = Date.now();
+  const benchCpu0 = process.cpuUsage();
   for (;;) {
     const r = await db.pool.query("SELECT count(*)::int AS n FROM attempts");
     if (r.rows[0].n >= N) break;
     await sleep(200);
   }
   const wall = Date.now() - t0;
+  // Where the CPU went during the run: the scheduler process (since its start: a few hundred ms
+  // of start-up included), this process (the fake fleet's TLS servers), and the database's
+  // backends serving the scheduler (since their connection; the bench's own count polls included).
+  const benchCpu = process.cpuUsage(benchCpu0);
+  const cpu = {
+    scheduler: cpuSeconds(proc.pid!),
+    fleet: (benchCpu.user + benchCpu.system) / 1e6,
+    database: (
+      await db.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    ).rows.reduce((sum, r) => sum + cpuSeconds(r.pid), 0),
+  };
   const spans = (await db.pool.query("SELECT started_ts::float8 AS s, duration_ms AS d FROM attempts")).rows as {
     s: number;
     d: number;
@@ -175,6 +188,8 @@ async function main() {
     `| DB time per tick (claim statements), p50 / p99 / mean | ${f1(pct(t, 50))} ms / ${f1(pct(t, 99))} ms / ${f1(probe.totals.claim.ms / Math.max(1, t.length))} ms |`,
     `| DB time per attempt (recording: history row, timings, state, pruning) | ${f1(probe.totals.other.ms / N)} ms (${probe.totals.other.n} statements in all) |`,
     `| DB time summed over all statements (they overlap: up to ${peak} attempts in flight) | ${f1((probe.totals.claim.ms + probe.totals.other.ms) / 1000)} s in a ${(wall / 1000).toFixed(1)} s run |`,
+    `| CPU during the run: scheduler process / fake fleet (TLS servers) / database backends | ${f1(cpu.scheduler)} s / ${f1(cpu.fleet)} s / ${f1(cpu.database)} s (2 cores: ${f1((2 * wall) / 1000)} core-seconds in the run) |`,
+    `| CPU per attempt: scheduler / fleet / database | ${f2ms(cpu.scheduler / N)} / ${f2ms(cpu.fleet / N)} / ${f2ms(cpu.database / N)} ms |`,
     `| reset → attempt start, p50 / p99 (100 resets) | ${pct(gaps, 50)} ms / ${pct(gaps, 99)} ms |`,
   ];
   console.log("\n" + lines.join("\n"));
@@ -190,6 +205,21 @@ async function main() {
   }
   if (OUT) fs.writeFileSync(OUT, md.join("\n") + "\n");
 }
+
+const f2ms = (sec: number) => (sec * 1000).toFixed(2);
+
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat), 0 if it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime (fields 14, 15)
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ: 100 on Linux (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = 100;
 
 function tickLines(t: TickCost): string[] {
   const f2 = (x: number) => x.toFixed(2);

@@ -9,6 +9,7 @@ import { containsPattern } from "./paging";
 import { CONSOLE_COLUMNS, toConsoleDestination, type ConsoleDestination, type ConsoleSqlRow } from "./console-rows";
 import { NEXT_RETRY_SQL, STATUS_RANK_SQL, statusFilterSql } from "./destination-status";
 import type { ConsoleListQuery, ConsoleSort } from "./console-list-query";
+import { NAME_MATCHES } from "./name-search";
 
 /**
  * Sort key expression and whether it can be NULL (NOT NULL keys keep the index's default NULLS
@@ -57,7 +58,7 @@ export function filterWhere(f: ListFilter, nowMs: bigint): { where: string; args
   const conds: string[] = [];
   if (f.search) {
     args.push(containsPattern(f.search));
-    conds.push(`destination ILIKE $${args.length}`);
+    conds.push(NAME_MATCHES(`$${args.length}`));
   }
   if (f.status) {
     const now = `$${args.length + 1}`;

@@ -21,6 +21,7 @@ import { DEFERRED_MIN_OFFSET, deferredJoin } from "./deferred-join";
 import { containsPattern, nextToken } from "./paging";
 import { TIMINGS_COLUMNS, toTimings, type TimingsSqlRow } from "./rows";
 import type { DestinationTimings, Page, SortColumn } from "./types";
+import { COUNT_NAME_MATCHES, NAME_MATCHES } from "./name-search";
 
 export type ListDestinationsQuery = {
   from: bigint;
@@ -121,10 +122,10 @@ async function listFiltered(pool: pg.Pool, q: ListDestinationsQuery): Promise<Pa
   const pattern = containsPattern(q.search!);
   const [rows, count] = await Promise.all([
     pool.query<TimingsSqlRow>(
-      `SELECT ${TIMINGS_COLUMNS} FROM destinations WHERE destination ILIKE $3 ORDER BY ${orderSql(q.orderBy, forward(q.dir))} LIMIT $1 OFFSET $2`,
+      `SELECT ${TIMINGS_COLUMNS} FROM destinations WHERE ${NAME_MATCHES("$3")} ORDER BY ${orderSql(q.orderBy, forward(q.dir))} LIMIT $1 OFFSET $2`,
       [q.limit.toString(), q.from.toString(), pattern],
     ),
-    pool.query<{ n: string }>("SELECT count(*) AS n FROM destinations WHERE destination ILIKE $1", [pattern]),
+    pool.query<{ n: string }>(COUNT_NAME_MATCHES("$1"), [pattern]),
   ]);
   const total = BigInt(count.rows[0].n);
   return { items: rows.rows.map(toTimings), total, nextToken: nextToken(q.from, q.limit, rows.rows.length, total) };

@@ -10,6 +10,7 @@ import { type ListDestinationsQuery, forward, orderSql } from "./list-destinatio
 import { containsPattern } from "./paging";
 import { TIMINGS_COLUMNS, toTimings, type TimingsSqlRow } from "./rows";
 import type { DestinationTimings, PageStream } from "./types";
+import { COUNT_NAME_MATCHES, NAME_MATCHES } from "./name-search";
 
 /** Rows fetched from the cursor at a time: ~40 kB of JSON, small enough for V8's young generation. */
 export const STREAM_BATCH_ROWS = 250;
@@ -20,15 +21,13 @@ export const STREAM_BATCH_ROWS = 250;
  * table once per row of a page this large: the plain walk is cheaper here.)
  */
 function pageSql(q: ListDestinationsQuery): string {
-  const where = q.search ? "WHERE destination ILIKE $3" : "";
+  const where = q.search ? `WHERE ${NAME_MATCHES("$3")}` : "";
   return `SELECT ${TIMINGS_COLUMNS} FROM destinations ${where} ORDER BY ${orderSql(q.orderBy, forward(q.dir))} OFFSET $1 LIMIT $2`;
 }
 
 async function totalIn(snap: Snapshot, q: ListDestinationsQuery): Promise<bigint> {
   if (q.search) {
-    const r = await snap.tx.query<{ n: string }>("SELECT count(*) AS n FROM destinations WHERE destination ILIKE $1", [
-      containsPattern(q.search),
-    ]);
+    const r = await snap.tx.query<{ n: string }>(COUNT_NAME_MATCHES("$1"), [containsPattern(q.search)]);
     return BigInt(r.rows[0].n);
   }
   // The counter row, or — should it ever be missing — a count of the table (as listDestinations).

@@ -75,28 +75,49 @@ function withoutRemoteText(r: AttemptResult, code: string): AttemptResult {
   };
 }
 
+// The state columns written with every attempt ($1 destination, then $2…$11); the timings
+// upsert and the plain UPDATE below share them, so an attempt makes one new row version of
+// destinations, not two (each version is an entry in every one of its ~25 indexes).
+const STATE_SET = `
+  last_attempt_ts = $2, last_outcome = $3, last_error_kind = $4, last_error_message = $5,
+  last_success_ts = CASE WHEN $6::boolean THEN $2 ELSE destinations.last_success_ts END,
+  resolved_address = COALESCE($7, destinations.resolved_address),
+  server_software = COALESCE($8, destinations.server_software), server_version = COALESCE($9, destinations.server_version),
+  claimed_until = CASE WHEN destinations.claimed_by = $10 THEN NULL ELSE destinations.claimed_until END,
+  claimed_by = CASE WHEN destinations.claimed_by = $10 THEN NULL ELSE destinations.claimed_by END,
+  wake_trigger = CASE WHEN destinations.wake_requested_at IS NOT DISTINCT FROM $11::bigint THEN NULL ELSE destinations.wake_trigger END,
+  wake_requested_at = CASE WHEN destinations.wake_requested_at IS NOT DISTINCT FROM $11::bigint THEN NULL ELSE destinations.wake_requested_at END`;
+
 async function writeAttempt(pool: pg.Pool, claim: Claim, result: AttemptResult, o: RecordOptions) {
   return withTransaction(pool, async (c): Promise<RecordOutcome> => {
-    const exists = await c.query("SELECT 1 FROM destinations WHERE destination = $1 FOR UPDATE", [claim.destination]);
-    // Forgotten meanwhile: nothing to record against.
-    if (exists.rowCount === 0) return { timingsWritten: false, destinationGone: true };
     const startedTs = o.nowMs - result.durationMs;
-    // The scheduler retries this write when the database drops the connection, which can happen
-    // after a COMMIT landed but before its answer came back: the same attempt (same scheduler,
-    // same start and duration) already recorded means that write went through, and it must not count twice.
-    const recorded = await c.query(
-      "SELECT 1 FROM attempts WHERE destination = $1 AND started_ts = $2 AND duration_ms = $3 AND scheduler = $4",
-      [claim.destination, startedTs, Math.round(result.durationMs), o.owner],
+    const durationMs = Math.round(result.durationMs);
+    // Lock the destination and learn in the same round trip whether this very attempt (same
+    // scheduler, start and duration) is already recorded: the scheduler retries this write when
+    // the database drops the connection, which can happen after a COMMIT landed but before its
+    // answer came back, and that attempt must not count twice.
+    const lock = await c.query<{ recorded: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM attempts a WHERE a.destination = $1 AND a.started_ts = $2 AND a.duration_ms = $3
+                        AND a.scheduler = $4) AS recorded
+       FROM destinations WHERE destination = $1 FOR UPDATE`,
+      [claim.destination, startedTs, durationMs, o.owner],
     );
-    if (recorded.rowCount !== 0) return { timingsWritten: false, destinationGone: false };
+    // Forgotten meanwhile: nothing to record against.
+    if (lock.rowCount === 0) return { timingsWritten: false, destinationGone: true };
+    if (lock.rows[0].recorded) return { timingsWritten: false, destinationGone: false };
+    // The attempt row, and the history bounded to the newest historyLimit of this destination:
+    // the DELETE sees the rows before this INSERT (one snapshot), so it keeps historyLimit - 1 of them.
     await c.query(
-      `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
-                             resolved_address, server_software, server_version, scheduler)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      `WITH added AS (
+         INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
+                               resolved_address, server_software, server_version, scheduler)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id)
+       DELETE FROM attempts WHERE destination = $1 AND id IN (
+         SELECT id FROM attempts WHERE destination = $1 ORDER BY id DESC OFFSET $14)`,
       [
         claim.destination,
         startedTs,
-        Math.round(result.durationMs),
+        durationMs,
         claim.trigger,
         result.outcome,
         result.stage,
@@ -107,24 +128,41 @@ async function writeAttempt(pool: pg.Pool, claim: Claim, result: AttemptResult, 
         result.serverSoftware,
         result.serverVersion,
         o.owner,
+        Math.max(0, o.historyLimit - 1),
       ],
     );
 
     if (o.afterRecord) await o.afterRecord(c, claim, result, o.nowMs);
 
-    let timingsWritten = false;
+    const ok = result.outcome === "success";
+    const state = [
+      claim.destination,
+      o.nowMs,
+      result.outcome,
+      ok ? null : result.reason,
+      ok ? null : result.message,
+      ok,
+      result.resolvedAddress,
+      result.serverSoftware,
+      result.serverVersion,
+      o.owner,
+      claim.wakeRequestedAt?.toString() ?? null,
+    ];
     const next =
       o.writeTimings === false
         ? null
         : nextTimings(claim.timings, result.outcome, BigInt(o.nowMs), o.backoff, o.random);
     if (next) {
+      // Synapse's guarded upsert (synapse/storage/databases/main/transactions.py,
+      // _set_destination_retry_timings_native), applied only if the timings are still those
+      // claimed (a reset during the attempt wins), with the state columns in the same write.
       const r = await c.query(
-        `INSERT INTO destinations AS destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, $2, $3, $4)
+        `INSERT INTO destinations AS destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, $12, $13, $14)
          ON CONFLICT (destination) DO UPDATE SET retry_last_ts = EXCLUDED.retry_last_ts, retry_interval = EXCLUDED.retry_interval,
-           failure_ts = EXCLUDED.failure_ts
-         WHERE (${GUARDED_TIMINGS_WHERE}) AND destinations.retry_last_ts = $5 AND destinations.retry_interval = $6`,
+           failure_ts = EXCLUDED.failure_ts, ${STATE_SET}
+         WHERE (${GUARDED_TIMINGS_WHERE}) AND destinations.retry_last_ts = $15 AND destinations.retry_interval = $16`,
         [
-          claim.destination,
+          ...state,
           next.retryLastTs.toString(),
           next.retryInterval.toString(),
           next.failureTs?.toString() ?? null,
@@ -132,41 +170,10 @@ async function writeAttempt(pool: pg.Pool, claim: Claim, result: AttemptResult, 
           claim.timings.retryInterval.toString(),
         ],
       );
-      timingsWritten = r.rowCount === 1;
+      if (r.rowCount === 1) return { timingsWritten: true, destinationGone: false };
     }
-
-    const ok = result.outcome === "success";
-    await c.query(
-      `UPDATE destinations SET
-         last_attempt_ts = $2, last_outcome = $3, last_error_kind = $4, last_error_message = $5,
-         last_success_ts = CASE WHEN $6::boolean THEN $2 ELSE last_success_ts END,
-         resolved_address = COALESCE($7, resolved_address),
-         server_software = COALESCE($8, server_software), server_version = COALESCE($9, server_version),
-         claimed_until = CASE WHEN claimed_by = $10 THEN NULL ELSE claimed_until END,
-         claimed_by = CASE WHEN claimed_by = $10 THEN NULL ELSE claimed_by END,
-         wake_trigger = CASE WHEN wake_requested_at IS NOT DISTINCT FROM $11::bigint THEN NULL ELSE wake_trigger END,
-         wake_requested_at = CASE WHEN wake_requested_at IS NOT DISTINCT FROM $11::bigint THEN NULL ELSE wake_requested_at END
-       WHERE destination = $1`,
-      [
-        claim.destination,
-        o.nowMs,
-        result.outcome,
-        ok ? null : result.reason,
-        ok ? null : result.message,
-        ok,
-        result.resolvedAddress,
-        result.serverSoftware,
-        result.serverVersion,
-        o.owner,
-        claim.wakeRequestedAt?.toString() ?? null,
-      ],
-    );
-    // Bounded history: keep the newest historyLimit attempts of this destination.
-    await c.query(
-      `DELETE FROM attempts WHERE destination = $1 AND id < (
-         SELECT id FROM attempts WHERE destination = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
-      [claim.destination, o.historyLimit - 1],
-    );
-    return { timingsWritten, destinationGone: false };
+    // No new timings, or the guard kept the ones there: the state alone.
+    await c.query(`UPDATE destinations SET ${STATE_SET} WHERE destination = $1`, state);
+    return { timingsWritten: false, destinationGone: false };
   });
 }

@@ -20,6 +20,9 @@ type StateRow = {
   consecutive_failures: number;
   failing_since: string | null;
   down_announced: boolean;
+  dead_announced: boolean;
+  last_reason: string | null;
+  last_message: string | null;
   last_down_alert_at: string | null;
   cert_announced_not_after: string | null;
 };
@@ -40,8 +43,8 @@ export async function noteAttemptForAlerts(
   if (result.certNotAfterMs != null) await noteCertificate(tx, destination, result.certNotAfterMs, nowMs, cfg);
   if (result.outcome === "neutral") return; // the server answered: no change either way
   const r = await tx.query<StateRow>(
-    `SELECT state, consecutive_failures, failing_since::text, down_announced, last_down_alert_at::text,
-            cert_announced_not_after::text
+    `SELECT state, consecutive_failures, failing_since::text, down_announced, dead_announced, last_reason, last_message,
+            last_down_alert_at::text, cert_announced_not_after::text
      FROM alert_states WHERE destination = $1`,
     [destination],
   );
@@ -67,6 +70,16 @@ export async function noteAttemptForAlerts(
     return;
   }
   if (!failed) {
+    // Up and clean already (most successes): nothing to write.
+    const clean =
+      row.state === "up" &&
+      row.consecutive_failures === 0 &&
+      row.failing_since === null &&
+      !row.down_announced &&
+      !row.dead_announced &&
+      row.last_reason === null &&
+      row.last_message === null;
+    if (clean) return;
     if (row.state === "down" && row.down_announced) {
       await queue(tx, "recovered", destination, nowMs, {
         failing_since: row.failing_since === null ? null : Number(row.failing_since),

@@ -55,12 +55,14 @@ export async function beginBulkLoad(client: pg.PoolClient): Promise<BulkLoad | n
       `SELECT NOT EXISTS (SELECT 1 FROM destinations) AND NOT EXISTS (SELECT 1 FROM destination_rooms) AS empty`,
     );
     if (!empty.rows[0].empty) return rollback(client);
-    // Every index but those that back a constraint (the primary key); unique indexes that
-    // back none would be rebuilt too, and the build would fail if the load broke them.
+    // Every index but those that back a constraint (the primary keys), of destinations and of
+    // destination_names (the search's trigram index, filled by a trigger on destinations);
+    // unique indexes that back none would be rebuilt too, and the build would fail if the load
+    // broke them.
     const defs = await client.query<{ name: string; definition: string }>(`
       SELECT quote_ident(c.relname) AS name, pg_get_indexdef(i.indexrelid) AS definition
       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      WHERE i.indrelid = 'destinations'::regclass
+      WHERE i.indrelid IN ('destinations'::regclass, 'destination_names'::regclass)
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
       ORDER BY c.relname`);
     for (const ix of defs.rows) await client.query(`DROP INDEX ${ix.name}`);
@@ -79,7 +81,7 @@ export async function finishBulkLoad(client: pg.PoolClient, load: BulkLoad): Pro
   // The lists' deep pages walk indexes index-only, which needs the visibility map that only
   // VACUUM sets; ANALYZE gives the planner the new row counts. Cheap next to the load (~1 s
   // a million rows), and autovacuum would otherwise do it at some later moment.
-  await client.query("VACUUM (ANALYZE) destinations, destination_rooms");
+  await client.query("VACUUM (ANALYZE) destinations, destination_names, destination_rooms");
 }
 
 async function rollback(client: pg.PoolClient): Promise<null> {
