@@ -7,10 +7,20 @@ const th = "px-2 py-1.5 text-left align-bottom text-xs font-semibold uppercase t
 const td = "px-2 py-1.5 align-top";
 const join = (...classes: (string | undefined)[]) => classes.filter(Boolean).join(" ");
 
-export function DataTable({ testId, head, children }: { testId: string; head: ReactNode; children: ReactNode }) {
+export function DataTable({
+  testId,
+  className,
+  head,
+  children,
+}: {
+  testId: string;
+  className?: string;
+  head: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full border-collapse text-sm" data-testid={testId}>
+      <table className={join("w-full border-collapse text-sm", className)} data-testid={testId}>
         <thead className="border-b border-slate-200 bg-slate-50">
           <tr>{head}</tr>
         </thead>

@@ -2,17 +2,18 @@
 // middle of one: "bulk000.example.net" may become "bulk000.example." / "net", never
 // "bulk000.example.ne" / "t". Each label is kept whole (no break at its hyphens either) and a
 // <wbr> between labels is the only break opportunity; they add no text, so a copy is the name.
+// Styled by `.server-name` in app/globals.css (no class per label: the list shows 100 names).
 import { Fragment } from "react";
 
 export function ServerName({ name }: { name: string }) {
   const parts = name.split(/(?<=\.)|(?=:\d+$)/);
   return (
-    <span className="break-normal">
+    <span className="server-name">
       {parts.map((part, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: labels can repeat; their position is their identity
         <Fragment key={i}>
           {i > 0 ? <wbr /> : null}
-          <span className="whitespace-nowrap">{part}</span>
+          <span>{part}</span>
         </Fragment>
       ))}
     </span>

@@ -4,25 +4,21 @@ import type { StatusKind } from "@/lib/destinations/destination-status";
 import { STATUS_LABELS } from "@/lib/destinations/destination-status";
 import { formatDuration, formatInteger } from "@/lib/destinations/humanize";
 
-// Color is never the only signal: every badge has an icon and its name in words.
-const STATUS_STYLE: Record<StatusKind, { cls: string; icon: string }> = {
-  healthy: { cls: "bg-emerald-50 text-emerald-800 ring-emerald-600/30", icon: "✓" },
-  retrying: { cls: "bg-sky-50 text-sky-800 ring-sky-600/30", icon: "↻" },
-  never_contacted: { cls: "bg-slate-100 text-slate-700 ring-slate-500/30", icon: "○" },
-  reachable_backing_off: { cls: "bg-violet-50 text-violet-900 ring-violet-600/30", icon: "◐" },
-  backing_off: { cls: "bg-amber-50 text-amber-900 ring-amber-600/40", icon: "‖" },
-  blocked: { cls: "bg-rose-50 text-rose-800 ring-rose-600/30", icon: "⊘" },
+// Color is never the only signal: every badge has an icon and its name in words. The colours
+// are `.status-badge[data-status=…]` in app/globals.css: a badge is in every row of the list.
+const STATUS_ICON: Record<StatusKind, string> = {
+  healthy: "✓",
+  retrying: "↻",
+  never_contacted: "○",
+  reachable_backing_off: "◐",
+  backing_off: "‖",
+  blocked: "⊘",
 };
 
 export function StatusBadge({ kind, title }: { kind: StatusKind; title?: string }) {
-  const s = STATUS_STYLE[kind];
   return (
-    <span
-      className={`inline-flex items-center gap-1 whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${s.cls}`}
-      title={title}
-      data-status={kind}
-    >
-      <span aria-hidden="true">{s.icon}</span>
+    <span className="status-badge" title={title} data-status={kind}>
+      <span aria-hidden="true">{STATUS_ICON[kind]}</span>
       {STATUS_LABELS[kind]}
     </span>
   );

@@ -1,66 +1,84 @@
-"use client";
-// One row of the destinations list, redrawn in place when the live stream sends a newer copy
-// (live-rows.tsx).
+// One row of the destinations list, drawn in the browser's list component (destination-list.tsx)
+// from a ListRow. Repeated 100 times a page, so it is lean: no classes on cells (the
+// `.destination-list` rules in app/globals.css style them by column), one clock for the page's
+// relative times, and the Reset button submits the list's one form (no form per row).
 import Link from "next/link";
-import type { ConsoleDestination } from "@/lib/destinations/console-rows";
-import { resetUnavailableReason } from "@/lib/destinations/destination-status";
-import { Cell, Row } from "@/app/_components/data-table";
-import { RelativeTime } from "@/app/_components/relative-time";
-import { Dash, Duration, Int, StatusBadge } from "@/app/_components/ui";
-import { ResetButton } from "@/app/(console)/destinations/reset-button";
+import type { ListRow } from "@/lib/destinations/list-row";
+import { formatDuration, formatInteger, formatRelative, formatTimestamp } from "@/lib/destinations/humanize";
+import { StatusBadge } from "@/app/_components/ui";
 import { ServerName } from "@/app/_components/server-name";
-import { cls } from "./list-columns";
-import { useLiveRow } from "./live-rows";
 
-export function DestinationRow(props: { d: ConsoleDestination; canReset: boolean; serverNow: string }) {
-  const { d, serverNow } = useLiveRow(props.d, props.serverNow);
-  const canReset = props.canReset;
+/** The id of the list's reset form, which each row's Reset button submits (`form=`). */
+export const RESET_FORM = "row-reset";
+
+/** The row's reset control for operators: pending while its reset runs, the error if it failed. */
+export type RowReset = { pending: boolean; error: string | null };
+
+const DASH = <span className="dash">—</span>;
+
+/** A time relative to `now`, the absolute UTC time in its tooltip (or beside it). */
+function When({ ms, now, absolute = false }: { ms: string; now: bigint; absolute?: boolean }) {
+  const ts = BigInt(ms);
+  const abs = formatTimestamp(ts);
+  const n = Number(ms);
+  const iso = Number.isFinite(n) && Math.abs(n) <= 8.64e15 ? new Date(n).toISOString() : undefined;
+  const rel = formatRelative(ts, now);
   return (
-    <Row className="hover:bg-slate-50" data-destination={d.destination}>
-      <Cell className="min-w-[9rem] font-mono text-xs">
-        <Link
-          href={`/destinations/${encodeURIComponent(d.destination)}`}
-          className="text-sky-800 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
-        >
-          <ServerName name={d.destination} />
+    <time dateTime={iso} title={abs} className={absolute ? "abs" : undefined} suppressHydrationWarning>
+      {absolute ? (
+        <>
+          <span>{abs}</span> <span className="rel" suppressHydrationWarning>{`(${rel})`}</span>
+        </>
+      ) : (
+        rel
+      )}
+    </time>
+  );
+}
+
+export function DestinationRow({ row, now, reset }: { row: ListRow; now: bigint; reset: RowReset | undefined }) {
+  const [name, kind, errorKind, failingSince, lastAttempt, nextRetry, interval, ordering, rooms, resettable] = row;
+  return (
+    <tr data-destination={name}>
+      <td>
+        <Link href={`/destinations/${encodeURIComponent(name)}`}>
+          <ServerName name={name} />
         </Link>
-      </Cell>
-      <Cell>
-        <StatusBadge kind={d.status.kind} title={d.lastErrorKind ?? undefined} />
-      </Cell>
-      <Cell className={cls("failure_ts")}>
-        {d.failureTs !== null && d.retryLastTs > 0n ? (
-          <RelativeTime ms={d.failureTs.toString()} serverNow={serverNow} />
-        ) : (
-          <Dash />
-        )}
-      </Cell>
-      <Cell>
-        {d.lastAttemptTs !== null ? <RelativeTime ms={d.lastAttemptTs.toString()} serverNow={serverNow} /> : <Dash />}
-      </Cell>
-      <Cell>
-        {d.status.nextRetryTs !== null ? (
-          <RelativeTime ms={d.status.nextRetryTs.toString()} serverNow={serverNow} absolute />
-        ) : (
-          <Dash />
-        )}
-      </Cell>
-      <Cell className={cls("retry_interval")}>
-        {d.retryInterval > 0n ? <Duration ms={d.retryInterval} /> : <Dash />}
-      </Cell>
-      <Cell className={cls("last_successful_stream_ordering")}>
-        <Int value={d.lastSuccessfulStreamOrdering} />
-      </Cell>
-      <Cell className={cls("rooms")}>
-        <Int value={d.roomsCount} />
-      </Cell>
-      {canReset ? (
-        <Cell>
-          {d.status.resettable ? (
-            <ResetButton destination={d.destination} disabledReason={resetUnavailableReason(d.status)} compact />
+      </td>
+      <td>
+        <StatusBadge kind={kind} title={errorKind ?? undefined} />
+      </td>
+      <td>{failingSince !== null ? <When ms={failingSince} now={now} /> : DASH}</td>
+      <td>{lastAttempt !== null ? <When ms={lastAttempt} now={now} /> : DASH}</td>
+      <td>{nextRetry !== null ? <When ms={nextRetry} now={now} absolute /> : DASH}</td>
+      <td>{interval !== "0" ? <abbr title={`${interval} ms`}>{formatDuration(BigInt(interval))}</abbr> : DASH}</td>
+      <td>{ordering !== null ? formatInteger(BigInt(ordering)) : DASH}</td>
+      <td>{formatInteger(rooms)}</td>
+      {reset !== undefined ? (
+        <td>
+          {resettable ? (
+            <>
+              <button
+                type="submit"
+                form={RESET_FORM}
+                name="destination"
+                value={name}
+                disabled={reset.pending}
+                title={`Clear the backoff of ${name} and attempt it now`}
+                aria-label={`Reset ${name}`}
+                className="row-reset"
+              >
+                {reset.pending ? "Resetting…" : "Reset"}
+              </button>
+              {reset.error ? (
+                <span role="alert" className="row-error">
+                  {reset.error}
+                </span>
+              ) : null}
+            </>
           ) : null}
-        </Cell>
+        </td>
       ) : null}
-    </Row>
+    </tr>
   );
 }
