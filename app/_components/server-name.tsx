@@ -5,17 +5,17 @@
 // Styled by `.server-name` in app/globals.css (no class per label: the list shows 100 names).
 import { Fragment } from "react";
 
+/** The labels with a <wbr> between them; `.server-name > span` keeps each whole. */
+export function serverNameLabels(name: string) {
+  return name.split(/(?<=\.)|(?=:\d+$)/).map((part, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: labels can repeat; their position is their identity
+    <Fragment key={i}>
+      {i > 0 ? <wbr /> : null}
+      <span>{part}</span>
+    </Fragment>
+  ));
+}
+
 export function ServerName({ name }: { name: string }) {
-  const parts = name.split(/(?<=\.)|(?=:\d+$)/);
-  return (
-    <span className="server-name">
-      {parts.map((part, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: labels can repeat; their position is their identity
-        <Fragment key={i}>
-          {i > 0 ? <wbr /> : null}
-          <span>{part}</span>
-        </Fragment>
-      ))}
-    </span>
-  );
+  return <span className="server-name">{serverNameLabels(name)}</span>;
 }

@@ -4,21 +4,11 @@ import type { StatusKind } from "@/lib/destinations/destination-status";
 import { STATUS_LABELS } from "@/lib/destinations/destination-status";
 import { formatDuration, formatInteger } from "@/lib/destinations/humanize";
 
-// Color is never the only signal: every badge has an icon and its name in words. The colours
-// are `.status-badge[data-status=…]` in app/globals.css: a badge is in every row of the list.
-const STATUS_ICON: Record<StatusKind, string> = {
-  healthy: "✓",
-  retrying: "↻",
-  never_contacted: "○",
-  reachable_backing_off: "◐",
-  backing_off: "‖",
-  blocked: "⊘",
-};
-
+// Color is never the only signal: every badge has an icon and its name in words. Colours and
+// icons are `.status-badge[data-status=…]` in app/globals.css: a badge is in every row of the list.
 export function StatusBadge({ kind, title }: { kind: StatusKind; title?: string }) {
   return (
     <span className="status-badge" title={title} data-status={kind}>
-      <span aria-hidden="true">{STATUS_ICON[kind]}</span>
       {STATUS_LABELS[kind]}
     </span>
   );
@@ -82,10 +72,10 @@ export function Notice({ kind, children }: { kind: "error" | "ok" | "info"; chil
   );
 }
 
-export const btn =
-  "inline-flex items-center gap-1 rounded border px-2.5 py-1 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:cursor-not-allowed disabled:opacity-50";
-export const btnPrimary = `${btn} border-sky-700 bg-sky-700 text-white hover:bg-sky-800`;
-export const btnSecondary = `${btn} border-slate-300 bg-white text-slate-800 hover:bg-slate-100`;
-export const btnDanger = `${btn} border-rose-700 bg-rose-700 text-white hover:bg-rose-800`;
-export const input =
-  "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-sky-600 focus:outline-none focus:ring-2 focus:ring-sky-500/40";
+// Classes in app/globals.css (.btn, .btn-*, .field): a list page repeats them in its HTML and
+// again in its flight data.
+export const btn = "btn";
+export const btnPrimary = "btn btn-primary";
+export const btnSecondary = "btn btn-secondary";
+export const btnDanger = "btn btn-danger";
+export const input = "field";

@@ -11,15 +11,16 @@ import { resetDestinationAction, type ResetState } from "../actions";
 import { DestinationRow, RESET_FORM } from "./destination-row";
 import { useLiveRows } from "./live-rows";
 
-/** Now, as of the server's render until hydration, then the browser's, every 15 s. */
-function useNow(serverNow: string): bigint {
-  const [now, setNow] = useState<bigint>(() => BigInt(serverNow));
+/** Now, as of the server's render until hydration, then the browser's, every 15 s; `mounted` after hydration. */
+function useClock(serverNow: string): { now: bigint; mounted: boolean } {
+  const [clock, setClock] = useState(() => ({ now: BigInt(serverNow), mounted: false }));
   useEffect(() => {
-    setNow(BigInt(Date.now()));
-    const t = setInterval(() => setNow(BigInt(Date.now())), 15_000);
+    const tick = () => setClock({ now: BigInt(Date.now()), mounted: true });
+    tick();
+    const t = setInterval(tick, 15_000);
     return () => clearInterval(t);
   }, []);
-  return now;
+  return clock;
 }
 
 export function DestinationList({
@@ -38,7 +39,7 @@ export function DestinationList({
   serverNow: string;
 }) {
   const live = useLiveRows(rows, watch, since);
-  const now = useNow(serverNow);
+  const clock = useClock(serverNow);
   const [result, action, pending] = useActionState<ResetState, FormData>(resetDestinationAction, null);
   // Which row's button sent the form: that row shows the pending state and the error.
   const [target, setTarget] = useState<string | null>(null);
@@ -63,7 +64,8 @@ export function DestinationList({
           <DestinationRow
             key={r[0]}
             row={r}
-            now={now}
+            now={clock.now}
+            tips={clock.mounted}
             reset={
               canReset
                 ? {

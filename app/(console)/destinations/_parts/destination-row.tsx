@@ -3,10 +3,11 @@
 // `.destination-list` rules in app/globals.css style them by column), one clock for the page's
 // relative times, and the Reset button submits the list's one form (no form per row).
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { ListRow } from "@/lib/destinations/list-row";
 import { formatDuration, formatInteger, formatRelative, formatTimestamp } from "@/lib/destinations/humanize";
 import { StatusBadge } from "@/app/_components/ui";
-import { ServerName } from "@/app/_components/server-name";
+import { serverNameLabels } from "@/app/_components/server-name";
 
 /** The id of the list's reset form, which each row's Reset button submits (`form=`). */
 export const RESET_FORM = "row-reset";
@@ -14,45 +15,60 @@ export const RESET_FORM = "row-reset";
 /** The row's reset control for operators: pending while its reset runs, the error if it failed. */
 export type RowReset = { pending: boolean; error: string | null };
 
-const DASH = <span className="dash">—</span>;
+/** A cell, or a dash when there is no value. */
+const cell = (v: ReactNode | null, title?: string) =>
+  v === null ? (
+    <td className="dash">—</td>
+  ) : (
+    <td title={title} suppressHydrationWarning>
+      {v}
+    </td>
+  );
 
-/** A time relative to `now`, the absolute UTC time in its tooltip (or beside it). */
-function When({ ms, now, absolute = false }: { ms: string; now: bigint; absolute?: boolean }) {
+/** A time relative to `now` in a cell; the absolute UTC time its tooltip once `tips`. */
+const ago = (ms: string | null, now: bigint, tips: boolean) =>
+  ms === null ? cell(null) : cell(formatRelative(BigInt(ms), now), tips ? formatTimestamp(BigInt(ms)) : undefined);
+
+/** The absolute UTC time, relative to `now` beside it. */
+function At({ ms, now }: { ms: string; now: bigint }) {
   const ts = BigInt(ms);
-  const abs = formatTimestamp(ts);
-  const n = Number(ms);
-  const iso = Number.isFinite(n) && Math.abs(n) <= 8.64e15 ? new Date(n).toISOString() : undefined;
-  const rel = formatRelative(ts, now);
   return (
-    <time dateTime={iso} title={abs} className={absolute ? "abs" : undefined} suppressHydrationWarning>
-      {absolute ? (
-        <>
-          <span>{abs}</span> <span className="rel" suppressHydrationWarning>{`(${rel})`}</span>
-        </>
-      ) : (
-        rel
-      )}
-    </time>
+    <>
+      <span>{formatTimestamp(ts)}</span>{" "}
+      <span className="rel" suppressHydrationWarning>{`(${formatRelative(ts, now)})`}</span>
+    </>
   );
 }
 
-export function DestinationRow({ row, now, reset }: { row: ListRow; now: bigint; reset: RowReset | undefined }) {
+/**
+ * `tips`: tooltips (the absolute times, the error kind) are added once the page is hydrated —
+ * hover-only details need not be in the HTML of 100 rows; what the row shows is.
+ */
+export function DestinationRow({
+  row,
+  now,
+  tips,
+  reset,
+}: {
+  row: ListRow;
+  now: bigint;
+  tips: boolean;
+  reset: RowReset | undefined;
+}) {
   const [name, kind, errorKind, failingSince, lastAttempt, nextRetry, interval, ordering, rooms, resettable] = row;
   return (
     <tr data-destination={name}>
       <td>
-        <Link href={`/destinations/${encodeURIComponent(name)}`}>
-          <ServerName name={name} />
-        </Link>
+        <Link href={`/destinations/${encodeURIComponent(name)}`}>{serverNameLabels(name)}</Link>
       </td>
       <td>
-        <StatusBadge kind={kind} title={errorKind ?? undefined} />
+        <StatusBadge kind={kind} title={tips ? (errorKind ?? undefined) : undefined} />
       </td>
-      <td>{failingSince !== null ? <When ms={failingSince} now={now} /> : DASH}</td>
-      <td>{lastAttempt !== null ? <When ms={lastAttempt} now={now} /> : DASH}</td>
-      <td>{nextRetry !== null ? <When ms={nextRetry} now={now} absolute /> : DASH}</td>
-      <td>{interval !== "0" ? <abbr title={`${interval} ms`}>{formatDuration(BigInt(interval))}</abbr> : DASH}</td>
-      <td>{ordering !== null ? formatInteger(BigInt(ordering)) : DASH}</td>
+      {ago(failingSince, now, tips)}
+      {ago(lastAttempt, now, tips)}
+      {cell(nextRetry !== null ? <At ms={nextRetry} now={now} /> : null)}
+      {cell(interval !== "0" ? <abbr title={`${interval} ms`}>{formatDuration(BigInt(interval))}</abbr> : null)}
+      {cell(ordering !== null ? formatInteger(BigInt(ordering)) : null)}
       <td>{formatInteger(rooms)}</td>
       {reset !== undefined ? (
         <td>
@@ -64,7 +80,6 @@ export function DestinationRow({ row, now, reset }: { row: ListRow; now: bigint;
                 name="destination"
                 value={name}
                 disabled={reset.pending}
-                title={`Clear the backoff of ${name} and attempt it now`}
                 aria-label={`Reset ${name}`}
                 className="row-reset"
               >
