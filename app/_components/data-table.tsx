@@ -3,14 +3,26 @@
 import type { ComponentProps, ReactNode } from "react";
 import Link from "next/link";
 
-const th = "px-2 py-1.5 text-left align-bottom text-xs font-semibold uppercase tracking-wide text-slate-600";
+// Header styles are classes in app/globals.css (.col-head, .sort-link): sent twice per header
+// (the HTML and the page's flight data), on every list page.
+const th = "col-head";
 const td = "px-2 py-1.5 align-top";
 const join = (...classes: (string | undefined)[]) => classes.filter(Boolean).join(" ");
 
-export function DataTable({ testId, head, children }: { testId: string; head: ReactNode; children: ReactNode }) {
+export function DataTable({
+  testId,
+  className,
+  head,
+  children,
+}: {
+  testId: string;
+  className?: string;
+  head: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full border-collapse text-sm" data-testid={testId}>
+      <table className={join("w-full border-collapse text-sm", className)} data-testid={testId}>
         <thead className="border-b border-slate-200 bg-slate-50">
           <tr>{head}</tr>
         </thead>
@@ -51,15 +63,9 @@ export function SortHeader({
 }) {
   return (
     <ColumnHeader className={className} aria-sort={sort}>
-      <Link
-        href={href}
-        title={title}
-        className="inline-flex items-center gap-1 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
-      >
+      <Link href={href} title={title} className="sort-link">
         {label}
-        <span aria-hidden="true" className={sort === "none" ? "text-slate-500" : "text-slate-900"}>
-          {sort === "ascending" ? "▲" : sort === "descending" ? "▼" : "↕"}
-        </span>
+        <span aria-hidden="true">{sort === "ascending" ? "▲" : sort === "descending" ? "▼" : "↕"}</span>
       </Link>
     </ColumnHeader>
   );

@@ -4,25 +4,11 @@ import type { StatusKind } from "@/lib/destinations/destination-status";
 import { STATUS_LABELS } from "@/lib/destinations/destination-status";
 import { formatDuration, formatInteger } from "@/lib/destinations/humanize";
 
-// Color is never the only signal: every badge has an icon and its name in words.
-const STATUS_STYLE: Record<StatusKind, { cls: string; icon: string }> = {
-  healthy: { cls: "bg-emerald-50 text-emerald-800 ring-emerald-600/30", icon: "✓" },
-  retrying: { cls: "bg-sky-50 text-sky-800 ring-sky-600/30", icon: "↻" },
-  never_contacted: { cls: "bg-slate-100 text-slate-700 ring-slate-500/30", icon: "○" },
-  reachable_backing_off: { cls: "bg-violet-50 text-violet-900 ring-violet-600/30", icon: "◐" },
-  backing_off: { cls: "bg-amber-50 text-amber-900 ring-amber-600/40", icon: "‖" },
-  blocked: { cls: "bg-rose-50 text-rose-800 ring-rose-600/30", icon: "⊘" },
-};
-
+// Color is never the only signal: every badge has an icon and its name in words. Colours and
+// icons are `.status-badge[data-status=…]` in app/globals.css: a badge is in every row of the list.
 export function StatusBadge({ kind, title }: { kind: StatusKind; title?: string }) {
-  const s = STATUS_STYLE[kind];
   return (
-    <span
-      className={`inline-flex items-center gap-1 whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${s.cls}`}
-      title={title}
-      data-status={kind}
-    >
-      <span aria-hidden="true">{s.icon}</span>
+    <span className="status-badge" title={title} data-status={kind}>
       {STATUS_LABELS[kind]}
     </span>
   );
@@ -86,10 +72,10 @@ export function Notice({ kind, children }: { kind: "error" | "ok" | "info"; chil
   );
 }
 
-export const btn =
-  "inline-flex items-center gap-1 rounded border px-2.5 py-1 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:cursor-not-allowed disabled:opacity-50";
-export const btnPrimary = `${btn} border-sky-700 bg-sky-700 text-white hover:bg-sky-800`;
-export const btnSecondary = `${btn} border-slate-300 bg-white text-slate-800 hover:bg-slate-100`;
-export const btnDanger = `${btn} border-rose-700 bg-rose-700 text-white hover:bg-rose-800`;
-export const input =
-  "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-sky-600 focus:outline-none focus:ring-2 focus:ring-sky-500/40";
+// Classes in app/globals.css (.btn, .btn-*, .field): a list page repeats them in its HTML and
+// again in its flight data.
+export const btn = "btn";
+export const btnPrimary = "btn btn-primary";
+export const btnSecondary = "btn btn-secondary";
+export const btnDanger = "btn btn-danger";
+export const input = "field";

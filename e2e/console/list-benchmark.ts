@@ -6,7 +6,10 @@
 // (next start via scripts/start.ts, scheduler off) and times, per sort column and direction:
 //   lib   listConsoleDestinations (page 1, 100 rows + total), in this process
 //   page  GET /destinations?size=100&sort=…&dir=… with a session cookie: the full server
-//         render (auth, both queries, React server render, HTML), median of RUNS.
+//         render (auth, both queries, React server render, HTML), median of RUNS;
+//   KB    the HTML's size, and how much of it is the RSC flight payload (the inline
+//         self.__next_f.push scripts that hydrate the page) rather than markup.
+import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { encode } from "next-auth/jwt";
 import { createTestDatabase } from "../../lib/testing/test-database";
@@ -59,11 +62,16 @@ const cookieName = "authjs.session-token";
 const cookie = `${cookieName}=${await encode({ token: { sub: r.rows[0].id, email: "bench@x.test" }, secret, salt: cookieName, maxAge: 3600 })}`;
 const server = await startServer({ DATABASE_URL: db.url, FEDERATION_SCHEDULER: "off", AUTH_SECRET: secret });
 
-type Row = { view: string; lib: number; page: number };
+type Row = { view: string; lib: number; page: number; kb: number; flightKb: number };
+const kb = (s: string) => Buffer.byteLength(s) / 1024;
+/** The bytes of the inline flight scripts (`self.__next_f.push(...)`), tags included. */
+const flightBytes = (html: string) =>
+  (html.match(/<script[^>]*>self\.__next_f\.push\([\s\S]*?<\/script>/g) ?? []).reduce((n, s) => n + kb(s), 0);
 const rows: Row[] = [];
 async function measure(view: string, q: ConsoleListQuery, qs: string) {
   const lib: number[] = [];
   const page: number[] = [];
+  let last = "";
   for (let i = 0; i < RUNS + 1; i++) {
     let t = performance.now();
     await listConsoleDestinations(db.pool, me, q);
@@ -73,14 +81,19 @@ async function measure(view: string, q: ConsoleListQuery, qs: string) {
     const html = await res.text();
     const p = performance.now() - t;
     if (res.status !== 200 || !html.includes('data-testid="destinations"')) throw new Error(`${qs}: ${res.status}`);
+    last = html;
     if (i > 0) {
       lib.push(l);
       page.push(p);
     } // the first run warms caches
   }
-  rows.push({ view, lib: median(lib), page: median(page) });
+  const size = { kb: kb(last), flightKb: flightBytes(last) };
+  // LIST_BENCH_HTML=file keeps the first view's HTML, to see what it consists of.
+  if (process.env.LIST_BENCH_HTML && rows.length === 0) writeFileSync(process.env.LIST_BENCH_HTML, last);
+  rows.push({ view, lib: median(lib), page: median(page), ...size });
   console.log(
-    `${view.padEnd(48)} lib ${median(lib).toFixed(1).padStart(6)} ms   page ${median(page).toFixed(1).padStart(6)} ms`,
+    `${view.padEnd(48)} lib ${median(lib).toFixed(1).padStart(6)} ms   page ${median(page).toFixed(1).padStart(6)} ms   ` +
+      `HTML ${size.kb.toFixed(1).padStart(6)} KB (flight ${size.flightKb.toFixed(1)} KB)`,
   );
 }
 
@@ -111,8 +124,12 @@ try {
     "size=100&q=host12&sort=rooms&dir=desc",
   );
   await measure("page=5000 (offset 499,900)", { ...DEFAULT_LIST_QUERY, size: 100, page: 5000 }, "size=100&page=5000");
-  console.log("\n| view | lib (ms) | page (ms) |\n|---|---:|---:|");
-  for (const x of rows) console.log(`| \`${x.view}\` | ${x.lib.toFixed(1)} | ${x.page.toFixed(1)} |`);
+  console.log(`\nload average ${readFileSync("/proc/loadavg", "utf8").trim()}`);
+  console.log("\n| view | lib (ms) | page (ms) | HTML (KB) | of which flight (KB) |\n|---|---:|---:|---:|---:|");
+  for (const x of rows)
+    console.log(
+      `| \`${x.view}\` | ${x.lib.toFixed(1)} | ${x.page.toFixed(1)} | ${x.kb.toFixed(1)} | ${x.flightKb.toFixed(1)} |`,
+    );
 } finally {
   await server.stop();
   await db.close();

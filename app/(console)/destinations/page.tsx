@@ -21,7 +21,6 @@ import { mirrorContext } from "@/lib/upstream/mirror";
 import { settings } from "@/lib/settings/settings";
 import { ListSearchForm, StatusTabs, filterWords } from "./_parts/list-filters";
 import { DestinationsTable } from "./_parts/destinations-table";
-import { LiveRowsProvider } from "./_parts/live-rows";
 import { ExportLinks } from "./_parts/export-links";
 
 export const dynamic = "force-dynamic";
@@ -79,9 +78,15 @@ export default async function DestinationsPage({ searchParams }: Props) {
         </p>
         {page.total > 0n ? <ExportLinks q={q} count={formatInteger(page.total)} /> : null}
       </div>
-      <LiveRowsProvider watch={watchParam(names)} since={since} names={names}>
-        <DestinationsTable q={q} items={page.items} href={href} canReset={canReset} serverNow={now.toString()} />
-      </LiveRowsProvider>
+      <DestinationsTable
+        q={q}
+        items={page.items}
+        href={href}
+        canReset={canReset}
+        serverNow={now.toString()}
+        watch={watchParam(names)}
+        since={since}
+      />
       <Pager label="Pages">
         <PageLink href={atFirst ? null : href({ page: 1 })} label="« First" />
         <PageLink href={atFirst ? null : href({ page: q.page - 1 })} label="‹ Previous" rel="prev" />

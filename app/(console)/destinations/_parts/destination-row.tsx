@@ -1,66 +1,99 @@
-"use client";
-// One row of the destinations list, redrawn in place when the live stream sends a newer copy
-// (live-rows.tsx).
+// One row of the destinations list, drawn in the browser's list component (destination-list.tsx)
+// from a ListRow. Repeated 100 times a page, so it is lean: no classes on cells (the
+// `.destination-list` rules in app/globals.css style them by column), one clock for the page's
+// relative times, and the Reset button submits the list's one form (no form per row).
 import Link from "next/link";
-import type { ConsoleDestination } from "@/lib/destinations/console-rows";
-import { resetUnavailableReason } from "@/lib/destinations/destination-status";
-import { Cell, Row } from "@/app/_components/data-table";
-import { RelativeTime } from "@/app/_components/relative-time";
-import { Dash, Duration, Int, StatusBadge } from "@/app/_components/ui";
-import { ResetButton } from "@/app/(console)/destinations/reset-button";
-import { ServerName } from "@/app/_components/server-name";
-import { cls } from "./list-columns";
-import { useLiveRow } from "./live-rows";
+import type { ReactNode } from "react";
+import type { ListRow } from "@/lib/destinations/list-row";
+import { formatDuration, formatInteger, formatRelative, formatTimestamp } from "@/lib/destinations/humanize";
+import { StatusBadge } from "@/app/_components/ui";
+import { serverNameLabels } from "@/app/_components/server-name";
 
-export function DestinationRow(props: { d: ConsoleDestination; canReset: boolean; serverNow: string }) {
-  const { d, serverNow } = useLiveRow(props.d, props.serverNow);
-  const canReset = props.canReset;
+/** The id of the list's reset form, which each row's Reset button submits (`form=`). */
+export const RESET_FORM = "row-reset";
+
+/** The row's reset control for operators: pending while its reset runs, the error if it failed. */
+export type RowReset = { pending: boolean; error: string | null };
+
+/** A cell, or a dash when there is no value. */
+const cell = (v: ReactNode | null, title?: string) =>
+  v === null ? (
+    <td className="dash">—</td>
+  ) : (
+    <td title={title} suppressHydrationWarning>
+      {v}
+    </td>
+  );
+
+/** A time relative to `now` in a cell; the absolute UTC time its tooltip once `tips`. */
+const ago = (ms: string | null, now: bigint, tips: boolean) =>
+  ms === null ? cell(null) : cell(formatRelative(BigInt(ms), now), tips ? formatTimestamp(BigInt(ms)) : undefined);
+
+/** The absolute UTC time, relative to `now` beside it. */
+function At({ ms, now }: { ms: string; now: bigint }) {
+  const ts = BigInt(ms);
   return (
-    <Row className="hover:bg-slate-50" data-destination={d.destination}>
-      <Cell className="min-w-[9rem] font-mono text-xs">
-        <Link
-          href={`/destinations/${encodeURIComponent(d.destination)}`}
-          className="text-sky-800 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
-        >
-          <ServerName name={d.destination} />
-        </Link>
-      </Cell>
-      <Cell>
-        <StatusBadge kind={d.status.kind} title={d.lastErrorKind ?? undefined} />
-      </Cell>
-      <Cell className={cls("failure_ts")}>
-        {d.failureTs !== null && d.retryLastTs > 0n ? (
-          <RelativeTime ms={d.failureTs.toString()} serverNow={serverNow} />
-        ) : (
-          <Dash />
-        )}
-      </Cell>
-      <Cell>
-        {d.lastAttemptTs !== null ? <RelativeTime ms={d.lastAttemptTs.toString()} serverNow={serverNow} /> : <Dash />}
-      </Cell>
-      <Cell>
-        {d.status.nextRetryTs !== null ? (
-          <RelativeTime ms={d.status.nextRetryTs.toString()} serverNow={serverNow} absolute />
-        ) : (
-          <Dash />
-        )}
-      </Cell>
-      <Cell className={cls("retry_interval")}>
-        {d.retryInterval > 0n ? <Duration ms={d.retryInterval} /> : <Dash />}
-      </Cell>
-      <Cell className={cls("last_successful_stream_ordering")}>
-        <Int value={d.lastSuccessfulStreamOrdering} />
-      </Cell>
-      <Cell className={cls("rooms")}>
-        <Int value={d.roomsCount} />
-      </Cell>
-      {canReset ? (
-        <Cell>
-          {d.status.resettable ? (
-            <ResetButton destination={d.destination} disabledReason={resetUnavailableReason(d.status)} compact />
+    <>
+      <span>{formatTimestamp(ts)}</span>{" "}
+      <span className="rel" suppressHydrationWarning>{`(${formatRelative(ts, now)})`}</span>
+    </>
+  );
+}
+
+/**
+ * `tips`: tooltips (the absolute times, the error kind) are added once the page is hydrated —
+ * hover-only details need not be in the HTML of 100 rows; what the row shows is.
+ */
+export function DestinationRow({
+  row,
+  now,
+  tips,
+  reset,
+}: {
+  row: ListRow;
+  now: bigint;
+  tips: boolean;
+  reset: RowReset | undefined;
+}) {
+  const [name, kind, errorKind, failingSince, lastAttempt, nextRetry, interval, ordering, rooms, resettable] = row;
+  return (
+    <tr data-destination={name}>
+      <td>
+        <Link href={`/destinations/${encodeURIComponent(name)}`}>{serverNameLabels(name)}</Link>
+      </td>
+      <td>
+        <StatusBadge kind={kind} title={tips ? (errorKind ?? undefined) : undefined} />
+      </td>
+      {ago(failingSince, now, tips)}
+      {ago(lastAttempt, now, tips)}
+      {cell(nextRetry !== null ? <At ms={nextRetry} now={now} /> : null)}
+      {cell(interval !== "0" ? <abbr title={`${interval} ms`}>{formatDuration(BigInt(interval))}</abbr> : null)}
+      {cell(ordering !== null ? formatInteger(BigInt(ordering)) : null)}
+      <td>{formatInteger(rooms)}</td>
+      {reset !== undefined ? (
+        <td>
+          {resettable ? (
+            <>
+              <button
+                type="submit"
+                form={RESET_FORM}
+                name="destination"
+                value={name}
+                disabled={reset.pending}
+                aria-label={`Reset ${name}`}
+                className="row-reset"
+              >
+                {reset.pending ? "Resetting…" : "Reset"}
+              </button>
+              {reset.error ? (
+                <span role="alert" className="row-error">
+                  {reset.error}
+                </span>
+              ) : null}
+            </>
           ) : null}
-        </Cell>
+        </td>
       ) : null}
-    </Row>
+    </tr>
   );
 }

@@ -1,9 +1,11 @@
 // The destinations of one list page: every column sorts both ways; each row links to the
-// destination and, for operators, resets it when it is backing off.
+// destination and, for operators, resets it when it is backing off. The headers render here,
+// on the server; the rows in the browser's DestinationList from compact ListRows.
 import type { ConsoleListQuery } from "@/lib/destinations/console-list-query";
 import type { ConsoleDestination } from "@/lib/destinations/console-rows";
-import { DataTable, SortHeader, UnnamedColumn } from "@/app/_components/data-table";
-import { DestinationRow } from "./destination-row";
+import { toListRow } from "@/lib/destinations/list-row";
+import { SortHeader, UnnamedColumn } from "@/app/_components/data-table";
+import { DestinationList } from "./destination-list";
 import { COLUMNS } from "./list-columns";
 
 export function DestinationsTable({
@@ -12,16 +14,19 @@ export function DestinationsTable({
   href,
   canReset,
   serverNow,
+  watch,
+  since,
 }: {
   q: ConsoleListQuery;
   items: ConsoleDestination[];
   href: (change: Partial<ConsoleListQuery>) => string;
   canReset: boolean;
   serverNow: string;
+  watch: string;
+  since: number;
 }) {
   return (
-    <DataTable
-      testId="destinations"
+    <DestinationList
       head={
         <>
           {COLUMNS.map((c) => {
@@ -34,17 +39,17 @@ export function DestinationsTable({
                 href={href({ sort: c.sort, dir: nextDir })}
                 sort={active ? (q.dir === "asc" ? "ascending" : "descending") : "none"}
                 title={`Sort by ${c.label.toLowerCase()} (${nextDir === "asc" ? "ascending" : "descending"})`}
-                className={c.className}
               />
             );
           })}
           {canReset ? <UnnamedColumn name="Actions" /> : null}
         </>
       }
-    >
-      {items.map((d) => (
-        <DestinationRow key={d.destination} d={d} canReset={canReset} serverNow={serverNow} />
-      ))}
-    </DataTable>
+      rows={items.map(toListRow)}
+      watch={watch}
+      since={since}
+      canReset={canReset}
+      serverNow={serverNow}
+    />
   );
 }

@@ -66,7 +66,7 @@ export function StatusTabs({ q, href }: { q: ConsoleListQuery; href: (change: Pa
             key={t.label}
             href={href({ status: t.value })}
             aria-current={active ? "page" : undefined}
-            className={`rounded-full border px-2.5 py-0.5 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${active ? "border-slate-800 bg-slate-800 text-white" : "border-slate-300 bg-white hover:bg-slate-100"}`}
+            className="filter-tab"
           >
             {t.label}
           </Link>
