@@ -7,20 +7,22 @@ import { type Principal, requireRole } from "../auth/principal";
 import { DEFERRED_MIN_OFFSET, deferredJoin } from "./deferred-join";
 import { containsPattern } from "./paging";
 import { CONSOLE_COLUMNS, toConsoleDestination, type ConsoleDestination, type ConsoleSqlRow } from "./console-rows";
-import { NEXT_RETRY_SQL, STATUS_RANK_SQL, statusFilterSql } from "./destination-status";
+import { statusFilterSql } from "./destination-status";
 import type { ConsoleListQuery, ConsoleSort } from "./console-list-query";
 import { NAME_MATCHES } from "./name-search";
 
 /**
- * Sort key expression and whether it can be NULL (NOT NULL keys keep the index's default NULLS
- * order). Plain columns are table-qualified: the select list casts int8 columns to text under
- * the same names, and a bare ORDER BY name would sort those text aliases.
+ * Sort key column and whether it can be NULL (NOT NULL keys keep the index's default NULLS
+ * order). Columns are table-qualified: the select list casts int8 columns to text under the
+ * same names, and a bare ORDER BY name would sort those text aliases. Status and next retry
+ * are stored generated columns (STATUS_RANK_SQL, NEXT_RETRY_SQL; migration
+ * 20261203000000_stored_sort_keys), so their deep pages walk an index index-only too.
  */
 const SORT_KEYS: Record<Exclude<ConsoleSort, "destination">, { sql: string; nullable: boolean }> = {
-  status: { sql: STATUS_RANK_SQL, nullable: false },
+  status: { sql: "destinations.status_rank", nullable: false },
   failure_ts: { sql: "destinations.failure_ts", nullable: true },
   last_attempt: { sql: "destinations.last_attempt_ts", nullable: true },
-  next_retry: { sql: NEXT_RETRY_SQL, nullable: true },
+  next_retry: { sql: "destinations.next_retry_ts", nullable: true },
   retry_interval: { sql: "destinations.retry_interval", nullable: false },
   last_successful_stream_ordering: { sql: "destinations.last_successful_stream_ordering", nullable: true },
   rooms: { sql: "destinations.rooms_count", nullable: false },
