@@ -7,6 +7,7 @@ import { listConsoleDestinations, orderByClause, filterWhere } from "./list-cons
 import { DEFAULT_LIST_QUERY, CONSOLE_SORTS, type ConsoleListQuery } from "./console-list-query";
 import { NEXT_RETRY_SQL, STATUS_FILTERS, STATUS_KINDS, STATUS_RANK_SQL } from "./destination-status";
 import { listDestinations } from "./list-destinations";
+import { containsPattern } from "./paging";
 
 // Every combination of the columns the status depends on.
 function combinations(): Row[] {
@@ -237,6 +238,21 @@ test("search is the API's: case-insensitive literal substring, and total counts 
     con.items.map((d) => d.destination),
     api.items.map((d) => d.destination),
   );
+});
+
+test("a wide search counts exactly, mixed-case names included (the API's count)", async () => {
+  await db.pool.query(
+    `INSERT INTO destinations (destination) SELECT CASE WHEN i % 7 = 0 THEN 'H' || i || '.example.Net' ELSE 'h' || i || '.example.net' END
+     FROM generate_series(1, 700) i UNION ALL SELECT 'other' || i FROM generate_series(1, 300) i`,
+  );
+  await db.pool.query("ANALYZE destinations");
+  for (const search of ["example.NET", "h1", "ex", "H"]) {
+    const want = await db.pool.query("SELECT count(*)::int AS n FROM destinations WHERE destination ILIKE $1", [
+      containsPattern(search),
+    ]);
+    const got = await listConsoleDestinations(db.pool, viewer, q({ search }), NOW);
+    assert.equal(got.total, BigInt(want.rows[0].n), search);
+  }
 });
 
 test("every console order is an index walk (no Sort node), with and without a status filter", async () => {
