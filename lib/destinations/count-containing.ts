@@ -8,10 +8,12 @@
 // for "example.net" at 1M, before a single row is rechecked), then ILIKE rechecks each match,
 // lower-casing both sides on every row. So from WIDE_SHARE of the table on (the planner's
 // estimate, which tracks the trigram statistics closely) the count is a (parallel) scan with a
-// byte match instead: ILIKE is lower(name) LIKE lower(pattern) in the column's collation, so for
-// a name that is its own lower case, `name ILIKE '%t%'` is exactly `strpos(name, lower(t)) > 0`.
-// The few other names are in the partial index destination_names_mixed_case; there the scan's
-// answer is replaced by ILIKE's. Measured at 1M: docs/benchmarks.md, "deep pages and filters".
+// byte match instead: the names are COLLATE "C", whose ILIKE folds ASCII letters only (as
+// lower() does under "C"), so for a name that is its own lower case, `name ILIKE '%t%'` is
+// exactly `strpos(name, lower(t COLLATE "C")) > 0`.
+// The few other names (stored column mixed_case) are in the partial index
+// destination_names_mixed_case; there the scan's answer is replaced by ILIKE's.
+// Measured at 1M: docs/benchmarks.md, "deep pages and filters".
 import type pg from "pg";
 import { COUNT_NAME_MATCHES } from "./name-search";
 import { containsPattern } from "./paging";
@@ -24,10 +26,10 @@ export const NARROW_COUNT_SQL = COUNT_NAME_MATCHES("$1");
 
 /** A scan with a byte match, corrected on the mixed-case names ($1: ILIKE pattern, $2: the term). */
 export const WIDE_COUNT_SQL = `SELECT
-    (SELECT count(*) FROM destination_names WHERE strpos(destination, lower($2::text)) > 0)
+    (SELECT count(*) FROM destination_names WHERE strpos(destination, lower($2::text COLLATE "C")) > 0)
   + (SELECT count(*) FILTER (WHERE destination ILIKE $1)
-          - count(*) FILTER (WHERE strpos(destination, lower($2::text)) > 0)
-       FROM destination_names WHERE destination <> lower(destination)) AS n`;
+          - count(*) FILTER (WHERE strpos(destination, lower($2::text COLLATE "C")) > 0)
+       FROM destination_names WHERE mixed_case) AS n`;
 
 export async function countContaining(pool: pg.Pool, term: string): Promise<bigint> {
   const pattern = containsPattern(term);
