@@ -4,6 +4,7 @@
 // Each kind of "due" walks its own partial index: the cost is what is due, not the table.
 import type pg from "pg";
 import type { Timings } from "./backoff";
+import { prepared } from "../db/prepared";
 import { IN_NAMES } from "../destinations/name-list";
 import { announceChanged } from "../live/announce";
 
@@ -40,15 +41,17 @@ type Row = {
 const NOT_CLAIMED = "(claimed_until IS NULL OR claimed_until < $1)";
 
 // Most urgent first: asked-for attempts (reset), then backoff expiries, then health checks.
-const SOURCES: { trigger: AttemptTrigger; where: string; order: string; health?: boolean }[] = [
-  { trigger: "reset", where: "wake_requested_at IS NOT NULL", order: "wake_requested_at" },
+const SOURCES: { name: string; trigger: AttemptTrigger; where: string; order: string; health?: boolean }[] = [
+  { name: "fc_claim_reset", trigger: "reset", where: "wake_requested_at IS NOT NULL", order: "wake_requested_at" },
   // numeric, as in the index: the sum of two bigints can overflow.
   {
+    name: "fc_claim_backoff",
     trigger: "schedule",
     where: "retry_last_ts > 0 AND retry_last_ts::numeric + retry_interval <= $1",
     order: "retry_last_ts::numeric + retry_interval",
   },
   {
+    name: "fc_claim_health",
     trigger: "schedule",
     where: "retry_last_ts = 0 AND (last_attempt_ts IS NULL OR last_attempt_ts <= $1 - $5::bigint)",
     order: "last_attempt_ts ASC NULLS FIRST",
@@ -66,12 +69,15 @@ export async function claimDue(pool: pg.Pool, o: ClaimOptions): Promise<Claim[]>
     const args: unknown[] = [o.nowMs, o.nowMs + o.leaseMs, o.owner, want];
     if (src.health) args.push(o.healthIntervalMs);
     const r = await pool.query<Row>(
-      `UPDATE destinations d SET claimed_until = $2, claimed_by = $3
-       FROM (SELECT destination FROM destinations WHERE ${src.where} AND ${NOT_CLAIMED}
-             ORDER BY ${src.order} LIMIT $4 FOR UPDATE SKIP LOCKED) c
-       WHERE d.destination = c.destination
-       RETURNING d.destination, d.retry_last_ts, d.retry_interval, d.failure_ts, d.wake_requested_at, d.wake_trigger`,
-      args,
+      prepared(
+        src.name,
+        `UPDATE destinations d SET claimed_until = $2, claimed_by = $3
+         FROM (SELECT destination FROM destinations WHERE ${src.where} AND ${NOT_CLAIMED}
+               ORDER BY ${src.order} LIMIT $4 FOR UPDATE SKIP LOCKED) c
+         WHERE d.destination = c.destination
+         RETURNING d.destination, d.retry_last_ts, d.retry_interval, d.failure_ts, d.wake_requested_at, d.wake_trigger`,
+        args,
+      ),
     );
     for (const row of r.rows) {
       claims.push({

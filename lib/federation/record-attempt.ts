@@ -9,6 +9,7 @@
 // retried, skipping the backoff, forever.
 import type pg from "pg";
 import { isDatabaseDown } from "../db/errors";
+import { prepared } from "../db/prepared";
 import { type Tx, withTransaction } from "../db/transaction";
 import { GUARDED_TIMINGS_WHERE, nextTimings, type BackoffConfig } from "./backoff";
 import type { Claim } from "./claim-due";
@@ -97,10 +98,13 @@ async function writeAttempt(pool: pg.Pool, claim: Claim, result: AttemptResult, 
     // the database drops the connection, which can happen after a COMMIT landed but before its
     // answer came back, and that attempt must not count twice.
     const lock = await c.query<{ recorded: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM attempts a WHERE a.destination = $1 AND a.started_ts = $2 AND a.duration_ms = $3
+      prepared(
+        "fc_record_lock",
+        `SELECT EXISTS (SELECT 1 FROM attempts a WHERE a.destination = $1 AND a.started_ts = $2 AND a.duration_ms = $3
                         AND a.scheduler = $4) AS recorded
        FROM destinations WHERE destination = $1 FOR UPDATE`,
-      [claim.destination, startedTs, durationMs, o.owner],
+        [claim.destination, startedTs, durationMs, o.owner],
+      ),
     );
     // Forgotten meanwhile: nothing to record against.
     if (lock.rowCount === 0) return { timingsWritten: false, destinationGone: true };
@@ -108,28 +112,31 @@ async function writeAttempt(pool: pg.Pool, claim: Claim, result: AttemptResult, 
     // The attempt row, and the history bounded to the newest historyLimit of this destination:
     // the DELETE sees the rows before this INSERT (one snapshot), so it keeps historyLimit - 1 of them.
     await c.query(
-      `WITH added AS (
+      prepared(
+        "fc_record_insert",
+        `WITH added AS (
          INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
                                resolved_address, server_software, server_version, scheduler)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id)
        DELETE FROM attempts WHERE destination = $1 AND id IN (
          SELECT id FROM attempts WHERE destination = $1 ORDER BY id DESC OFFSET $14)`,
-      [
-        claim.destination,
-        startedTs,
-        durationMs,
-        claim.trigger,
-        result.outcome,
-        result.stage,
-        result.reason,
-        result.message,
-        result.httpStatus,
-        result.resolvedAddress,
-        result.serverSoftware,
-        result.serverVersion,
-        o.owner,
-        Math.max(0, o.historyLimit - 1),
-      ],
+        [
+          claim.destination,
+          startedTs,
+          durationMs,
+          claim.trigger,
+          result.outcome,
+          result.stage,
+          result.reason,
+          result.message,
+          result.httpStatus,
+          result.resolvedAddress,
+          result.serverSoftware,
+          result.serverVersion,
+          o.owner,
+          Math.max(0, o.historyLimit - 1),
+        ],
+      ),
     );
 
     if (o.afterRecord) await o.afterRecord(c, claim, result, o.nowMs);
@@ -157,23 +164,26 @@ async function writeAttempt(pool: pg.Pool, claim: Claim, result: AttemptResult, 
       // _set_destination_retry_timings_native), applied only if the timings are still those
       // claimed (a reset during the attempt wins), with the state columns in the same write.
       const r = await c.query(
-        `INSERT INTO destinations AS destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, $12, $13, $14)
+        prepared(
+          "fc_record_timings",
+          `INSERT INTO destinations AS destinations (destination, retry_last_ts, retry_interval, failure_ts) VALUES ($1, $12, $13, $14)
          ON CONFLICT (destination) DO UPDATE SET retry_last_ts = EXCLUDED.retry_last_ts, retry_interval = EXCLUDED.retry_interval,
            failure_ts = EXCLUDED.failure_ts, ${STATE_SET}
          WHERE (${GUARDED_TIMINGS_WHERE}) AND destinations.retry_last_ts = $15 AND destinations.retry_interval = $16`,
-        [
-          ...state,
-          next.retryLastTs.toString(),
-          next.retryInterval.toString(),
-          next.failureTs?.toString() ?? null,
-          claim.timings.retryLastTs.toString(),
-          claim.timings.retryInterval.toString(),
-        ],
+          [
+            ...state,
+            next.retryLastTs.toString(),
+            next.retryInterval.toString(),
+            next.failureTs?.toString() ?? null,
+            claim.timings.retryLastTs.toString(),
+            claim.timings.retryInterval.toString(),
+          ],
+        ),
       );
       if (r.rowCount === 1) return { timingsWritten: true, destinationGone: false };
     }
     // No new timings, or the guard kept the ones there: the state alone.
-    await c.query(`UPDATE destinations SET ${STATE_SET} WHERE destination = $1`, state);
+    await c.query(prepared("fc_record_state", `UPDATE destinations SET ${STATE_SET} WHERE destination = $1`, state));
     return { timingsWritten: false, destinationGone: false };
   });
 }

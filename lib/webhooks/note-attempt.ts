@@ -14,6 +14,7 @@ import type { Queryable } from "../db/transaction";
 import type { Timings } from "../federation/backoff";
 import type { AttemptResult } from "../federation/attempt-result";
 import type { AlertConfig } from "./alert-config";
+import { prepared } from "../db/prepared";
 
 type StateRow = {
   state: "up" | "down" | "failing";
@@ -43,10 +44,13 @@ export async function noteAttemptForAlerts(
   if (result.certNotAfterMs != null) await noteCertificate(tx, destination, result.certNotAfterMs, nowMs, cfg);
   if (result.outcome === "neutral") return; // the server answered: no change either way
   const r = await tx.query<StateRow>(
-    `SELECT state, consecutive_failures, failing_since::text, down_announced, dead_announced, last_reason, last_message,
-            last_down_alert_at::text, cert_announced_not_after::text
-     FROM alert_states WHERE destination = $1`,
-    [destination],
+    prepared(
+      "fc_alert_state",
+      `SELECT state, consecutive_failures, failing_since::text, down_announced, dead_announced, last_reason, last_message,
+              last_down_alert_at::text, cert_announced_not_after::text
+       FROM alert_states WHERE destination = $1`,
+      [destination],
+    ),
   );
   const row = r.rows[0];
   const failed = result.outcome === "failure";

@@ -24,7 +24,8 @@ async function indexes(): Promise<IndexDef[]> {
   const r = await db.pool.query<IndexDef>(`
     SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def, i.indisvalid AS valid
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-    WHERE i.indrelid = 'destinations'::regclass ORDER BY c.relname`);
+    WHERE i.indrelid IN ('destinations'::regclass, 'destination_rooms'::regclass, 'destination_names'::regclass)
+    ORDER BY c.relname`);
   return r.rows;
 }
 
@@ -66,8 +67,9 @@ test("an empty table is bulk-loaded: same rows as the per-batch path, every inde
   const before = await indexes();
   assert.ok(before.length > 10, "the schema has its secondary indexes");
   const input = lines(700, "bulk");
-  // A destination repeated in a later batch: the primary key stays during the load, so the
-  // second line still wins (the batch falls back to the upsert).
+  // A destination repeated in a later batch: destinations' primary key stays during the load,
+  // so the second line still wins (the batch falls back to the upsert, which adds the rooms'
+  // primary key back first).
   input.push(
     formatRecord({
       destination: "bulk00003.example",
@@ -107,6 +109,24 @@ test("an empty table is bulk-loaded: same rows as the per-batch path, every inde
       '{"destination":"bulk00003.example","retry_last_ts":5,"retry_interval":6,"failure_ts":7,"last_successful_stream_ordering":8,"rooms":[{"room_id":"!only:x","stream_ordering":9}]}',
     ),
   );
+
+  // Without a repeated destination the rooms' primary key comes back at the end, the same.
+  await clear();
+  const rep4 = await importDestinations(Readable.from([Buffer.from(lines(300, "bulk").join("\n"))]), {
+    pool: db.pool,
+    batchSize: 64,
+  });
+  assert.equal(rep4.bulk, true);
+  assert.deepEqual(await indexes(), before, "the rooms' primary key is back");
+  await consistent();
+  await assert.rejects(
+    db.pool.query(
+      "INSERT INTO destination_rooms (destination, room_id, stream_ordering) VALUES ('bulk00001.example', '!r0:bulk1', 1)",
+    ),
+    /destination_rooms_pkey/,
+  );
+  await clear();
+  await importDestinations(Readable.from([Buffer.from(input.join("\n"))]), { pool: db.pool, batchSize: 64 });
 
   // Not empty any more: the next import takes the per-batch path.
   const rep3 = await importDestinations(Readable.from([Buffer.from(lines(10, "more").join("\n"))]), { pool: db.pool });

@@ -194,7 +194,7 @@ export async function importRecords(items: AsyncIterable<ImportItem>, opts: Impo
       batch = newBatch();
       const seq = nextSeq++;
       await writers.start(b, async (client) => {
-        await writeEntries(client, [...b.byDest.values()], counts, fast, bulk !== null);
+        await writeEntries(client, [...b.byDest.values()], counts, fast, bulk);
         progress.committed(seq, b.linesRead);
       });
     };

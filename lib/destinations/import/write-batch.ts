@@ -14,6 +14,7 @@ import {
   UPSERT_ROOMS,
 } from "./batch-sql";
 import { copyIn, copyText } from "@/lib/db/copy-in";
+import { type BulkLoad, restoreRoomsKey } from "./bulk-load";
 import { type FastPath, writeFresh } from "./fast-path";
 
 /** Where a batch's outcome is counted: written lines and rooms, and lines the database refused. */
@@ -30,18 +31,18 @@ function sqlState(e: unknown): string {
  * Writes entries in one transaction, retrying deadlocks. If the database rejects the data
  * (SQLSTATE class 22 data exception or 23 integrity violation), the entries are split in
  * halves until the offending ones are isolated and reported; the others are written.
- * `nested`: inside the bulk load's open transaction.
+ * `bulk`: inside the bulk load's open transaction (null: a transaction per batch).
  */
 export async function writeEntries(
   client: pg.PoolClient,
   entries: Pending[],
   counts: Counts,
   fast: FastPath,
-  nested: boolean,
+  bulk: BulkLoad | null,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await writeBatch(client, entries, fast, nested);
+      await writeBatch(client, entries, fast, bulk);
       for (const e of entries) {
         counts.imported += e.lineCount;
         counts.rooms += e.roomsInLines;
@@ -59,8 +60,8 @@ export async function writeEntries(
           return;
         }
         const mid = entries.length >> 1;
-        await writeEntries(client, entries.slice(0, mid), counts, fast, nested);
-        await writeEntries(client, entries.slice(mid), counts, fast, nested);
+        await writeEntries(client, entries.slice(0, mid), counts, fast, bulk);
+        await writeEntries(client, entries.slice(mid), counts, fast, bulk);
         return;
       }
       throw e;
@@ -68,8 +69,14 @@ export async function writeEntries(
   }
 }
 
-/** One batch as a transaction, or (nested) as a savepoint of the open one. */
-async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastPath, nested: boolean): Promise<void> {
+/** One batch as a transaction, or (bulk) as a savepoint of the bulk load's open one. */
+async function writeBatch(
+  client: pg.PoolClient,
+  entries: Pending[],
+  fast: FastPath,
+  bulk: BulkLoad | null,
+): Promise<void> {
+  let keyAdded = false;
   const { destLines, roomLines, anyRooms } = encode(entries);
   const body = async () => {
     await copyIn(client, COPY_STAGE_DEST, destLines);
@@ -84,16 +91,23 @@ async function writeBatch(client: pg.PoolClient, entries: Pending[], fast: FastP
       // ids are distinct per destination: COPY straight into the table (the common bulk case).
       if (roomLines.length) await copyIn(client, COPY_ROOMS_DIRECT, roomLines);
     } else {
+      // The upsert below needs the rooms' primary key, which a bulk load drops (bulk-load.ts).
+      if (bulk?.roomsKey && !bulk.roomsKey.inPlace) {
+        await restoreRoomsKey(client, bulk);
+        keyAdded = true;
+      }
       if (roomLines.length) await copyIn(client, COPY_STAGE_ROOMS, roomLines);
       await client.query(DELETE_REPLACED_ROOMS);
       if (roomLines.length) await client.query(UPSERT_ROOMS);
     }
   };
-  if (!nested) return inTransaction(client, body);
-  return withSavepoint(client, "fc_batch", async () => {
+  if (!bulk) return inTransaction(client, body);
+  await withSavepoint(client, "fc_batch", async () => {
     await client.query(EMPTY_STAGING);
     await body();
   });
+  // Released: the key added in it stays (had the savepoint rolled back, so would the key).
+  if (keyAdded && bulk.roomsKey) bulk.roomsKey.inPlace = true;
 }
 
 /** The batch in COPY text format: one staging row per destination, one per room. */
