@@ -45,6 +45,7 @@ async function open(opts: OpenOptions): Promise<Db> {
   if (opts.migrate !== false) {
     const r = await applyMigrations(pool);
     if (r.applied.length) opts.log?.(`Applied migrations: ${r.applied.join(", ")}`);
+    if (r.vacuumed.length) opts.log?.(`Vacuumed the tables they rewrote: ${r.vacuumed.join(", ")}`);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return { pool, prisma, url, embedded };

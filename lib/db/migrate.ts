@@ -3,6 +3,11 @@
 // `prisma migrate deploy` on a connected machine accepts the same history. A session-level
 // advisory lock makes concurrent starts wait for each other instead of racing; it is held on
 // one connection across all the migrations' transactions, hence inTransaction on that connection.
+// A migration that rewrites a table (ALTER TABLE … ADD COLUMN … STORED, a type change) leaves it
+// with an empty visibility map and no statistics, and no autovacuum threshold fires for a
+// rewrite: every index-only scan (the deep list pages) would read the table until some later
+// vacuum. So each table rewritten by this run is vacuumed and analyzed afterwards (VACUUM
+// cannot run in a transaction); `prisma migrate deploy` users run VACUUM ANALYZE themselves.
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
@@ -11,7 +16,22 @@ import { inTransaction, releaseConnection } from "./transaction";
 
 const LOCK_KEY = 724_311_977; // arbitrary, constant for this application
 
-export type MigrationResult = { applied: string[]; alreadyApplied: number };
+export type MigrationResult = {
+  applied: string[];
+  alreadyApplied: number;
+  /** Tables the applied migrations rewrote, vacuumed and analyzed afterwards. */
+  vacuumed: string[];
+};
+
+/** Every ordinary table's storage file, by oid: a rewrite gives a table a new relfilenode. */
+async function tableFiles(client: pg.PoolClient): Promise<Map<string, { name: string; file: string }>> {
+  const r = await client.query<{ oid: string; name: string; file: string }>(
+    `SELECT c.oid::text AS oid, format('%I.%I', n.nspname, c.relname) AS name, c.relfilenode::text AS file
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`,
+  );
+  return new Map(r.rows.map((x) => [x.oid, { name: x.name, file: x.file }]));
+}
 
 export function migrationsDir(): string {
   return path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
@@ -40,6 +60,7 @@ export async function applyMigrations(pool: pg.Pool, dir = migrationsDir()): Pro
     );
     const doneByName = new Map(done.rows.map((r) => [r.migration_name, r.checksum]));
     const applied: string[] = [];
+    let before: Awaited<ReturnType<typeof tableFiles>> | undefined;
     for (const name of names) {
       const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
       const checksum = crypto.createHash("sha256").update(sql).digest("hex");
@@ -52,6 +73,7 @@ export async function applyMigrations(pool: pg.Pool, dir = migrationsDir()): Pro
         }
         continue;
       }
+      before ??= await tableFiles(client);
       await inTransaction(client, async (tx) => {
         await tx.query(sql);
         await tx.query(
@@ -63,7 +85,16 @@ export async function applyMigrations(pool: pg.Pool, dir = migrationsDir()): Pro
       });
       applied.push(name);
     }
-    return { applied, alreadyApplied: names.length - applied.length };
+    const vacuumed: string[] = [];
+    if (before) {
+      for (const [oid, t] of await tableFiles(client)) {
+        const old = before.get(oid);
+        if (old === undefined || old.file === t.file) continue; // new (empty) or untouched
+        await client.query(`VACUUM (ANALYZE) ${t.name}`);
+        vacuumed.push(t.name);
+      }
+    }
+    return { applied, alreadyApplied: names.length - applied.length, vacuumed };
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => {});
     releaseConnection(client);

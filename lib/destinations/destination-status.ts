@@ -114,11 +114,12 @@ export function statusFilterSql(f: StatusFilter, nowParam: string): string {
 }
 
 /**
- * The status as a sort key, identical to the expression indexes of the mirror migration
+ * The status as a sort key, identical to the stored column status_rank (migration
+ * 20261203000000_stored_sort_keys, which the console list sorts by)
  * (healthy 0, retrying 1, never contacted 2, reachable but backing off 3, backing off 4, blocked 5). It cannot depend on
  * the clock, so a held claim counts as retrying even once its lease has expired.
  */
 export const STATUS_RANK_SQL = `(CASE WHEN "last_error_kind" = 'IP_BLOCKED' AND "retry_last_ts" > 0 THEN 5 WHEN "claimed_until" IS NOT NULL OR "wake_requested_at" IS NOT NULL THEN 1 WHEN "retry_last_ts" > 0 AND "last_outcome" = 'success' AND "last_attempt_ts" >= "retry_last_ts" THEN 3 WHEN "retry_last_ts" > 0 THEN 4 WHEN "last_attempt_ts" IS NULL THEN 2 ELSE 0 END)`;
 
-/** Next retry as a sort key, identical to the expression indexes (numeric: no bigint overflow). */
+/** Next retry as a sort key, identical to the stored column next_retry_ts (numeric: no bigint overflow). */
 export const NEXT_RETRY_SQL = `(CASE WHEN "retry_last_ts" > 0 THEN "retry_last_ts"::numeric + "retry_interval" END)`;

@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 import { db, insert, NOW, q, type Row, viewer } from "./console-test-db";
 import { listConsoleDestinations, orderByClause, filterWhere } from "./list-console-destinations";
 import { DEFAULT_LIST_QUERY, CONSOLE_SORTS, type ConsoleListQuery } from "./console-list-query";
-import { STATUS_FILTERS, STATUS_KINDS } from "./destination-status";
+import { NEXT_RETRY_SQL, STATUS_FILTERS, STATUS_KINDS, STATUS_RANK_SQL } from "./destination-status";
 import { listDestinations } from "./list-destinations";
+import { containsPattern } from "./paging";
 
 // Every combination of the columns the status depends on.
 function combinations(): Row[] {
@@ -73,6 +74,46 @@ test("status sort key agrees with destinationStatus except for expired claims", 
   );
 });
 
+test("the stored sort keys equal their expressions on every combination (status_rank, next_retry_ts)", async () => {
+  const rows = combinations();
+  // Extremes of next retry: numeric, so no bigint overflow.
+  rows.push({
+    destination: "max.example",
+    retry_last_ts: 9_223_372_036_854_775_807n,
+    retry_interval: 9_223_372_036_854_775_807n,
+  });
+  await insert(rows);
+  const r = await db.pool.query<{
+    destination: string;
+    rank: number;
+    want_rank: number;
+    next: string | null;
+    want_next: string | null;
+  }>(
+    `SELECT destination, status_rank AS rank, ${STATUS_RANK_SQL} AS want_rank, next_retry_ts::text AS next, ${NEXT_RETRY_SQL}::text AS want_next FROM destinations`,
+  );
+  assert.equal(r.rows.length, rows.length);
+  const ranks = new Set<number>();
+  for (const row of r.rows) {
+    assert.equal(row.rank, row.want_rank, row.destination);
+    assert.equal(row.next, row.want_next, row.destination);
+    ranks.add(row.rank);
+  }
+  assert.deepEqual([...ranks].sort(), [0, 1, 2, 3, 4, 5]);
+  assert.equal(r.rows.find((x) => x.destination === "max.example")?.next, "18446744073709551614");
+  // Kept on update: a claim makes the row "retrying", its release gives the rank back.
+  await db.pool.query("UPDATE destinations SET claimed_until = 1 WHERE destination = 'max.example'");
+  const claimed = await db.pool.query("SELECT status_rank FROM destinations WHERE destination = 'max.example'");
+  assert.equal(claimed.rows[0].status_rank, 1);
+  await db.pool.query(
+    "UPDATE destinations SET claimed_until = NULL, retry_last_ts = 0 WHERE destination = 'max.example'",
+  );
+  const released = await db.pool.query(
+    "SELECT status_rank, next_retry_ts FROM destinations WHERE destination = 'max.example'",
+  );
+  assert.deepEqual(released.rows[0], { status_rank: 2, next_retry_ts: null });
+});
+
 test("sorts: every column both ways, NULLs last, ties by destination ascending; pages and totals", async () => {
   await insert([
     {
@@ -129,6 +170,10 @@ test("sorts: every column both ways, NULLs last, ties by destination ascending; 
   assert.equal(second.from, 25n);
 });
 
+/** An order with the stored sort keys spelled as their expressions: the order before they were stored. */
+const byExpression = (orderBy: string) =>
+  orderBy.replace("destinations.status_rank", STATUS_RANK_SQL).replace("destinations.next_retry_ts", NEXT_RETRY_SQL);
+
 test("deep pages (deferred join) return exactly what a plain OFFSET returns, every sort both ways, with filters", async () => {
   // 1,200 rows with many ties and NULLs, by one statement.
   await db.pool.query(
@@ -149,7 +194,7 @@ test("deep pages (deferred join) return exactly what a plain OFFSET returns, eve
         assert.equal(got.from, 500n);
         const { where, args } = filterWhere({ search: query.search, status: query.status }, NOW);
         const want = await db.pool.query(
-          `SELECT destination FROM destinations ${where} ORDER BY ${orderByClause(sort, dir)} LIMIT 100 OFFSET 500`,
+          `SELECT destination FROM destinations ${where} ORDER BY ${byExpression(orderByClause(sort, dir))} LIMIT 100 OFFSET 500`,
           args,
         );
         assert.ok(want.rows.length > 0, `${JSON.stringify(filter)} ${sort} ${dir}: the reference page is not empty`);
@@ -195,6 +240,21 @@ test("search is the API's: case-insensitive literal substring, and total counts 
   );
 });
 
+test("a wide search counts exactly, mixed-case names included (the API's count)", async () => {
+  await db.pool.query(
+    `INSERT INTO destinations (destination) SELECT CASE WHEN i % 7 = 0 THEN 'H' || i || '.example.Net' ELSE 'h' || i || '.example.net' END
+     FROM generate_series(1, 700) i UNION ALL SELECT 'other' || i FROM generate_series(1, 300) i`,
+  );
+  await db.pool.query("ANALYZE destinations");
+  for (const search of ["example.NET", "h1", "ex", "H"]) {
+    const want = await db.pool.query("SELECT count(*)::int AS n FROM destinations WHERE destination ILIKE $1", [
+      containsPattern(search),
+    ]);
+    const got = await listConsoleDestinations(db.pool, viewer, q({ search }), NOW);
+    assert.equal(got.total, BigInt(want.rows[0].n), search);
+  }
+});
+
 test("every console order is an index walk (no Sort node), with and without a status filter", async () => {
   const values: string[] = [];
   for (let i = 0; i < 5000; i++)
@@ -214,6 +274,18 @@ test("every console order is an index walk (no Sort node), with and without a st
       );
       const text = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
       assert.doesNotMatch(text, /Sort/, `${sort} ${dir}:\n${text}`);
+    }
+  }
+  // A deep page's key walk (deferred-join.ts) reads the index alone for every order, the
+  // status and next-retry orders included (stored columns, not expressions).
+  await db.pool.query("VACUUM ANALYZE destinations");
+  for (const sort of CONSOLE_SORTS) {
+    for (const dir of ["asc", "desc"] as const) {
+      const plan = await db.pool.query(
+        `EXPLAIN SELECT destinations.destination FROM destinations ORDER BY ${orderByClause(sort, dir)} OFFSET 2000 LIMIT 100`,
+      );
+      const text = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
+      assert.match(text, /Index Only Scan/, `${sort} ${dir}:\n${text}`);
     }
   }
 });

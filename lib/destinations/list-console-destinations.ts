@@ -5,22 +5,25 @@
 import type pg from "pg";
 import { type Principal, requireRole } from "../auth/principal";
 import { DEFERRED_MIN_OFFSET, deferredJoin } from "./deferred-join";
+import { countContaining } from "./count-containing";
 import { containsPattern } from "./paging";
 import { CONSOLE_COLUMNS, toConsoleDestination, type ConsoleDestination, type ConsoleSqlRow } from "./console-rows";
-import { NEXT_RETRY_SQL, STATUS_RANK_SQL, statusFilterSql } from "./destination-status";
+import { statusFilterSql } from "./destination-status";
 import type { ConsoleListQuery, ConsoleSort } from "./console-list-query";
 import { NAME_MATCHES } from "./name-search";
 
 /**
- * Sort key expression and whether it can be NULL (NOT NULL keys keep the index's default NULLS
- * order). Plain columns are table-qualified: the select list casts int8 columns to text under
- * the same names, and a bare ORDER BY name would sort those text aliases.
+ * Sort key column and whether it can be NULL (NOT NULL keys keep the index's default NULLS
+ * order). Columns are table-qualified: the select list casts int8 columns to text under the
+ * same names, and a bare ORDER BY name would sort those text aliases. Status and next retry
+ * are stored generated columns (STATUS_RANK_SQL, NEXT_RETRY_SQL; migration
+ * 20261203000000_stored_sort_keys), so their deep pages walk an index index-only too.
  */
 const SORT_KEYS: Record<Exclude<ConsoleSort, "destination">, { sql: string; nullable: boolean }> = {
-  status: { sql: STATUS_RANK_SQL, nullable: false },
+  status: { sql: "destinations.status_rank", nullable: false },
   failure_ts: { sql: "destinations.failure_ts", nullable: true },
   last_attempt: { sql: "destinations.last_attempt_ts", nullable: true },
-  next_retry: { sql: NEXT_RETRY_SQL, nullable: true },
+  next_retry: { sql: "destinations.next_retry_ts", nullable: true },
   retry_interval: { sql: "destinations.retry_interval", nullable: false },
   last_successful_stream_ordering: { sql: "destinations.last_successful_stream_ordering", nullable: true },
   rooms: { sql: "destinations.rooms_count", nullable: false },
@@ -84,10 +87,15 @@ export async function listConsoleDestinations(
   const [rows, count] = await Promise.all([
     pool.query<ConsoleSqlRow>(pageSql(q, where, n, from >= DEFERRED_MIN_OFFSET), [...args, q.size, from.toString()]),
     // Unfiltered: the exact total kept by triggers (destination_count, one row) instead of
-    // counting the whole table (~100 ms at a million destinations).
-    where
-      ? pool.query<{ n: string }>(`SELECT count(*) AS n FROM destinations ${where}`, args)
-      : pool.query<{ n: string }>("SELECT n::text AS n FROM destination_count"),
+    // counting the whole table (~100 ms at a million destinations). A search alone: the API's
+    // count (count-containing.ts: a cheaper scan for a wide term).
+    !where
+      ? pool.query<{ n: string }>("SELECT n::text AS n FROM destination_count").then((r) => BigInt(r.rows[0].n))
+      : q.search && !q.status
+        ? countContaining(pool, q.search)
+        : pool
+            .query<{ n: string }>(`SELECT count(*) AS n FROM destinations ${where}`, args)
+            .then((r) => BigInt(r.rows[0].n)),
   ]);
-  return { items: rows.rows.map((r) => toConsoleDestination(r, nowMs)), total: BigInt(count.rows[0].n), from };
+  return { items: rows.rows.map((r) => toConsoleDestination(r, nowMs)), total: count, from };
 }
