@@ -37,8 +37,22 @@ export type RunningServer = {
   stop: () => Promise<void>;
 };
 
+/** Thrown when the server could not listen: the free port found was taken before it bound it. */
+class PortTaken extends Error {}
+
 export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<RunningServer> {
-  const port = env.PORT ? Number(env.PORT) : await freePort(); // a given PORT: a restart on the same address
+  // freePort() frees the port before the server binds it, so a process started in parallel may
+  // take it first: try again on another one (a given PORT is a restart on the same address).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, env.PORT ? Number(env.PORT) : await freePort(), timeoutMs);
+    } catch (e) {
+      if (!(e instanceof PortTaken) || env.PORT || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string>, port: number, timeoutMs: number): Promise<RunningServer> {
   let out = "";
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
     cwd: ROOT,
@@ -51,7 +65,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${out}`);
+    if (proc.exitCode !== null) {
+      if (out.includes("EADDRINUSE")) throw new PortTaken(`port ${port} was taken:\n${out}`);
+      throw new Error(`server exited with ${proc.exitCode}:\n${out}`);
+    }
     try {
       const r = await fetch(url + "/health");
       if (r.ok) break;
