@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { isStreamedResponse } from "./respond";
+import { isStreamedResponse, textOf } from "./respond";
 
 export type FetchHandler = (req: Request) => Promise<Response>;
 
@@ -54,6 +54,12 @@ export async function serveFetchHandler(
         res.destroy();
       },
     );
+    return;
+  }
+  const text = textOf(response);
+  if (text !== undefined) {
+    res.setHeader("Content-Length", Buffer.byteLength(text));
+    res.end(text);
     return;
   }
   const buf = Buffer.from(await response.arrayBuffer());

@@ -10,9 +10,20 @@ export const API_HEADERS: Record<string, string> = {
   "Access-Control-Allow-Headers": "X-Requested-With, Content-Type, Authorization, Date, Accept",
 };
 
+// The text of answers made here, so the node adapter can write it as it is instead of reading
+// the Response's body stream back (~17 µs of a request's CPU, measured with --cpu-prof under
+// load). The body stays a real one for Next's route handlers, which read it themselves.
+const TEXT = new WeakMap<Response, string>();
+
 export function jsonResponse(status: number, body: JsonValue): Response {
-  return new Response(toJson(body), { status, headers: API_HEADERS });
+  const text = toJson(body);
+  const r = new Response(text, { status, headers: API_HEADERS });
+  TEXT.set(r, text);
+  return r;
 }
+
+/** The body of a jsonResponse() as text, or undefined for any other Response. */
+export const textOf = (r: Response): string | undefined => TEXT.get(r);
 
 // Answers whose body is written as it is produced (large pages, streamed-page.ts): the node
 // adapter pipes them with backpressure instead of reading them whole. Marked here rather than
