@@ -2,6 +2,7 @@
 // each with a behaviour that can change at run time. Used by unit tests, e2e tests and the
 // demo. Certificates come from a CA made at start (fleet.caPem → opts.ca / FEDERATION_CA_FILE),
 // and connecting needs an IP-guard allowlist of LOOPBACK_ALLOWLIST.
+import fs from "node:fs";
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -180,8 +181,22 @@ class FakeServerImpl implements FakeServer {
     return { cert: issued.certPem, key: issued.keyPem };
   }
 
-  async start(): Promise<void> {
-    await this.listen(0);
+  /**
+   * `fixedRange`: take a port below the kernel's ephemeral range (see quietPort) rather than
+   * one the kernel picks, so that while this server is down nobody else is given its port.
+   */
+  async start(fixedRange: boolean): Promise<void> {
+    if (!fixedRange) await this.listen(0);
+    else {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.listen(quietPort());
+          break;
+        } catch (e) {
+          if ((e as { code?: string }).code !== "EADDRINUSE" || attempt >= 50) throw e;
+        }
+      }
+    }
     if (this.behaviour === "down") await this.stopListening();
   }
 
@@ -334,6 +349,27 @@ function servesKeys(behaviour: Behaviour): boolean {
   ].includes(behaviour);
 }
 
+const SMALL_FLEET = 200;
+
+/**
+ * A random port below Linux's ephemeral range (net.ipv4.ip_local_port_range, 32768–60999 by
+ * default). A "down" server gives its port back, and a port the kernel hands out (listen(0), a
+ * client's source port) may then go to another test's server running in parallel: the down
+ * server would then answer with someone else's certificate instead of refusing. Below the
+ * range only explicit choices like this one can land on it.
+ */
+function quietPort(): number {
+  let low = 32768;
+  try {
+    low = Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || low;
+  } catch {
+    /* not Linux: the default range */
+  }
+  const from = 10_000;
+  const to = Math.max(from + 1000, low - 1);
+  return from + Math.floor(Math.random() * (to - from));
+}
+
 /** Starts one server per spec (names must be unique). Close the fleet in an `after` hook. */
 export async function startFakeFleet(
   specs: FakeServerSpec[],
@@ -361,7 +397,10 @@ export async function startFakeFleet(
     );
   }
   const servers = [...byName.values()];
-  await Promise.all(servers.map((s) => s.start()));
+  // Small fleets (the tests') take ports outside the ephemeral range; a bench's thousands of
+  // servers would crowd that range, and take ports the usual way.
+  const fixedRange = servers.length <= SMALL_FLEET;
+  await Promise.all(servers.map((s) => s.start(fixedRange)));
   return {
     caPem: certificates.caPem,
     certificates,
