@@ -68,6 +68,7 @@ const kb = (s: string) => Buffer.byteLength(s) / 1024;
 const flightBytes = (html: string) =>
   (html.match(/<script[^>]*>self\.__next_f\.push\([\s\S]*?<\/script>/g) ?? []).reduce((n, s) => n + kb(s), 0);
 const rows: Row[] = [];
+let kept = false;
 async function measure(view: string, q: ConsoleListQuery, qs: string) {
   const lib: number[] = [];
   const page: number[] = [];
@@ -88,8 +89,13 @@ async function measure(view: string, q: ConsoleListQuery, qs: string) {
     } // the first run warms caches
   }
   const size = { kb: kb(last), flightKb: flightBytes(last) };
-  // LIST_BENCH_HTML=file keeps the first view's HTML, to see what it consists of.
-  if (process.env.LIST_BENCH_HTML && rows.length === 0) writeFileSync(process.env.LIST_BENCH_HTML, last);
+  // LIST_BENCH_HTML=file keeps a view's HTML, to see what it consists of: the first view's, or
+  // the first whose name contains LIST_BENCH_HTML_VIEW.
+  const want = process.env.LIST_BENCH_HTML_VIEW;
+  if (process.env.LIST_BENCH_HTML && (want ? view.includes(want) && !kept : rows.length === 0)) {
+    writeFileSync(process.env.LIST_BENCH_HTML, last);
+    kept = true;
+  }
   rows.push({ view, lib: median(lib), page: median(page), ...size });
   console.log(
     `${view.padEnd(48)} lib ${median(lib).toFixed(1).padStart(6)} ms   page ${median(page).toFixed(1).padStart(6)} ms   ` +
