@@ -14,7 +14,7 @@
 // The few other names (stored column mixed_case) are in the partial index
 // destination_names_mixed_case; there the scan's answer is replaced by ILIKE's.
 // Measured at 1M: docs/benchmarks.md, "deep pages and filters".
-import type pg from "pg";
+import type { Queryable } from "../db/transaction";
 import { COUNT_NAME_MATCHES } from "./name-search";
 import { containsPattern } from "./paging";
 
@@ -31,20 +31,21 @@ export const WIDE_COUNT_SQL = `SELECT
           - count(*) FILTER (WHERE strpos(destination, lower($2::text COLLATE "C")) > 0)
        FROM destination_names WHERE mixed_case) AS n`;
 
-export async function countContaining(pool: pg.Pool, term: string): Promise<bigint> {
+/** `db`: the pool, or a transaction's connection (the streamed list counts in its snapshot). */
+export async function countContaining(db: Queryable, term: string): Promise<bigint> {
   const pattern = containsPattern(term);
   const [plan, table] = await Promise.all([
-    pool.query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(
+    db.query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(
       "EXPLAIN (FORMAT JSON) SELECT 1 FROM destination_names WHERE destination ILIKE $1",
       [pattern],
     ),
-    pool.query<{ n: string | null }>("SELECT (SELECT n FROM destination_count)::text AS n"),
+    db.query<{ n: string | null }>("SELECT (SELECT n FROM destination_count)::text AS n"),
   ]);
   const estimate = plan.rows[0]["QUERY PLAN"][0].Plan["Plan Rows"];
   const rows = Number(table.rows[0].n ?? 0);
   const r =
     rows > 0 && estimate >= WIDE_SHARE * rows
-      ? await pool.query<{ n: string }>(WIDE_COUNT_SQL, [pattern, term])
-      : await pool.query<{ n: string }>(NARROW_COUNT_SQL, [pattern]);
+      ? await db.query<{ n: string }>(WIDE_COUNT_SQL, [pattern, term])
+      : await db.query<{ n: string }>(NARROW_COUNT_SQL, [pattern]);
   return BigInt(r.rows[0].n);
 }

@@ -122,13 +122,12 @@ function page(q: ListDestinationsQuery, total: bigint, rows: PageSqlRow[]): Page
 
 async function listFiltered(pool: pg.Pool, q: ListDestinationsQuery): Promise<Page<DestinationTimings>> {
   const pattern = containsPattern(q.search!);
-  const [rows, count] = await Promise.all([
+  const [rows, total] = await Promise.all([
     pool.query<TimingsSqlRow>(
       `SELECT ${TIMINGS_COLUMNS} FROM destinations WHERE ${NAME_MATCHES("$3")} ORDER BY ${orderSql(q.orderBy, forward(q.dir))} LIMIT $1 OFFSET $2`,
       [q.limit.toString(), q.from.toString(), pattern],
     ),
     countContaining(pool, q.search!),
   ]);
-  const total = count;
   return { items: rows.rows.map(toTimings), total, nextToken: nextToken(q.from, q.limit, rows.rows.length, total) };
 }

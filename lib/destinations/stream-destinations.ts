@@ -10,7 +10,8 @@ import { type ListDestinationsQuery, forward, orderSql } from "./list-destinatio
 import { containsPattern } from "./paging";
 import { TIMINGS_COLUMNS, toTimings, type TimingsSqlRow } from "./rows";
 import type { DestinationTimings, PageStream } from "./types";
-import { COUNT_NAME_MATCHES, NAME_MATCHES } from "./name-search";
+import { countContaining } from "./count-containing";
+import { NAME_MATCHES } from "./name-search";
 
 /** Rows fetched from the cursor at a time: ~40 kB of JSON, small enough for V8's young generation. */
 export const STREAM_BATCH_ROWS = 250;
@@ -26,10 +27,7 @@ function pageSql(q: ListDestinationsQuery): string {
 }
 
 async function totalIn(snap: Snapshot, q: ListDestinationsQuery): Promise<bigint> {
-  if (q.search) {
-    const r = await snap.tx.query<{ n: string }>(COUNT_NAME_MATCHES("$1"), [containsPattern(q.search)]);
-    return BigInt(r.rows[0].n);
-  }
+  if (q.search) return countContaining(snap.tx, q.search); // as listDestinations counts it
   // The counter row, or — should it ever be missing — a count of the table (as listDestinations).
   const r = await snap.tx.query<{ n: string }>(
     "SELECT COALESCE((SELECT n FROM destination_count), (SELECT count(*) FROM destinations)) AS n",

@@ -78,23 +78,30 @@ export async function beginBulkLoad(client: pg.PoolClient): Promise<BulkLoad | n
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
       ORDER BY c.relname`);
     for (const ix of defs.rows) await client.query(`DROP INDEX ${ix.name}`);
-    const key = await client.query<{ name: string; definition: string }>(`
-      SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS definition
-      FROM pg_constraint WHERE conrelid = 'destination_rooms'::regclass AND contype = 'p'`);
-    const roomsKey = key.rows[0] ? { ...key.rows[0], inPlace: false } : null;
-    if (roomsKey) await client.query(`ALTER TABLE destination_rooms DROP CONSTRAINT ${roomsKey.name}`);
+    const rooms = await dropPrimaryKey(client, "destination_rooms");
     // destination_names' key too: only its insert trigger writes it during the load, one name
     // per new destination (destinations' own key makes them unique).
-    const names = await client.query<{ name: string; definition: string }>(`
-      SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS definition
-      FROM pg_constraint WHERE conrelid = 'destination_names'::regclass AND contype = 'p'`);
-    const namesKey = names.rows[0] ?? null;
-    if (namesKey) await client.query(`ALTER TABLE destination_names DROP CONSTRAINT ${namesKey.name}`);
-    return { indexes: defs.rows, roomsKey, namesKey };
+    const namesKey = await dropPrimaryKey(client, "destination_names");
+    return { indexes: defs.rows, roomsKey: rooms ? { ...rooms, inPlace: false } : null, namesKey };
   } catch (e) {
     await client.query("ROLLBACK").catch(() => {});
     throw e;
   }
+}
+
+/** Drops `table`'s primary key and returns what adds it back (null: it has none). */
+async function dropPrimaryKey(
+  client: pg.PoolClient,
+  table: "destination_rooms" | "destination_names",
+): Promise<{ name: string; definition: string } | null> {
+  const key = await client.query<{ name: string; definition: string }>(
+    `SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS definition
+     FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`,
+    [table],
+  );
+  const found = key.rows[0] ?? null;
+  if (found) await client.query(`ALTER TABLE ${table} DROP CONSTRAINT ${found.name}`);
+  return found;
 }
 
 /**
