@@ -1,5 +1,5 @@
 import { getDb } from "./db";
-import { jsonResponse } from "./http/respond";
+import { type ApiAnswer, jsonAnswer } from "./http/respond";
 import { mirrorContext } from "./upstream/mirror";
 import { getSyncStatus } from "./upstream/sync-status";
 
@@ -8,15 +8,15 @@ import { getSyncStatus } from "./upstream/sync-status";
  * it also reports the sync's lag — without failing for it: a homeserver that does not answer
  * is shown in the console, it is not this process being unhealthy.
  */
-export async function healthResponse(): Promise<Response> {
+export async function healthAnswer(): Promise<ApiAnswer> {
   try {
     const { pool } = await getDb();
     await pool.query("SELECT 1");
     const mirror = mirrorContext();
-    if (!mirror) return jsonResponse(200, { status: "ok" });
+    if (!mirror) return jsonAnswer(200, { status: "ok" });
     const s = await getSyncStatus(pool, mirror, { passes: 1 });
-    if (s.mode !== "mirror") return jsonResponse(200, { status: "ok" });
-    return jsonResponse(200, {
+    if (s.mode !== "mirror") return jsonAnswer(200, { status: "ok" });
+    return jsonAnswer(200, {
       status: "ok",
       upstream: {
         mode: "mirror",
@@ -28,6 +28,6 @@ export async function healthResponse(): Promise<Response> {
       },
     });
   } catch {
-    return jsonResponse(503, { status: "unavailable", error: "The database does not answer." });
+    return jsonAnswer(503, { status: "unavailable", error: "The database does not answer." });
   }
 }

@@ -3,7 +3,7 @@
 // process's; every other path is 404. Nothing else is served.
 import http from "node:http";
 import { handleApiRequest } from "../lib/http/api-router";
-import { serveFetchHandler } from "../lib/http/node-adapter";
+import { serveApi } from "../lib/http/node-adapter";
 import { settings } from "../lib/settings/settings";
 
 export async function serveSchedulerMetrics(log: (m: string) => void): Promise<http.Server | undefined> {
@@ -17,7 +17,7 @@ export async function serveSchedulerMetrics(log: (m: string) => void): Promise<h
       res.end();
       return;
     }
-    serveFetchHandler(handleApiRequest, req, res).catch(() => {
+    serveApi(handleApiRequest, req, res).catch(() => {
       if (!res.headersSent) res.statusCode = 500;
       res.end();
     });

@@ -10,9 +10,9 @@ import { ownShutdownSignals } from "../lib/db/embedded";
 import { ensureFirstAdmin } from "../lib/first-admin";
 import { buildIfNeeded } from "./build-if-needed";
 import { handleApiRequest, isApiPath } from "../lib/http/api-router";
-import { healthResponse } from "../lib/health";
-import { serveFetchHandler } from "../lib/http/node-adapter";
-import { hasMalformedPath, malformedUrlResponse } from "../lib/http/malformed-url";
+import { healthAnswer } from "../lib/health";
+import { serveApi } from "../lib/http/node-adapter";
+import { hasMalformedPath, malformedUrlAnswer } from "../lib/http/malformed-url";
 import { forwardedForFromSocket } from "../lib/http/client-address";
 import { markLocalRequest } from "../lib/http/local-request";
 import { resolveAuthSecret } from "../lib/auth/auth-secret";
@@ -55,11 +55,11 @@ async function main() {
     const direct = isApiPath(path)
       ? handleApiRequest
       : path === "/health" || path.startsWith("/health?")
-        ? healthResponse
+        ? healthAnswer
         : hasMalformedPath(path)
-          ? malformedUrlResponse // Next would answer 500 (lib/http/malformed-url.ts)
+          ? malformedUrlAnswer // Next would answer 500 (lib/http/malformed-url.ts)
           : undefined;
-    const work = direct ? serveFetchHandler(direct, req, res) : handle(req, res);
+    const work = direct ? serveApi(direct, req, res) : handle(req, res);
     work.catch((e: unknown) => {
       console.error(e);
       if (!res.headersSent) {

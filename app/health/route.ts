@@ -1,4 +1,5 @@
-import { healthResponse } from "@/lib/health";
+import { healthAnswer } from "@/lib/health";
+import { toResponse } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
-export const GET = healthResponse;
+export const GET = async () => toResponse(await healthAnswer());

@@ -1,8 +1,8 @@
 // GET /metrics under a bare `next start` (scripts/start.ts answers it from lib/ directly).
-import { handleApiRequest } from "@/lib/http/api-router";
+import { handleFetchRequest } from "@/lib/http/api-router";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handleApiRequest;
-export const HEAD = handleApiRequest;
-export const OPTIONS = handleApiRequest;
+export const GET = handleFetchRequest;
+export const HEAD = handleFetchRequest;
+export const OPTIONS = handleFetchRequest;

@@ -1,11 +1,12 @@
 // Synapse's access-token extraction: `Authorization: Bearer <token>` or `?access_token=`,
 // never both.
 import type pg from "pg";
+import type { HeaderReader } from "../http/api-request";
 import { AppError } from "../errors";
 import { resolveToken } from "./tokens";
 import type { Principal } from "./principal";
 
-export function extractAccessToken(headers: Headers, query: URLSearchParams): string {
+export function extractAccessToken(headers: HeaderReader, query: URLSearchParams): string {
   const header = headers.get("authorization");
   const fromQuery = query.get("access_token");
   if (header !== null && fromQuery !== null) {
@@ -20,6 +21,10 @@ export function extractAccessToken(headers: Headers, query: URLSearchParams): st
   throw new AppError("missing_token", "Missing access token");
 }
 
-export async function authenticateRequest(pool: pg.Pool, headers: Headers, query: URLSearchParams): Promise<Principal> {
+export async function authenticateRequest(
+  pool: pg.Pool,
+  headers: HeaderReader,
+  query: URLSearchParams,
+): Promise<Principal> {
   return resolveToken(pool, extractAccessToken(headers, query), "api");
 }

@@ -1,14 +1,14 @@
 // The endpoints that need no database, through the real router.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { handleApiRequest } from "../http/api-router";
+import { handleFetchRequest } from "../http/api-router";
 import { loadSettings, installSettings } from "../settings/settings";
 
 /** FEDCONSOLE_PUBLIC_URL as the settings module parses it. */
 const configuredPublicUrl = (raw: string | undefined) => loadSettings({ FEDCONSOLE_PUBLIC_URL: raw }).publicUrl;
 
 async function get(url: string, headers: Record<string, string> = {}) {
-  const res = await handleApiRequest(new Request(url, { headers }));
+  const res = await handleFetchRequest(new Request(url, { headers }));
   return { status: res.status, body: await res.json(), cors: res.headers.get("access-control-allow-origin") };
 }
 

@@ -14,6 +14,6 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+export async function readJsonObject(req: { text(): Promise<string> }): Promise<Record<string, unknown>> {
   return parseJsonObject(await req.text());
 }

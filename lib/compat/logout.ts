@@ -3,6 +3,7 @@
 // (audited, like a revocation anywhere else); any other token — typically a team token pasted
 // into Ketesa and shared with scripts — is left working: revoke those with fedctl or the console.
 import type pg from "pg";
+import type { HeaderReader } from "../http/api-request";
 import type { PrismaClient } from "../generated/prisma/client";
 import { extractAccessToken } from "../auth/authenticate-request";
 import { resolveTokenDetails, revokeToken } from "../auth/tokens";
@@ -10,7 +11,7 @@ import { LOGIN_TOKEN_NAME_PREFIX } from "./password-login";
 
 export async function logout(
   db: { pool: pg.Pool; prisma: PrismaClient },
-  headers: Headers,
+  headers: HeaderReader,
   query: URLSearchParams,
 ): Promise<{ revoked: boolean }> {
   // 401 for unknown or revoked tokens

@@ -1,6 +1,7 @@
 // GET /_matrix/client/{v3,r0}/account/whoami: who a bearer token belongs to, as a Matrix user.
 // device_id is the token's visible prefix — what the token list shows and what login returned.
 import type pg from "pg";
+import type { HeaderReader } from "../http/api-request";
 import { extractAccessToken } from "../auth/authenticate-request";
 import { resolveTokenDetails } from "../auth/tokens";
 import { toMatrixUserId } from "./matrix-user-id";
@@ -9,7 +10,7 @@ export type Whoami = { user_id: string; is_guest: false; device_id: string };
 
 export async function whoami(
   pool: pg.Pool,
-  headers: Headers,
+  headers: HeaderReader,
   query: URLSearchParams,
   serverName: string,
 ): Promise<Whoami> {

@@ -1,8 +1,10 @@
-// The HTTP API as one framework-free function (standard Request → Response): the Next
-// route handlers delegate here, scripts/start.ts serves it straight from node:http, and
-// benchmarks can mount it on bare node:http. Routes are declared per API family in routes/.
+// The HTTP API as one framework-free function (ApiRequest → ApiAnswer): scripts/start.ts serves
+// it straight from node:http (node-adapter.ts), the Next route handlers delegate here through
+// handleFetchRequest, and benchmarks can mount it on bare node:http. Routes are declared per API
+// family in routes/.
 import { AppError } from "../errors";
-import { errorResponse, preflightResponse } from "./respond";
+import { type ApiRequest, fromFetchRequest } from "./api-request";
+import { type ApiAnswer, errorAnswer, preflightAnswer, toResponse, withoutBody } from "./respond";
 import type { Route } from "./route";
 import { FEDCONSOLE_ROUTES } from "./routes/fedconsole";
 import { FEDERATION_TESTER_ROUTES } from "./routes/federation-tester";
@@ -54,24 +56,27 @@ function match(route: Route, segs: string[]): string[] | undefined {
 }
 
 /** Answers one API request and counts it by route template and status (fedconsole_http_requests_total). */
-export async function handleApiRequest(req: Request): Promise<Response> {
+export async function handleApiRequest(req: ApiRequest): Promise<ApiAnswer> {
   const t0 = performance.now();
   const seen = { route: "unmatched" };
   const res = await answer(req, seen);
-  const method = req.method.toUpperCase();
-  observeHttp(METHODS.has(method) ? method : "OTHER", seen.route, res.status, performance.now() - t0);
+  observeHttp(METHODS.has(req.method) ? req.method : "OTHER", seen.route, res.status, performance.now() - t0);
   return res;
 }
 
-async function answer(req: Request, seen: { route: string }): Promise<Response> {
+/** The same for Next's route handlers (app/…/route.ts), with standard Request and Response. */
+export async function handleFetchRequest(req: Request): Promise<Response> {
+  return toResponse(await handleApiRequest(fromFetchRequest(req)));
+}
+
+async function answer(req: ApiRequest, seen: { route: string }): Promise<ApiAnswer> {
   try {
-    const url = new URL(req.url);
-    const method = req.method.toUpperCase();
+    const method = req.method;
     if (method === "OPTIONS") {
       seen.route = "preflight";
-      return preflightResponse();
+      return preflightAnswer();
     }
-    const segs = segments(url.pathname);
+    const segs = segments(req.pathname);
     if (segs) {
       for (const route of ROUTES) {
         const params = match(route, segs);
@@ -79,14 +84,12 @@ async function answer(req: Request, seen: { route: string }): Promise<Response> 
         seen.route = TEMPLATES.get(route) ?? "unmatched";
         const handler = route.methods[method === "HEAD" ? "GET" : method];
         if (!handler) throw new AppError("method_not_allowed", "Unrecognized request");
-        const res = await handler({ req, query: url.searchParams, params });
-        if (method !== "HEAD") return res;
-        await res.body?.cancel(); // a streamed page gives its snapshot back
-        return new Response(null, { status: res.status, headers: res.headers });
+        const res = await handler({ req, query: req.query, params });
+        return method === "HEAD" ? withoutBody(res) : res;
       }
     }
     throw new AppError("unrecognized", "Unrecognized request");
   } catch (e) {
-    return errorResponse(e);
+    return errorAnswer(e);
   }
 }

@@ -5,11 +5,12 @@
 // address; behind a trusted reverse proxy the header is kept as the proxy sent it (the proxy
 // appends the address it saw, so the last entry is the nearest hop's view).
 import type { IncomingHttpHeaders } from "node:http";
+import type { HeaderReader } from "./api-request";
 
 const MAX_LENGTH = 100;
 
 /** The last X-Forwarded-For entry (trimmed, at most 100 characters), else null. */
-export function clientAddress(headers: Headers): string | null {
+export function clientAddress(headers: HeaderReader): string | null {
   const last = headers
     .get("x-forwarded-for")
     ?.split(",")

@@ -10,15 +10,15 @@ import type { Principal } from "../auth/principal";
 import { type ExportQuery, openDestinationExport } from "../destinations/export-view";
 import { CONTENT_TYPES } from "../destinations/export-format";
 import { acquireLargeAnswer } from "./large-answers";
-import { API_HEADERS, streamedResponse } from "./respond";
+import { API_HEADERS, type ApiAnswer, streamedAnswer } from "./respond";
 import { pulledBody } from "./pulled-body";
 
-export async function exportResponse(
+export async function exportAnswer(
   pool: pg.Pool,
   actor: Principal,
   q: ExportQuery,
   opts: { api: boolean },
-): Promise<Response> {
+): Promise<ApiAnswer> {
   const release = acquireLargeAnswer(actor);
   let exp: Awaited<ReturnType<typeof openDestinationExport>>;
   try {
@@ -42,5 +42,5 @@ export async function exportResponse(
     "X-Total-Count": exp.total.toString(),
     "X-Accel-Buffering": "no",
   };
-  return streamedResponse(200, body, headers);
+  return streamedAnswer(200, body, headers);
 }

@@ -10,7 +10,8 @@ import type { PageStream } from "../destinations/types";
 import { AppError } from "../errors";
 import { settings } from "../settings/settings";
 import type { JsonValue } from "./json";
-import { streamedPageResponse } from "./streamed-page";
+import type { ApiAnswer } from "./respond";
+import { streamedPageAnswer } from "./streamed-page";
 
 /** Limits above this are streamed; up to it, the one-statement fast path builds the page. */
 export const STREAM_MIN_LIMIT = 1_000n;
@@ -55,18 +56,18 @@ export function acquireLargeAnswer(actor: Principal, poolSize = settings().datab
 }
 
 /** A large page as a streamed answer, within the bounds above. */
-export async function largePageResponse<T>(p: {
+export async function largePageAnswer<T>(p: {
   actor: Principal;
   key: string;
   from: bigint;
   limit: bigint;
   open: () => Promise<PageStream<T>>;
   itemJson: (item: T) => JsonValue;
-}): Promise<Response> {
+}): Promise<ApiAnswer> {
   const release = acquireLargeAnswer(p.actor);
   try {
     const page = await p.open();
-    return streamedPageResponse({
+    return streamedPageAnswer({
       key: p.key,
       from: p.from,
       limit: p.limit,

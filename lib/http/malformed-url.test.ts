@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { hasMalformedPath, malformedUrlResponse } from "./malformed-url";
+import { hasMalformedPath, malformedUrlAnswer } from "./malformed-url";
 
 test("paths that do not decode are malformed; the query is not looked at", () => {
   for (const p of [
@@ -25,9 +25,9 @@ test("paths that do not decode are malformed; the query is not looked at", () =>
 });
 
 test("the answer is a static 400 page that cannot be framed", async () => {
-  const r = await malformedUrlResponse();
+  const r = await malformedUrlAnswer();
   assert.equal(r.status, 400);
-  assert.match(r.headers.get("content-type") ?? "", /^text\/html/);
-  assert.equal(r.headers.get("x-frame-options"), "DENY");
-  assert.match(await r.text(), /This address is not valid/);
+  assert.match(r.headers["Content-Type"] ?? "", /^text\/html/);
+  assert.equal(r.headers["X-Frame-Options"], "DENY");
+  assert.match(String(r.body), /This address is not valid/);
 });

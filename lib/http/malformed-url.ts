@@ -4,6 +4,7 @@
 // page in an App Router build: the visitor gets a bare 500. scripts/start.ts answers such paths
 // itself, before Next, with a plain 400 page. (The API has its own answer for them: a Matrix
 // error, lib/http/api-router.ts.)
+import type { ApiAnswer } from "./respond";
 
 /** True when a segment of the URL's path is not valid percent-encoded UTF-8. */
 export function hasMalformedPath(url: string): boolean {
@@ -29,9 +30,10 @@ const PAGE = `<!doctype html>
 `;
 
 /** The 400 page for a malformed console URL: static, no script, never framed. */
-export async function malformedUrlResponse(): Promise<Response> {
-  return new Response(PAGE, {
+export async function malformedUrlAnswer(): Promise<ApiAnswer> {
+  return {
     status: 400,
+    body: PAGE,
     headers: {
       "Content-Type": "text/html; charset=utf-8",
       "Cache-Control": "no-store",
@@ -40,5 +42,5 @@ export async function malformedUrlResponse(): Promise<Response> {
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "no-referrer",
     },
-  });
+  };
 }

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
 import type { PageStream } from "../destinations/types";
-import { serveFetchHandler } from "./node-adapter";
-import { streamedPageResponse } from "./streamed-page";
+import { serveApi } from "./node-adapter";
+import { streamedPageAnswer } from "./streamed-page";
 
 const BATCH = Array.from({ length: 1_000 }, (_, i) => `item-${i}-${"x".repeat(80)}`); // ~100 kB of JSON
 
@@ -23,9 +23,9 @@ test("a client that stops reading stops the reads; one that leaves closes them",
     },
   };
   const server = http.createServer((req, res) => {
-    void serveFetchHandler(
+    void serveApi(
       async () =>
-        streamedPageResponse({
+        streamedPageAnswer({
           key: "items",
           from: 0n,
           limit: 2_000_000n,

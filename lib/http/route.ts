@@ -5,9 +5,11 @@ import type pg from "pg";
 import { authenticateRequest } from "../auth/authenticate-request";
 import { type Principal, type Role, requireRole } from "../auth/principal";
 import { getDb } from "../db";
+import type { ApiRequest } from "./api-request";
+import type { ApiAnswer } from "./respond";
 
-export type RouteContext = { req: Request; query: URLSearchParams; params: string[] };
-export type Handler = (ctx: RouteContext) => Promise<Response>;
+export type RouteContext = { req: ApiRequest; query: URLSearchParams; params: string[] };
+export type Handler = (ctx: RouteContext) => Promise<ApiAnswer>;
 export type Route = { pattern: (string | null)[]; methods: Partial<Record<string, Handler>> };
 
 /** The caller's principal from its bearer token (or ?access_token=); 401 without a valid one. */

@@ -4,8 +4,8 @@ import { destinationsPageJson, listItemJson, roomItemJson, roomsPageJson } from 
 import { nextToken } from "../destinations/paging";
 import type { DestinationTimings, PageStream, RoomRow } from "../destinations/types";
 import { toJson } from "./json";
-import { isStreamedResponse } from "./respond";
-import { streamedPageResponse } from "./streamed-page";
+import { toResponse } from "./respond";
+import { streamedPageAnswer } from "./streamed-page";
 
 const dest = (i: number): DestinationTimings => ({
   destination: `d${i}.example.org`,
@@ -46,7 +46,7 @@ test("the streamed body is byte for byte the buffered answer, whatever the batch
     const want = toJson(destinationsPageJson({ items, total, nextToken: nextToken(from, limit, items.length, total) }));
     const { s, closed } = fake(items, total, size);
     let done = 0;
-    const r = streamedPageResponse({
+    const answer = streamedPageAnswer({
       key: "destinations",
       from,
       limit,
@@ -54,7 +54,8 @@ test("the streamed body is byte for byte the buffered answer, whatever the batch
       itemJson: listItemJson,
       done: () => done++,
     });
-    assert.equal(isStreamedResponse(r), true);
+    const r = toResponse(answer);
+    assert.ok(answer.body instanceof ReadableStream, "written as it is produced");
     assert.equal(r.status, 200);
     assert.equal(r.headers.get("content-type"), "application/json");
     assert.equal(await r.text(), want);
@@ -70,7 +71,7 @@ test("rooms: the same bytes as roomsPageJson", async () => {
   ];
   const want = toJson(roomsPageJson({ items, total: 5n, nextToken: nextToken(1n, 2n, 2, 5n) }));
   const { s } = fake(items, 5n, 1);
-  const r = streamedPageResponse({
+  const answer = streamedPageAnswer({
     key: "rooms",
     from: 1n,
     limit: 2n,
@@ -78,6 +79,7 @@ test("rooms: the same bytes as roomsPageJson", async () => {
     itemJson: roomItemJson,
     done: () => {},
   });
+  const r = toResponse(answer);
   assert.equal(await r.text(), want);
 });
 
@@ -85,7 +87,7 @@ test("a client that goes away cancels the read: closed with an error, slot given
   const items = Array.from({ length: 50 }, (_, i) => dest(i));
   const { s, closed } = fake(items, 50n, 5);
   let done = 0;
-  const r = streamedPageResponse({
+  const answer = streamedPageAnswer({
     key: "destinations",
     from: 0n,
     limit: 5_000n,
@@ -93,6 +95,7 @@ test("a client that goes away cancels the read: closed with an error, slot given
     itemJson: listItemJson,
     done: () => done++,
   });
+  const r = toResponse(answer);
   const reader = r.body!.getReader();
   await reader.read();
   await reader.read();
@@ -115,7 +118,7 @@ test("an error mid-way errors the body (the answer is cut off, never completed) 
       closed.push(e);
     },
   };
-  const r = streamedPageResponse({
+  const answer = streamedPageAnswer({
     key: "destinations",
     from: 0n,
     limit: 5_000n,
@@ -123,6 +126,7 @@ test("an error mid-way errors the body (the answer is cut off, never completed) 
     itemJson: listItemJson,
     done: () => {},
   });
+  const r = toResponse(answer);
   await assert.rejects(r.text(), /terminating connection/);
   assert.equal((closed[0] as { code: string }).code, "57P01");
 });

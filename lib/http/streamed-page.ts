@@ -1,5 +1,5 @@
 // A page answer written as its rows arrive: {"<key>":[item,…],"total":N[,"next_token":"…"]},
-// byte for byte what jsonResponse(destinationsPageJson(…)) writes for the same page (the
+// byte for byte what jsonAnswer(destinationsPageJson(…)) writes for the same page (the
 // total and next_token come after the items in Synapse's JSON, so nothing has to be known
 // before the first row). The rows come in batches from a PageStream (a cursor in one
 // snapshot); a batch is read only when the client has taken the previous one (backpressure),
@@ -12,7 +12,7 @@ import { nextToken } from "../destinations/paging";
 import type { PageStream } from "../destinations/types";
 import { type JsonValue, toJson } from "./json";
 import { pulledBody } from "./pulled-body";
-import { streamedResponse } from "./respond";
+import { type ApiAnswer, streamedAnswer } from "./respond";
 
 export { STALLED_CLIENT_MS } from "./pulled-body";
 
@@ -26,7 +26,7 @@ export type StreamedPage<T> = {
   done: () => void;
 };
 
-export function streamedPageResponse<T>(p: StreamedPage<T>): Response {
+export function streamedPageAnswer<T>(p: StreamedPage<T>): ApiAnswer {
   let returned = 0;
   const body = pulledBody({
     head: `{${JSON.stringify(p.key)}:[`,
@@ -47,5 +47,5 @@ export function streamedPageResponse<T>(p: StreamedPage<T>): Response {
       p.done();
     },
   });
-  return streamedResponse(200, body);
+  return streamedAnswer(200, body);
 }

@@ -3,13 +3,14 @@
 // prom-client writes it. This process's counters plus the database gauges (database-gauges.ts).
 import crypto from "node:crypto";
 import type pg from "pg";
+import type { HeaderReader } from "../http/api-request";
 import { authenticateRequest, extractAccessToken } from "../auth/authenticate-request";
 import { requireRole } from "../auth/principal";
 import type { MirrorContext } from "../upstream/mirror";
 import { refreshDatabaseGauges } from "./database-gauges";
 import { metrics } from "./registry";
 
-export type ScrapeRequest = { headers: Headers; query: URLSearchParams };
+export type ScrapeRequest = { headers: HeaderReader; query: URLSearchParams };
 export type ScrapeOptions = { metricsToken?: string; mirror?: MirrorContext; nowMs?: number };
 
 /** Compared as digests, so neither the length nor the bytes leak through timing. */

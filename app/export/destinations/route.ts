@@ -4,8 +4,8 @@ import { optionalPrincipal } from "@/app/_auth/session";
 import { getDb } from "@/lib/db";
 import { listFilterSchema } from "@/lib/destinations/console-list-query";
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/destinations/export-format";
-import { errorResponse } from "@/lib/http/respond";
-import { exportResponse } from "@/lib/http/export-response";
+import { errorAnswer, toResponse } from "@/lib/http/respond";
+import { exportAnswer } from "@/lib/http/export-response";
 
 export const dynamic = "force-dynamic";
 
@@ -18,8 +18,8 @@ export async function GET(req: Request): Promise<Response> {
   const format: ExportFormat = (EXPORT_FORMATS as readonly string[]).includes(f ?? "") ? (f as ExportFormat) : "csv";
   try {
     const { pool } = await getDb();
-    return await exportResponse(pool, me, { format, ...filter }, { api: false });
+    return toResponse(await exportAnswer(pool, me, { format, ...filter }, { api: false }));
   } catch (e) {
-    return errorResponse(e);
+    return toResponse(errorAnswer(e));
   }
 }

@@ -1,7 +1,7 @@
 // Our own API beside Synapse's, under /_fedconsole/v1 (README "Our own API"): the same bearer
 import { STATUS_FILTERS, type StatusFilter } from "../../destinations/destination-status";
 import { EXPORT_FORMATS } from "../../destinations/export-format";
-import { exportResponse } from "../export-response";
+import { exportAnswer } from "../export-response";
 import { parseChoice } from "../params";
 import { addDestinations } from "../../destinations/add-destinations";
 import { forgetDestination } from "../../destinations/forget-destination";
@@ -16,7 +16,7 @@ import { getCheck, listChecks } from "../../checks/stored-checks";
 import { mirrorContext } from "../../upstream/mirror";
 import { requestSync } from "../../upstream/request-sync";
 import { getSyncStatus, syncStatusJson } from "../../upstream/sync-status";
-import { jsonResponse } from "../respond";
+import { jsonAnswer } from "../respond";
 import { dbPool, principalWith, type Route } from "../route";
 
 export const FEDCONSOLE_PREFIX = ["_fedconsole", "v1"];
@@ -29,7 +29,7 @@ export const FEDCONSOLE_ROUTES: Route[] = [
       GET: async (ctx) => {
         await principalWith(ctx, "viewer", "read the sync state");
         const passes = Math.min(200, Math.max(1, Number(ctx.query.get("passes") ?? "10") || 10));
-        return jsonResponse(200, syncStatusJson(await getSyncStatus(await dbPool(), mirrorContext(), { passes })));
+        return jsonAnswer(200, syncStatusJson(await getSyncStatus(await dbPool(), mirrorContext(), { passes })));
       },
     },
   },
@@ -40,7 +40,7 @@ export const FEDCONSOLE_ROUTES: Route[] = [
       POST: async (ctx) => {
         const actor = await principalWith(ctx, "operator", "start a sync");
         await requestSync(await dbPool(), actor, mirrorContext());
-        return jsonResponse(200, {});
+        return jsonAnswer(200, {});
       },
     },
   },
@@ -58,7 +58,7 @@ export const FEDCONSOLE_ROUTES: Route[] = [
         const status = ctx.query.has("status")
           ? (parseChoice(ctx.query, "status", STATUS_FILTERS, "failing") as StatusFilter)
           : null;
-        return exportResponse(await dbPool(), actor, { format, search, status }, { api: true });
+        return exportAnswer(await dbPool(), actor, { format, search, status }, { api: true });
       },
     },
   },
@@ -71,7 +71,7 @@ export const FEDCONSOLE_ROUTES: Route[] = [
         const body = await readJsonObject(ctx.req);
         if (!Array.isArray(body.destinations))
           throw new AppError("bad_json", 'The body must be {"destinations": ["server.name", …]}.');
-        return jsonResponse(200, await addDestinations(await dbPool(), actor, body.destinations));
+        return jsonAnswer(200, await addDestinations(await dbPool(), actor, body.destinations));
       },
     },
   },
@@ -85,7 +85,7 @@ export const FEDCONSOLE_ROUTES: Route[] = [
         if (force !== null && force !== "true" && force !== "false")
           throw new AppError("invalid_param", "force must be true or false.");
         await forgetDestination(await dbPool(), actor, ctx.params[0], { force: force === "true" });
-        return jsonResponse(200, {});
+        return jsonAnswer(200, {});
       },
     },
   },
@@ -98,7 +98,7 @@ export const FEDCONSOLE_ROUTES: Route[] = [
         const stored = await checkServer(await dbPool(), actor, ctx.params[0], processCheckEnv(), {
           destinationOnly: true,
         });
-        return jsonResponse(200, checkJson(stored));
+        return jsonAnswer(200, checkJson(stored));
       },
     },
   },
@@ -110,7 +110,7 @@ export const FEDCONSOLE_ROUTES: Route[] = [
         const actor = await principalWith(ctx, "viewer", "read federation checks");
         const limit = Number(ctx.query.get("limit") ?? "20") || 20;
         const checks = await listChecks(await dbPool(), actor, ctx.params[0], { limit });
-        return jsonResponse(200, { checks: checks.map((c) => checkJson(c, false)), total: checks.length });
+        return jsonAnswer(200, { checks: checks.map((c) => checkJson(c, false)), total: checks.length });
       },
     },
   },
@@ -119,7 +119,7 @@ export const FEDCONSOLE_ROUTES: Route[] = [
     methods: {
       GET: async (ctx) => {
         const actor = await principalWith(ctx, "viewer", "read federation checks");
-        return jsonResponse(200, checkJson(await getCheck(await dbPool(), actor, ctx.params[1], ctx.params[0])));
+        return jsonAnswer(200, checkJson(await getCheck(await dbPool(), actor, ctx.params[1], ctx.params[0])));
       },
     },
   },

@@ -10,7 +10,7 @@ import { checkServer } from "../../checks/check-server";
 import { testerReport } from "../../checks/tester-report";
 import { AppError } from "../../errors";
 import type { JsonValue } from "../json";
-import { API_HEADERS, jsonResponse } from "../respond";
+import { API_HEADERS, jsonAnswer } from "../respond";
 import { dbPool, principalWith, type Route, type RouteContext } from "../route";
 
 async function check(ctx: RouteContext) {
@@ -25,17 +25,18 @@ async function check(ctx: RouteContext) {
 export const FEDERATION_TESTER_ROUTES: Route[] = [
   {
     pattern: ["api", "report"],
-    methods: { GET: async (ctx) => jsonResponse(200, (await check(ctx)) as unknown as JsonValue) },
+    methods: { GET: async (ctx) => jsonAnswer(200, (await check(ctx)) as unknown as JsonValue) },
   },
   {
     pattern: ["api", "federation-ok"],
     methods: {
       GET: async (ctx) => {
         const report = await check(ctx);
-        return new Response(report.FederationOK ? "GOOD" : "BAD", {
+        return {
           status: 200,
           headers: { ...API_HEADERS, "Content-Type": "text/plain; charset=utf-8" },
-        });
+          body: report.FederationOK ? "GOOD" : "BAD",
+        };
       },
     },
   },

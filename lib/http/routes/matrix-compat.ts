@@ -17,7 +17,7 @@ import { publicBaseUrl } from "../../compat/public-base-url";
 import { whoami } from "../../compat/whoami";
 import { settings } from "../../settings/settings";
 import { clientAddress } from "../client-address";
-import { jsonResponse } from "../respond";
+import { jsonAnswer } from "../respond";
 import { authenticated, dbPool, type Route } from "../route";
 
 const CLIENT_VERSIONS = ["v3", "r0"];
@@ -26,15 +26,15 @@ export const MATRIX_COMPAT_ROUTES: Route[] = [
   {
     pattern: [".well-known", "matrix", "client"],
     methods: {
-      GET: async (ctx) => jsonResponse(200, wellKnownClientJson(publicBaseUrl(ctx.req, settings().publicUrl))),
+      GET: async (ctx) => jsonAnswer(200, wellKnownClientJson(publicBaseUrl(ctx.req, settings().publicUrl))),
     },
   },
-  { pattern: ["_matrix", "client", "versions"], methods: { GET: async () => jsonResponse(200, clientVersionsJson()) } },
+  { pattern: ["_matrix", "client", "versions"], methods: { GET: async () => jsonAnswer(200, clientVersionsJson()) } },
   ...CLIENT_VERSIONS.flatMap((v): Route[] => [
     {
       pattern: ["_matrix", "client", v, "login"],
       methods: {
-        GET: async () => jsonResponse(200, loginFlowsJson()),
+        GET: async () => jsonAnswer(200, loginFlowsJson()),
         POST: async (ctx) => {
           const body = await readJsonObject(ctx.req);
           const { prisma, pool } = await getDb();
@@ -42,7 +42,7 @@ export const MATRIX_COMPAT_ROUTES: Route[] = [
             serverName: settings().serverName,
             clientAddress: clientAddress(ctx.req.headers),
           });
-          return jsonResponse(200, res);
+          return jsonAnswer(200, res);
         },
       },
     },
@@ -51,7 +51,7 @@ export const MATRIX_COMPAT_ROUTES: Route[] = [
       methods: {
         POST: async (ctx) => {
           await logout(await getDb(), ctx.req.headers, ctx.query);
-          return jsonResponse(200, {});
+          return jsonAnswer(200, {});
         },
       },
     },
@@ -59,7 +59,7 @@ export const MATRIX_COMPAT_ROUTES: Route[] = [
       pattern: ["_matrix", "client", v, "account", "whoami"],
       methods: {
         GET: async (ctx) =>
-          jsonResponse(200, await whoami(await dbPool(), ctx.req.headers, ctx.query, settings().serverName)),
+          jsonAnswer(200, await whoami(await dbPool(), ctx.req.headers, ctx.query, settings().serverName)),
       },
     },
     {
@@ -68,14 +68,14 @@ export const MATRIX_COMPAT_ROUTES: Route[] = [
         GET: async (ctx) => {
           const actor = await authenticated(ctx);
           const { prisma } = await getDb();
-          return jsonResponse(200, await getProfile(prisma, actor, ctx.params[0], settings().serverName));
+          return jsonAnswer(200, await getProfile(prisma, actor, ctx.params[0], settings().serverName));
         },
       },
     },
   ]),
   {
     pattern: ["_synapse", "admin", "v1", "server_version"],
-    methods: { GET: async () => jsonResponse(200, serverVersionJson()) },
+    methods: { GET: async () => jsonAnswer(200, serverVersionJson()) },
   },
   ...(["v2", "v3"] as const).map(
     (version): Route => ({
@@ -85,7 +85,7 @@ export const MATRIX_COMPAT_ROUTES: Route[] = [
           const actor = await authenticated(ctx);
           const { prisma } = await getDb();
           const opts = { version, serverName: settings().serverName };
-          return jsonResponse(200, await listUsersSynapse(prisma, actor, ctx.query, opts));
+          return jsonAnswer(200, await listUsersSynapse(prisma, actor, ctx.query, opts));
         },
       },
     }),
@@ -96,7 +96,7 @@ export const MATRIX_COMPAT_ROUTES: Route[] = [
       GET: async (ctx) => {
         const actor = await authenticated(ctx);
         const { prisma } = await getDb();
-        return jsonResponse(200, await getUserSynapse(prisma, actor, ctx.params[0], settings().serverName));
+        return jsonAnswer(200, await getUserSynapse(prisma, actor, ctx.params[0], settings().serverName));
       },
     },
   },

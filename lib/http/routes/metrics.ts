@@ -3,7 +3,7 @@
 // JSON under our API prefix.
 import { scrapeMetrics } from "../../metrics/scrape-metrics";
 import { overviewJson } from "../../ops/overview-json";
-import { jsonResponse } from "../respond";
+import { jsonAnswer } from "../respond";
 import { FEDCONSOLE_PREFIX } from "./fedconsole";
 import { settings } from "../../settings/settings";
 import { mirrorContext } from "../../upstream/mirror";
@@ -19,10 +19,7 @@ export const METRICS_ROUTES: Route[] = [
           { headers: ctx.req.headers, query: ctx.query },
           { metricsToken: settings().ops.metricsToken, mirror: mirrorContext() },
         );
-        return new Response(body, {
-          status: 200,
-          headers: { "Content-Type": contentType, "Cache-Control": "no-store" },
-        });
+        return { status: 200, headers: { "Content-Type": contentType, "Cache-Control": "no-store" }, body };
       },
     },
   },
@@ -31,7 +28,7 @@ export const METRICS_ROUTES: Route[] = [
     methods: {
       GET: async (ctx) => {
         const actor = await principalWith(ctx, "viewer", "view the overview");
-        return jsonResponse(200, await overviewJson(await dbPool(), actor));
+        return jsonAnswer(200, await overviewJson(await dbPool(), actor));
       },
     },
   },

@@ -17,8 +17,8 @@ import { streamDestinationRooms } from "../../destinations/stream-destination-ro
 import { streamDestinations } from "../../destinations/stream-destinations";
 import { SORT_COLUMNS } from "../../destinations/types";
 import { parseChoice, parseDirection, parseNonNegativeInteger } from "../params";
-import { STREAM_MIN_LIMIT, largePageResponse } from "../large-answers";
-import { jsonResponse } from "../respond";
+import { STREAM_MIN_LIMIT, largePageAnswer } from "../large-answers";
+import { jsonAnswer } from "../respond";
 import { dbPool, principalWith, type Route, type RouteContext } from "../route";
 
 const FED = ["_synapse", "admin", "v1", "federation", "destinations"];
@@ -42,9 +42,9 @@ export const SYNAPSE_FEDERATION_ROUTES: Route[] = [
         const pool = await dbPool();
         if (limit > STREAM_MIN_LIMIT) {
           const open = () => streamDestinations(pool, actor, query);
-          return largePageResponse({ actor, key: "destinations", from, limit, open, itemJson: listItemJson });
+          return largePageAnswer({ actor, key: "destinations", from, limit, open, itemJson: listItemJson });
         }
-        return jsonResponse(200, destinationsPageJson(await listDestinations(pool, actor, query)));
+        return jsonAnswer(200, destinationsPageJson(await listDestinations(pool, actor, query)));
       },
     },
   },
@@ -53,7 +53,7 @@ export const SYNAPSE_FEDERATION_ROUTES: Route[] = [
     methods: {
       GET: async (ctx) => {
         const actor = await reader(ctx);
-        return jsonResponse(200, detailsJson(await getDestination(await dbPool(), actor, ctx.params[0])));
+        return jsonAnswer(200, detailsJson(await getDestination(await dbPool(), actor, ctx.params[0])));
       },
     },
   },
@@ -69,9 +69,9 @@ export const SYNAPSE_FEDERATION_ROUTES: Route[] = [
         const dir = parseDirection(ctx.query);
         if (limit > STREAM_MIN_LIMIT) {
           const open = () => streamDestinationRooms(pool, actor, ctx.params[0], { from, limit, dir });
-          return largePageResponse({ actor, key: "rooms", from, limit, open, itemJson: roomItemJson });
+          return largePageAnswer({ actor, key: "rooms", from, limit, open, itemJson: roomItemJson });
         }
-        return jsonResponse(
+        return jsonAnswer(
           200,
           roomsPageJson(await listDestinationRooms(pool, actor, ctx.params[0], { from, limit, dir })),
         );
@@ -85,7 +85,7 @@ export const SYNAPSE_FEDERATION_ROUTES: Route[] = [
       POST: async (ctx) => {
         const actor = await reader(ctx);
         await resetConnection(await dbPool(), actor, ctx.params[0]);
-        return jsonResponse(200, {});
+        return jsonAnswer(200, {});
       },
     },
   },

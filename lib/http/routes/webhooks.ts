@@ -8,7 +8,7 @@ import { listDeliveries } from "../../webhooks/list-deliveries";
 import { webhookRuntime } from "../../webhooks/runtime";
 import { deliveryJson, endpointJson } from "../../webhooks/serialize";
 import { testWebhook } from "../../webhooks/test-webhook";
-import { jsonResponse } from "../respond";
+import { jsonAnswer } from "../respond";
 import { dbPool, principalWith, type RouteContext, type Route } from "../route";
 import { FEDCONSOLE_PREFIX } from "./fedconsole";
 
@@ -35,14 +35,14 @@ export const WEBHOOK_ROUTES: Route[] = [
     methods: {
       GET: async (ctx) => {
         const actor = await admin(ctx);
-        return jsonResponse(200, { webhooks: (await listWebhooks(await dbPool(), actor)).map(endpointJson) });
+        return jsonAnswer(200, { webhooks: (await listWebhooks(await dbPool(), actor)).map(endpointJson) });
       },
       POST: async (ctx) => {
         const actor = await admin(ctx);
         const body = await endpointBody(ctx);
         const r = await createWebhook(await dbPool(), actor, body, webhookRuntime().guard);
         // The generated secret, once; a secret the caller gave is not echoed.
-        return jsonResponse(200, {
+        return jsonAnswer(200, {
           webhook: endpointJson(r.endpoint),
           ...(r.generatedSecret ? { secret: r.generatedSecret } : {}),
         });
@@ -53,18 +53,18 @@ export const WEBHOOK_ROUTES: Route[] = [
     pattern: [...BASE, null],
     methods: {
       GET: async (ctx) =>
-        jsonResponse(200, endpointJson(await getWebhook(await dbPool(), await admin(ctx), ctx.params[0]))),
+        jsonAnswer(200, endpointJson(await getWebhook(await dbPool(), await admin(ctx), ctx.params[0]))),
       PUT: async (ctx) => {
         const actor = await admin(ctx);
         const body = await endpointBody(ctx);
-        return jsonResponse(
+        return jsonAnswer(
           200,
           endpointJson(await updateWebhook(await dbPool(), actor, ctx.params[0], body, webhookRuntime().guard)),
         );
       },
       DELETE: async (ctx) => {
         await deleteWebhook(await dbPool(), await admin(ctx), ctx.params[0]);
-        return jsonResponse(200, {});
+        return jsonAnswer(200, {});
       },
     },
   },
@@ -73,7 +73,7 @@ export const WEBHOOK_ROUTES: Route[] = [
     methods: {
       POST: async (ctx) => {
         const r = await testWebhook(await dbPool(), await admin(ctx), ctx.params[0], webhookRuntime());
-        return jsonResponse(200, {
+        return jsonAnswer(200, {
           ok: r.ok,
           status_code: r.statusCode,
           duration_ms: r.durationMs,
@@ -92,7 +92,7 @@ export const WEBHOOK_ROUTES: Route[] = [
         if (!Number.isInteger(limit) || limit < 1)
           throw new AppError("invalid_param", "limit must be a positive integer.");
         const rows = await listDeliveries(await dbPool(), actor, ctx.params[0], limit);
-        return jsonResponse(200, { deliveries: rows.map(deliveryJson) });
+        return jsonAnswer(200, { deliveries: rows.map(deliveryJson) });
       },
     },
   },
