@@ -9,6 +9,8 @@
 //   of that index. Deep pages walk it index-only over the skipped keys and then read just the
 //   page's rows ("deferred join", deferred-join.ts); a plain OFFSET would read every skipped
 //   row of the table.
+// - By name (the default order), a deep page starts at its block of destination_blocks
+//   (name-blocks.ts): the rows before it are a sum of ~250 block counts, not a walk.
 // - Past the middle of the table the same index is walked from its other end (a B-tree reads
 //   both ways) and the page reversed, so the deepest page costs `total - from` keys, never
 //   more than half of them. The exact total makes that offset exact.
@@ -24,6 +26,7 @@ import { containsPattern, nextToken } from "./paging";
 import { TIMINGS_COLUMNS, toTimings, type TimingsSqlRow } from "./rows";
 import type { DestinationTimings, Page, SortColumn } from "./types";
 import { NAME_MATCHES } from "./name-search";
+import { blockPage } from "./name-blocks";
 
 export type ListDestinationsQuery = {
   from: bigint;
@@ -77,6 +80,10 @@ export async function listDestinations(
   if (q.search?.includes("\0")) return { items: [], total: 0n, nextToken: null };
   if (q.search) return listFiltered(pool, q);
 
+  if (q.from >= REVERSE_MIN_FROM && q.orderBy === "destination") {
+    const b = await blockPage(pool, q.from, q.limit, q.dir);
+    if (b) return page(q, b.total, b.rows);
+  }
   if (q.from >= REVERSE_MIN_FROM) {
     // Deep page: walk from whichever end is nearer. The total decides, and the page's
     // statement re-reads it: if a write moved it in between, recompute with the new one.
@@ -115,7 +122,7 @@ async function readTotal(pool: pg.Pool): Promise<bigint> {
   return totalOf(pool, r.rows[0]);
 }
 
-function page(q: ListDestinationsQuery, total: bigint, rows: PageSqlRow[]): Page<DestinationTimings> {
+function page(q: ListDestinationsQuery, total: bigint, rows: (PageSqlRow | TimingsSqlRow)[]): Page<DestinationTimings> {
   const items = rows.filter((r) => r.destination !== null).map((r) => toTimings(r as TimingsSqlRow));
   return { items, total, nextToken: nextToken(q.from, q.limit, items.length, total) };
 }

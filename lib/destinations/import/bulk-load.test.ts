@@ -56,11 +56,18 @@ async function exportAll(): Promise<string[]> {
 }
 
 async function consistent(): Promise<void> {
-  const r = await db.pool.query<{ bad_rooms: number; count_ok: boolean }>(`
+  const r = await db.pool.query<{ bad_rooms: number; count_ok: boolean; bad_blocks: number }>(`
     SELECT (SELECT count(*) FROM destinations d
              WHERE d.rooms_count <> (SELECT count(*) FROM destination_rooms r WHERE r.destination = d.destination))::int AS bad_rooms,
-           (SELECT n FROM destination_count) = (SELECT count(*) FROM destinations) AS count_ok`);
-  assert.deepEqual(r.rows[0], { bad_rooms: 0, count_ok: true }, "rooms_count and destination_count are exact");
+           (SELECT n FROM destination_count) = (SELECT count(*) FROM destinations) AS count_ok,
+           (SELECT count(*) FROM (SELECT bound, n, lead(bound) OVER (ORDER BY bound) AS next FROM destination_blocks) b
+             WHERE b.n <> (SELECT count(*) FROM destinations d WHERE d.destination >= b.bound
+                            AND (b.next IS NULL OR d.destination < b.next)))::int AS bad_blocks`);
+  assert.deepEqual(
+    r.rows[0],
+    { bad_rooms: 0, count_ok: true, bad_blocks: 0 },
+    "rooms_count, destination_count and the name blocks are exact",
+  );
 }
 
 test("an empty table is bulk-loaded: same rows as the per-batch path, every index rebuilt as it was", async () => {

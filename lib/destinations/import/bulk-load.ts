@@ -67,6 +67,8 @@ export async function beginBulkLoad(client: pg.PoolClient): Promise<BulkLoad | n
       `SELECT NOT EXISTS (SELECT 1 FROM destinations) AND NOT EXISTS (SELECT 1 FROM destination_rooms) AS empty`,
     );
     if (!empty.rows[0].empty) return rollback(client);
+    // The name blocks (destination_blocks) are rebuilt once at the end, not kept per batch.
+    await client.query("SET LOCAL fedconsole.bulk_load = 'on'");
     // Every index but those that back a constraint (the primary keys), of destinations and of
     // destination_names (the search's trigram index, filled by a trigger on destinations);
     // unique indexes that back none would be rebuilt too, and the build would fail if the load
@@ -123,6 +125,7 @@ export async function finishBulkLoad(client: pg.PoolClient, load: BulkLoad): Pro
       `ALTER TABLE destination_names ADD CONSTRAINT ${load.namesKey.name} ${load.namesKey.definition}`,
     );
   for (const ix of load.indexes) await client.query(ix.definition);
+  await client.query("SELECT destination_blocks_rebuild()");
   await client.query("COMMIT");
   // The lists' deep pages walk indexes index-only, which needs the visibility map that only
   // VACUUM sets; ANALYZE gives the planner the new row counts. Cheap next to the load (~1 s
