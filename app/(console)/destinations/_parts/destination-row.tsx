@@ -29,20 +29,21 @@ const cell = (v: ReactNode | null, title?: string) =>
 const ago = (ms: string | null, now: bigint, tips: boolean) =>
   ms === null ? cell(null) : cell(formatRelative(BigInt(ms), now), tips ? formatTimestamp(BigInt(ms)) : undefined);
 
-/** The absolute UTC time, relative to `now` beside it. */
+/** The absolute UTC time, relative to `now` after it (one text node: the cell's muted colour). */
 function At({ ms, now }: { ms: string; now: bigint }) {
   const ts = BigInt(ms);
   return (
     <>
-      <span>{formatTimestamp(ts)}</span>{" "}
-      <span className="rel" suppressHydrationWarning>{`(${formatRelative(ts, now)})`}</span>
+      <span>{formatTimestamp(ts)}</span>
+      {` (${formatRelative(ts, now)})`}
     </>
   );
 }
 
 /**
- * `tips`: tooltips (the absolute times, the error kind) are added once the page is hydrated —
- * hover-only details need not be in the HTML of 100 rows; what the row shows is.
+ * `tips`: tooltips (the absolute times, the interval's exact milliseconds, the error kind) are
+ * added once the page is hydrated — hover-only details need not be in the HTML of 100 rows;
+ * what the row shows is.
  */
 export function DestinationRow({
   row,
@@ -67,7 +68,7 @@ export function DestinationRow({
       {ago(failingSince, now, tips)}
       {ago(lastAttempt, now, tips)}
       {cell(nextRetry !== null ? <At ms={nextRetry} now={now} /> : null)}
-      {cell(interval !== "0" ? <abbr title={`${interval} ms`}>{formatDuration(BigInt(interval))}</abbr> : null)}
+      {cell(interval !== "0" ? formatDuration(BigInt(interval)) : null, tips ? `${interval} ms` : undefined)}
       {cell(ordering !== null ? formatInteger(BigInt(ordering)) : null)}
       <td>{formatInteger(rooms)}</td>
       {reset !== undefined ? (
