@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { toConsoleDestination, type ConsoleSqlRow } from "./console-rows";
-import { toListRow } from "./list-row";
+import { exactInt, statusOf, toListRow } from "./list-row";
 
 const NOW = 1_800_000_000_000n;
 const sql: ConsoleSqlRow = {
@@ -25,18 +25,17 @@ const sql: ConsoleSqlRow = {
 const row = (over: Partial<ConsoleSqlRow>) => toListRow(toConsoleDestination({ ...sql, ...over }, NOW));
 
 test("a healthy row: no failing-since, no next retry, exact stream ordering", () => {
-  assert.deepEqual(row({}), [
-    "a.example.org",
-    "healthy",
-    null,
-    null,
-    "1799999990000",
-    null,
-    "0",
-    "9007199254740993",
-    4,
-    0,
-  ]);
+  const r = row({});
+  assert.deepEqual(r, ["a.example.org", 0, null, null, 1799999990000, null, 0, "9007199254740993", 4, 0]);
+  assert.equal(statusOf(r), "healthy");
+});
+
+test("int8 values are numbers while a double holds them exactly, decimal strings beyond", () => {
+  assert.equal(exactInt(9007199254740991n), 9007199254740991);
+  assert.equal(exactInt(-9007199254740991n), -9007199254740991);
+  assert.equal(exactInt(9007199254740992n), "9007199254740992");
+  assert.equal(exactInt(-9223372036854775808n), "-9223372036854775808");
+  for (const v of [0n, 1799999990000n, 9007199254740993n]) assert.equal(BigInt(exactInt(v)), v);
 });
 
 test("a backing-off row: failing since, next retry = retry_last_ts + interval, resettable", () => {
@@ -47,16 +46,22 @@ test("a backing-off row: failing since, next retry = retry_last_ts + interval, r
     last_outcome: "failure",
     last_error_kind: "CONNECT_REFUSED",
   });
-  assert.equal(r[1], "backing_off");
+  assert.equal(statusOf(r), "backing_off");
   assert.equal(r[2], "CONNECT_REFUSED");
-  assert.equal(r[3], "1799990000000");
-  assert.equal(r[5], "1799999600000");
-  assert.equal(r[6], "600000");
+  assert.equal(r[3], 1799990000000);
+  assert.equal(r[5], 1799999600000);
+  assert.equal(r[6], 600000);
   assert.equal(r[9], 1);
 });
 
 test("failure_ts left after the timings cleared is not 'failing since'", () => {
   assert.equal(row({ failure_ts: "1799990000000" })[3], null);
+});
+
+test("every status kind comes back from its index", () => {
+  const blocked = row({ retry_last_ts: "1799999000000", retry_interval: "600000", last_error_kind: "IP_BLOCKED" });
+  assert.equal(statusOf(blocked), "blocked");
+  assert.equal(statusOf(row({ last_attempt_ts: null, last_outcome: null })), "never_contacted");
 });
 
 test("only what the row shows: the error message and server details stay on the server", () => {

@@ -4,7 +4,7 @@
 // relative times, and the Reset button submits the list's one form (no form per row).
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { ListRow } from "@/lib/destinations/list-row";
+import { statusOf, type ExactInt, type ListRow } from "@/lib/destinations/list-row";
 import { formatDuration, formatInteger, formatRelative, formatTimestamp } from "@/lib/destinations/humanize";
 import { StatusBadge } from "@/app/_components/ui";
 import { serverNameLabels } from "@/app/_components/server-name";
@@ -26,23 +26,24 @@ const cell = (v: ReactNode | null, title?: string) =>
   );
 
 /** A time relative to `now` in a cell; the absolute UTC time its tooltip once `tips`. */
-const ago = (ms: string | null, now: bigint, tips: boolean) =>
+const ago = (ms: ExactInt | null, now: bigint, tips: boolean) =>
   ms === null ? cell(null) : cell(formatRelative(BigInt(ms), now), tips ? formatTimestamp(BigInt(ms)) : undefined);
 
-/** The absolute UTC time, relative to `now` beside it. */
-function At({ ms, now }: { ms: string; now: bigint }) {
+/** The absolute UTC time, relative to `now` after it (one text node: the cell's muted colour). */
+function At({ ms, now }: { ms: ExactInt; now: bigint }) {
   const ts = BigInt(ms);
   return (
     <>
-      <span>{formatTimestamp(ts)}</span>{" "}
-      <span className="rel" suppressHydrationWarning>{`(${formatRelative(ts, now)})`}</span>
+      <span>{formatTimestamp(ts)}</span>
+      {` (${formatRelative(ts, now)})`}
     </>
   );
 }
 
 /**
- * `tips`: tooltips (the absolute times, the error kind) are added once the page is hydrated —
- * hover-only details need not be in the HTML of 100 rows; what the row shows is.
+ * `tips`: tooltips (the absolute times, the interval's exact milliseconds, the error kind) are
+ * added once the page is hydrated — hover-only details need not be in the HTML of 100 rows;
+ * what the row shows is.
  */
 export function DestinationRow({
   row,
@@ -55,19 +56,19 @@ export function DestinationRow({
   tips: boolean;
   reset: RowReset | undefined;
 }) {
-  const [name, kind, errorKind, failingSince, lastAttempt, nextRetry, interval, ordering, rooms, resettable] = row;
+  const [name, , errorKind, failingSince, lastAttempt, nextRetry, interval, ordering, rooms, resettable] = row;
   return (
     <tr data-destination={name}>
       <td>
         <Link href={`/destinations/${encodeURIComponent(name)}`}>{serverNameLabels(name)}</Link>
       </td>
       <td>
-        <StatusBadge kind={kind} title={tips ? (errorKind ?? undefined) : undefined} />
+        <StatusBadge kind={statusOf(row)} title={tips ? (errorKind ?? undefined) : undefined} />
       </td>
       {ago(failingSince, now, tips)}
       {ago(lastAttempt, now, tips)}
       {cell(nextRetry !== null ? <At ms={nextRetry} now={now} /> : null)}
-      {cell(interval !== "0" ? <abbr title={`${interval} ms`}>{formatDuration(BigInt(interval))}</abbr> : null)}
+      {cell(BigInt(interval) !== 0n ? formatDuration(BigInt(interval)) : null, tips ? `${interval} ms` : undefined)}
       {cell(ordering !== null ? formatInteger(BigInt(ordering)) : null)}
       <td>{formatInteger(rooms)}</td>
       {reset !== undefined ? (
