@@ -10,8 +10,10 @@
 //   page's rows ("deferred join", deferred-join.ts); a plain OFFSET would read every skipped
 //   row of the table.
 // - By name (the default order), a deep page starts at its block of destination_blocks
-//   (name-blocks.ts): the rows before it are a sum of ~250 block counts, not a walk.
-// - Past the middle of the table the same index is walked from its other end (a B-tree reads
+//   (name-blocks.ts): the rows before it are a sum of ~250 block counts, not a walk. In the
+//   other orders it starts at a mark of destination_order_marks (order-marks.ts): a position
+//   counted at the last refresh, corrected by the rows logged since.
+// - Without marks or blocks to vouch for it, past the middle of the table the same index is walked from its other end (a B-tree reads
 //   both ways) and the page reversed, so the deepest page costs `total - from` keys, never
 //   more than half of them. The exact total makes that offset exact.
 // - Filtered (`destination=`): case-insensitive substring through the trigram index for the
@@ -27,6 +29,7 @@ import { TIMINGS_COLUMNS, toTimings, type TimingsSqlRow } from "./rows";
 import type { DestinationTimings, Page, SortColumn } from "./types";
 import { NAME_MATCHES } from "./name-search";
 import { blockPage } from "./name-blocks";
+import { markedPage } from "./order-marks";
 
 export type ListDestinationsQuery = {
   from: bigint;
@@ -80,9 +83,12 @@ export async function listDestinations(
   if (q.search?.includes("\0")) return { items: [], total: 0n, nextToken: null };
   if (q.search) return listFiltered(pool, q);
 
-  if (q.from >= REVERSE_MIN_FROM && q.orderBy === "destination") {
-    const b = await blockPage(pool, q.from, q.limit, q.dir);
-    if (b) return page(q, b.total, b.rows);
+  if (q.from >= REVERSE_MIN_FROM) {
+    const start =
+      q.orderBy === "destination"
+        ? await blockPage(pool, q.from, q.limit, q.dir)
+        : await markedPage(pool, q.orderBy, q.dir, q.from, q.limit);
+    if (start) return page(q, start.total, start.rows);
   }
   if (q.from >= REVERSE_MIN_FROM) {
     // Deep page: walk from whichever end is nearer. The total decides, and the page's

@@ -1,9 +1,10 @@
-// Runs takeSnapshot every interval in a scheduler process. Every scheduler runs one; the
+// Runs takeSnapshot (and trimOrderLog) every interval in a scheduler process. Every scheduler runs one; the
 // snapshot's own lock and age check make one point per interval across all of them, and if
 // the process that wrote the last point dies, the next one's timer takes over.
 import type pg from "pg";
 import { isDatabaseDown } from "../db/errors";
 import { takeSnapshot, type SnapshotOptions } from "./take-snapshot";
+import { trimOrderLog } from "../destinations/order-marks";
 
 export type SnapshotterOptions = Omit<SnapshotOptions, "nowMs"> & {
   pool: pg.Pool;
@@ -22,6 +23,8 @@ export function startSnapshotter(o: SnapshotterOptions): { stop: () => Promise<v
   const tick = async () => {
     try {
       await takeSnapshot(o.pool, { ...o, nowMs: now() });
+      // The same timer bounds the list's order log when no reader refreshes it (order-marks.ts).
+      await trimOrderLog(o.pool);
       if (failing) log("history snapshot: recording again");
       failing = false;
     } catch (e) {

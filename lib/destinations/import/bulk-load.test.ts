@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-databa
 import { importDestinations } from "./import-destinations";
 import { exportDestinations } from "../export-destinations";
 import { formatRecord } from "../jsonl-record";
+import { refreshOrderMarks } from "../order-marks";
 
 let db: TestDatabase;
 before(async () => {
@@ -87,6 +88,11 @@ test("an empty table is bulk-loaded: same rows as the per-batch path, every inde
       rooms: [{ roomId: "!only:x", streamOrdering: 9n }],
     }),
   );
+  // Marks of the list's other orders taken when the table held rows, and a log since: the
+  // load logs none of its rows, so it must drop both.
+  await db.pool.query("INSERT INTO destinations (destination) VALUES ('gone.example')");
+  await refreshOrderMarks(db.pool);
+  await db.pool.query("DELETE FROM destinations");
   const notes: string[] = [];
   const rep = await importDestinations(Readable.from([Buffer.from(input.join("\n"))]), {
     pool: db.pool,
@@ -94,6 +100,10 @@ test("an empty table is bulk-loaded: same rows as the per-batch path, every inde
     onNote: (m) => notes.push(m),
   });
   assert.equal(rep.bulk, true);
+  const marks = await db.pool.query(
+    "SELECT (SELECT count(*) FROM destination_order_marks)::int AS marks, (SELECT count(*) FROM destination_order_log)::int AS logged",
+  );
+  assert.deepEqual(marks.rows[0], { marks: 0, logged: 0 }, "the load dropped the order marks and their log");
   assert.equal(rep.errorCount, 0);
   assert.equal(rep.imported, 701);
   assert.ok(typeof rep.indexBuildMs === "number");

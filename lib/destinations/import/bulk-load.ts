@@ -126,6 +126,8 @@ export async function finishBulkLoad(client: pg.PoolClient, load: BulkLoad): Pro
     );
   for (const ix of load.indexes) await client.query(ix.definition);
   await client.query("SELECT destination_blocks_rebuild()");
+  // The load logged none of its rows for the other orders' marks (order-marks.ts): drop them.
+  await client.query("SELECT destination_order_marks_drop()");
   await client.query("COMMIT");
   // The lists' deep pages walk indexes index-only, which needs the visibility map that only
   // VACUUM sets; ANALYZE gives the planner the new row counts. Cheap next to the load (~1 s
