@@ -11,6 +11,7 @@ import { CONSOLE_COLUMNS, toConsoleDestination, type ConsoleDestination, type Co
 import { statusFilterSql } from "./destination-status";
 import type { ConsoleListQuery, ConsoleSort } from "./console-list-query";
 import { NAME_MATCHES } from "./name-search";
+import { blockPage } from "./name-blocks";
 
 /**
  * Sort key column and whether it can be NULL (NOT NULL keys keep the index's default NULLS
@@ -72,6 +73,9 @@ export function filterWhere(f: ListFilter, nowMs: bigint): { where: string; args
   return { where: conds.length ? `WHERE ${conds.join(" AND ")}` : "", args };
 }
 
+/** From this row on, an unfiltered page by name starts at its block instead of walking the names before it. */
+const BLOCKS_MIN_FROM = 10_000n;
+
 export type ConsolePage = { items: ConsoleDestination[]; total: bigint; from: bigint };
 
 export async function listConsoleDestinations(
@@ -83,6 +87,11 @@ export async function listConsoleDestinations(
   requireRole(actor, "viewer", "list destinations");
   const from = BigInt(q.page - 1) * BigInt(q.size);
   const { where, args } = filterWhere(q, nowMs);
+  if (!where && q.sort === "destination" && from >= BLOCKS_MIN_FROM) {
+    // A deep page by name, unfiltered: from its block of names, as the API's (name-blocks.ts).
+    const b = await blockPage<ConsoleSqlRow>(pool, from, BigInt(q.size), q.dir === "desc" ? "b" : "f", CONSOLE_COLUMNS);
+    if (b) return { items: b.rows.map((r) => toConsoleDestination(r, nowMs)), total: b.total, from };
+  }
   const n = args.length;
   const [rows, count] = await Promise.all([
     pool.query<ConsoleSqlRow>(pageSql(q, where, n, from >= DEFERRED_MIN_OFFSET), [...args, q.size, from.toString()]),
