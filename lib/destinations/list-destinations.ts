@@ -13,9 +13,10 @@
 //   (name-blocks.ts): the rows before it are a sum of ~250 block counts, not a walk. In the
 //   other orders it starts at a mark of destination_order_marks (order-marks.ts): a position
 //   counted at the last refresh, corrected by the rows logged since.
-// - Without marks or blocks to vouch for it, past the middle of the table the same index is walked from its other end (a B-tree reads
-//   both ways) and the page reversed, so the deepest page costs `total - from` keys, never
-//   more than half of them. The exact total makes that offset exact.
+// - Without blocks or marks to vouch for the page, past the middle of the table the same index
+//   is walked from its other end (a B-tree reads both ways) and the page reversed, so the
+//   deepest page costs `total - from` keys, never more than half of them. The exact total
+//   makes that offset exact.
 // - Filtered (`destination=`): case-insensitive substring through the trigram index for the
 //   page; the exact count of the filtered set (Synapse's) through that index for a narrow term
 //   and by a cheaper scan for a wide one (count-containing.ts).

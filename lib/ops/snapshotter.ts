@@ -1,6 +1,6 @@
-// Runs takeSnapshot (and trimOrderLog) every interval in a scheduler process. Every scheduler runs one; the
-// snapshot's own lock and age check make one point per interval across all of them, and if
-// the process that wrote the last point dies, the next one's timer takes over.
+// Runs takeSnapshot (and trimOrderLog) every interval in a scheduler process. Every scheduler
+// runs one; the snapshot's own lock and age check make one point per interval across all of
+// them, and if the process that wrote the last point dies, the next one's timer takes over.
 import type pg from "pg";
 import { isDatabaseDown } from "../db/errors";
 import { takeSnapshot, type SnapshotOptions } from "./take-snapshot";
