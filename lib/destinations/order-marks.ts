@@ -40,17 +40,24 @@ const beforeMark = (c: MarkedSort, dir: Direction) =>
 
 // $1 sort, $2 dir, $3 from. The total, the log's length (and net change), and the deepest mark
 // that is still at or before `from` whatever the logged rows did, with its exact position now.
+// The log is read at most MAX_LOGGED + 1 rows far (a mirror's first pass can leave a million
+// until the next trim), and corrected positions only when it is short enough to be used.
 const markSql = (c: MarkedSort, dir: Direction) => `
-WITH l AS (SELECT count(*) AS n, coalesce(sum(sign), 0) AS net FROM destination_order_log),
+WITH l AS (
+  SELECT count(*) AS n, coalesce(sum(sign), 0) AS net
+  FROM (SELECT sign FROM destination_order_log LIMIT ${MAX_LOGGED + 1}) x
+),
 m AS (
   SELECT before, k, destination, total FROM destination_order_marks
-  WHERE sort = $1 AND dir = $2 AND before + (SELECT n FROM l) <= $3::bigint
+  WHERE sort = $1 AND dir = $2 AND before + (SELECT n FROM l) <= $3::bigint AND (SELECT n FROM l) <= ${MAX_LOGGED}
   ORDER BY before DESC LIMIT 1
 )
 SELECT (SELECT n FROM destination_count) AS total, l.n AS logged, l.net,
   EXISTS (SELECT 1 FROM destination_order_marks WHERE sort = $1 AND dir = $2) AS marked,
   m.total AS marked_total, m.k, m.destination,
-  m.before + (SELECT coalesce(sum(g.sign), 0) FROM destination_order_log g WHERE ${beforeMark(c, dir)}) AS pos
+  CASE WHEN m.before IS NOT NULL THEN
+    m.before + (SELECT coalesce(sum(g.sign), 0) FROM destination_order_log g WHERE ${beforeMark(c, dir)})
+  END AS pos
 FROM l LEFT JOIN m ON true`;
 
 type MarkSqlRow = {
