@@ -44,6 +44,14 @@ async function fill(n = 20_000): Promise<void> {
   );
 }
 
+/** How many marks and logged rows there are. */
+async function leftOver(): Promise<{ marks: string; logged: string }> {
+  const r = await db.pool.query<{ marks: string; logged: string }>(
+    "SELECT (SELECT count(*) FROM destination_order_marks) AS marks, (SELECT count(*) FROM destination_order_log) AS logged",
+  );
+  return r.rows[0];
+}
+
 async function want(sort: string, dir: "f" | "b", from: number, limit: number): Promise<string[]> {
   const r = await db.pool.query<{ destination: string }>(
     `SELECT destination FROM destinations ORDER BY ${sort} ${dir === "b" ? "DESC" : "ASC"}, destination ASC OFFSET $1 LIMIT $2`,
@@ -181,10 +189,7 @@ test("marks that cannot vouch for a page give way to the walk; the trim drops a 
   assert.equal(await trimOrderLog(db.pool), false, `${20_000 * 2} logged rows: under the trim's ${TRIM_AT_LOGGED}`);
   await db.pool.query("UPDATE destinations SET retry_last_ts = retry_last_ts + 1");
   assert.equal(await trimOrderLog(db.pool), true);
-  const left = await db.pool.query<{ marks: string; logged: string }>(
-    "SELECT (SELECT count(*) FROM destination_order_marks) AS marks, (SELECT count(*) FROM destination_order_log) AS logged",
-  );
-  assert.deepEqual(left.rows[0], { marks: "0", logged: "0" });
+  assert.deepEqual(await leftOver(), { marks: "0", logged: "0" });
 });
 
 test("a truncate drops marks and log", async () => {
@@ -192,8 +197,5 @@ test("a truncate drops marks and log", async () => {
   await refreshOrderMarks(db.pool);
   await db.pool.query("UPDATE destinations SET retry_interval = 1 WHERE destination < 'h000100'");
   await db.pool.query("TRUNCATE destinations CASCADE");
-  const left = await db.pool.query<{ marks: string; logged: string }>(
-    "SELECT (SELECT count(*) FROM destination_order_marks) AS marks, (SELECT count(*) FROM destination_order_log) AS logged",
-  );
-  assert.deepEqual(left.rows[0], { marks: "0", logged: "0" });
+  assert.deepEqual(await leftOver(), { marks: "0", logged: "0" });
 });

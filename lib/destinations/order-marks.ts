@@ -15,7 +15,7 @@ import { type Tx, withTransaction } from "../db/transaction";
 import type { Direction } from "../http/params";
 import { DEFERRED_MIN_OFFSET, deferredJoin } from "./deferred-join";
 import { TIMINGS_COLUMNS, type TimingsSqlRow } from "./rows";
-import type { SortColumn } from "./types";
+import { SORT_COLUMNS, type SortColumn } from "./types";
 
 /** A reader refreshes the marks (in the background) once the log holds this many rows. */
 export const REFRESH_AT_LOGGED = 4_096;
@@ -28,6 +28,9 @@ const REFRESH_MIN_GAP_MS = 5_000;
 const REFRESH_LOCK_KEY = 7_340_032_011;
 
 type MarkedSort = Exclude<SortColumn, "destination">;
+const MARKED_SORTS = SORT_COLUMNS.filter((c): c is MarkedSort => c !== "destination");
+/** A mark every this many rows of an order. */
+const MARK_EVERY = 4_096;
 
 // Whether a row (log row g) sorts before the mark (m) in the order: <key> ASC NULLS LAST or
 // DESC NULLS FIRST, then the name ascending (Synapse's order, PostgreSQL's NULL placement).
@@ -217,13 +220,34 @@ function requestRefresh(pool: pg.Pool): void {
     });
 }
 
+// New marks for all eight orders and the log emptied of what they include, in one statement
+// (one snapshot: a change is either in the marks or still in the log, never both or neither).
+// The orders are the list's (Synapse's): <key> ASC (NULLs last) or DESC (NULLs first), then the
+// name ascending. The marks' index is not unique: the old ones are deleted as the new go in.
+const REFRESH_SQL = `
+WITH total AS (SELECT count(*) AS n FROM destinations),
+marks AS (${MARKED_SORTS.flatMap((c) =>
+  (["f", "b"] as const).map(
+    (dir) => `
+  SELECT '${c}' AS sort, '${dir}' AS dir, rn - 1 AS before, k, destination FROM (
+    SELECT ${c} AS k, destination, row_number() OVER (ORDER BY ${c} ${dir === "f" ? "ASC" : "DESC"}, destination ASC) AS rn
+    FROM destinations) x
+  WHERE rn % ${MARK_EVERY} = 1`,
+  ),
+).join("\n  UNION ALL")}
+),
+old_marks AS (DELETE FROM destination_order_marks),
+old_log AS (DELETE FROM destination_order_log)
+INSERT INTO destination_order_marks (sort, dir, before, k, destination, total)
+  SELECT m.sort, m.dir, m.before, m.k, m.destination, t.n FROM marks m CROSS JOIN total t`;
+
 /** New marks for every order from one snapshot; false when another refresh holds the lock. */
 export async function refreshOrderMarks(pool: pg.Pool): Promise<boolean> {
   return withTransaction(pool, async (tx) => {
     const lock = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [REFRESH_LOCK_KEY]);
     if (!lock.rows[0].ok) return false;
     // A statement after the lock: its snapshot sees every earlier refresh committed.
-    await tx.query("SELECT destination_order_marks_refresh()");
+    await tx.query(REFRESH_SQL);
     return true;
   });
 }

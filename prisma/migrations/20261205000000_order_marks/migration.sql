@@ -7,7 +7,7 @@
 -- transaction. Instead:
 --
 -- - destination_order_marks: every 4,096th row of each order (its key and name) and how many
---   rows were before it, taken in one snapshot by destination_order_marks_refresh(); `total` is
+--   rows were before it, taken in one snapshot by one statement (lib/destinations/order-marks.ts); `total` is
 --   the table's count in that snapshot.
 -- - destination_order_log: every change since, appended (no row is ever updated, so writers
 --   never wait on each other): a row leaving the orders (sign -1: deleted, or its old keys) and
@@ -91,42 +91,3 @@ BEGIN
 END $$;
 CREATE TRIGGER "destination_order_truncate" AFTER TRUNCATE ON "destinations"
     FOR EACH STATEMENT EXECUTE FUNCTION "destination_order_truncate"();
-
--- New marks for all eight orders and the log emptied of what they include, in one statement
--- (one snapshot: a change is either in the marks or still in the log, never both or neither).
--- Orders as the list's (Synapse's): <key> ASC (NULLs last) or DESC (NULLs first), then the name
--- ascending. Callers hold the refresh's advisory lock so that two refreshes never interleave.
-CREATE FUNCTION "destination_order_marks_refresh"() RETURNS void LANGUAGE sql AS $$
-  WITH total AS (SELECT count(*) AS n FROM destinations),
-  marks AS (
-    SELECT 'retry_last_ts' AS sort, 'f' AS dir, rn - 1 AS before, k, destination FROM (
-      SELECT retry_last_ts AS k, destination, row_number() OVER (ORDER BY retry_last_ts ASC, destination ASC) AS rn FROM destinations) x WHERE rn % 4096 = 1
-    UNION ALL
-    SELECT 'retry_last_ts', 'b', rn - 1, k, destination FROM (
-      SELECT retry_last_ts AS k, destination, row_number() OVER (ORDER BY retry_last_ts DESC, destination ASC) AS rn FROM destinations) x WHERE rn % 4096 = 1
-    UNION ALL
-    SELECT 'retry_interval', 'f', rn - 1, k, destination FROM (
-      SELECT retry_interval AS k, destination, row_number() OVER (ORDER BY retry_interval ASC, destination ASC) AS rn FROM destinations) x WHERE rn % 4096 = 1
-    UNION ALL
-    SELECT 'retry_interval', 'b', rn - 1, k, destination FROM (
-      SELECT retry_interval AS k, destination, row_number() OVER (ORDER BY retry_interval DESC, destination ASC) AS rn FROM destinations) x WHERE rn % 4096 = 1
-    UNION ALL
-    SELECT 'failure_ts', 'f', rn - 1, k, destination FROM (
-      SELECT failure_ts AS k, destination, row_number() OVER (ORDER BY failure_ts ASC, destination ASC) AS rn FROM destinations) x WHERE rn % 4096 = 1
-    UNION ALL
-    SELECT 'failure_ts', 'b', rn - 1, k, destination FROM (
-      SELECT failure_ts AS k, destination, row_number() OVER (ORDER BY failure_ts DESC, destination ASC) AS rn FROM destinations) x WHERE rn % 4096 = 1
-    UNION ALL
-    SELECT 'last_successful_stream_ordering', 'f', rn - 1, k, destination FROM (
-      SELECT last_successful_stream_ordering AS k, destination,
-             row_number() OVER (ORDER BY last_successful_stream_ordering ASC, destination ASC) AS rn FROM destinations) x WHERE rn % 4096 = 1
-    UNION ALL
-    SELECT 'last_successful_stream_ordering', 'b', rn - 1, k, destination FROM (
-      SELECT last_successful_stream_ordering AS k, destination,
-             row_number() OVER (ORDER BY last_successful_stream_ordering DESC, destination ASC) AS rn FROM destinations) x WHERE rn % 4096 = 1
-  ),
-  old_marks AS (DELETE FROM destination_order_marks),
-  old_log AS (DELETE FROM destination_order_log)
-  INSERT INTO destination_order_marks (sort, dir, before, k, destination, total)
-    SELECT m.sort, m.dir, m.before, m.k, m.destination, t.n FROM marks m CROSS JOIN total t;
-$$;
