@@ -17,6 +17,7 @@ const OWN_SERVERS = [
   "webhooks/*.spec.ts",
   "accounts/*.spec.ts",
   "operations/*.spec.ts",
+  "fuzz/*.spec.ts",
 ];
 
 export default defineConfig({
