@@ -1,10 +1,7 @@
-// Console sign-in: login/logout, wrong password, throttling, session required everywhere,
-// and the first-run hint on a database without users.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+// Console sign-in: login/logout, wrong password, throttling, session required everywhere
+// (the first-run hint on a database without users: e2e/accounts/first-run-hint.spec.ts).
 import { test, expect, testEnv } from "../support/fixtures";
-import { fedctl, startServer } from "../support/server";
+import { fedctl } from "../support/server";
 import { EMAIL, PASSWORD, login } from "./helpers";
 
 test("login page, wrong password, sign in and out (screenshot of the login page)", async ({ page }, testInfo) => {
@@ -94,37 +91,4 @@ test("failed sign-ins are throttled per account: the correct password is refused
   await expect(page).toHaveURL(/\/login/);
   // Other accounts from the same address are not affected.
   await login(page, "viewer");
-});
-
-test("first run: with no users the login page says how to create the first admin", async ({ page }) => {
-  test.setTimeout(120_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-console-first-"));
-  fs.chmodSync(dataDir, 0o755);
-  const server = await startServer({ DATABASE_URL: "", FEDCONSOLE_DATA_DIR: dataDir, FEDERATION_SCHEDULER: "off" });
-  try {
-    await page.goto(server.url + "/login");
-    await expect(page.getByRole("heading", { name: "No accounts yet" })).toBeVisible();
-    await expect(page.getByText("npm run --silent fedctl -- users add you@example.org --role admin")).toBeVisible();
-    await expect(page.getByText("ADMIN_EMAIL")).toBeVisible();
-    // The server log says the same.
-    expect(server.output()).toContain("No users yet. Create the first admin");
-    // Once an admin exists, the hint is gone and that admin can sign in.
-    expect(
-      (
-        await fedctl(["users", "add", "first@example.org", "--role", "admin", "--password", "first-admin-pw"], {
-          DATABASE_URL: "",
-          FEDCONSOLE_DATA_DIR: dataDir,
-        })
-      ).code,
-    ).toBe(0);
-    await page.goto(server.url + "/login");
-    await expect(page.getByRole("heading", { name: "No accounts yet" })).toHaveCount(0);
-    await page.getByLabel("Email").fill("first@example.org");
-    await page.getByLabel("Password").fill("first-admin-pw");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByTestId("whoami")).toContainText("first@example.org");
-  } finally {
-    await server.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
 });

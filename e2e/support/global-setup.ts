@@ -28,14 +28,17 @@ export default async function globalSetup() {
   };
   const server = await startServer(env);
 
+  // The three roles side by side: each fedctl process is seconds of start-up on a slow machine.
   const tokens: Record<string, string> = {};
-  for (const [role, email] of Object.entries(ROLE_USERS)) {
-    const add = await fedctl(["users", "add", email, "--role", role, "--password", `${role}-password-1`], env);
-    if (add.code !== 0) throw new Error(`fedctl users add failed: ${add.stderr}`);
-    const tok = await fedctl(["tokens", "create", email, "--name", `e2e ${role}`], env);
-    if (tok.code !== 0) throw new Error(`fedctl tokens create failed: ${tok.stderr}`);
-    tokens[role] = tok.stdout.trim();
-  }
+  await Promise.all(
+    Object.entries(ROLE_USERS).map(async ([role, email]) => {
+      const add = await fedctl(["users", "add", email, "--role", role, "--password", `${role}-password-1`], env);
+      if (add.code !== 0) throw new Error(`fedctl users add failed: ${add.stderr}`);
+      const tok = await fedctl(["tokens", "create", email, "--name", `e2e ${role}`], env);
+      if (tok.code !== 0) throw new Error(`fedctl tokens create failed: ${tok.stderr}`);
+      tokens[role] = tok.stdout.trim();
+    }),
+  );
   process.env.E2E_BASE_URL = server.url;
   process.env.E2E_DATABASE_URL = db.url;
   process.env.E2E_DATA_DIR = dataDir;

@@ -64,7 +64,9 @@ async function samePages(label: string, opts: { mustMark: boolean }) {
   const total = Number((await db.pool.query("SELECT count(*) AS n FROM destinations")).rows[0].n);
   let marked = 0;
   for (const sort of SORTS)
-    for (const dir of ["f", "b"] as const)
+    for (const dir of ["f", "b"] as const) {
+      // Synapse's order once; each page is a slice of it (as its OFFSET … LIMIT would return).
+      const order = await want(sort, dir, 0, total);
       for (const from of [
         4095,
         4096,
@@ -84,11 +86,12 @@ async function samePages(label: string, opts: { mustMark: boolean }) {
           assert.equal(got.total, BigInt(total), `${label}: total`);
           assert.deepEqual(
             got.rows.map((r) => r.destination),
-            await want(sort, dir, from, limit),
+            order.slice(from, from + limit),
             `${label}: ${sort} ${dir} from=${from} limit=${limit}`,
           );
         }
       }
+    }
   if (opts.mustMark) assert.ok(marked > 0, `${label}: the marks served pages`);
   return marked;
 }
