@@ -17,7 +17,6 @@ const OWN_SERVERS = [
   "webhooks/*.spec.ts",
   "accounts/*.spec.ts",
   "operations/*.spec.ts",
-  "fuzz/*.spec.ts",
   "console/reset-attempt.spec.ts",
 ];
 

@@ -32,11 +32,14 @@ test.beforeAll(async () => {
   );
   // Pool 12: four large answers at once are within the process's bound (a third of the pool).
   const env = { DATABASE_URL: db.url, FEDERATION_SCHEDULER: "off", DATABASE_POOL_SIZE: "12" };
-  server = await startServer(env);
-  for (const who of ["a", "b"]) {
+  // The database is migrated already: the members are made while the server starts.
+  const member = async (who: string) => {
     await fedctl(["users", "add", `${who}@example.org`, "--role", "viewer", "--password", `${who}-password-1`], env);
-    tokens.push((await fedctl(["tokens", "create", `${who}@example.org`], env)).stdout.trim());
-  }
+    return (await fedctl(["tokens", "create", `${who}@example.org`], env)).stdout.trim();
+  };
+  const [started, ...made] = await Promise.all([startServer(env), member("a"), member("b")]);
+  server = started;
+  tokens.push(...made);
 });
 
 test.afterAll(async () => {

@@ -74,9 +74,14 @@ test.beforeAll(async () => {
     );
   }
   const env = schedulerEnv(fleet, db.url);
-  server = await startServer(env);
-  await fedctl(["users", "add", "ops@example.org", "--role", "operator", "--password", "operator-pw-1"], env);
-  token = (await fedctl(["tokens", "create", "ops@example.org"], env)).stdout.trim();
+  // The database is migrated already: the member is made while the server starts.
+  [server, token] = await Promise.all([
+    startServer(env),
+    (async () => {
+      await fedctl(["users", "add", "ops@example.org", "--role", "operator", "--password", "operator-pw-1"], env);
+      return (await fedctl(["tokens", "create", "ops@example.org"], env)).stdout.trim();
+    })(),
+  ]);
 });
 
 test.afterAll(async () => {

@@ -34,8 +34,11 @@ export async function startUpstream(port?: number, db?: TestDatabase): Promise<I
     FEDERATION_SCHEDULER: "off",
     ...(port ? { PORT: String(port) } : {}),
   };
-  const server = await startServer(env);
-  const admin = db ? "" : await withAdmin(env, "synapse-admin@upstream.test");
+  // The database is migrated already: the admin is made while the server starts.
+  const [server, admin] = await Promise.all([
+    startServer(env),
+    db ? "" : withAdmin(env, "synapse-admin@upstream.test"),
+  ]);
   return { server, db: d, env, admin };
 }
 
@@ -66,9 +69,11 @@ export async function startMirror(
     FEDCONSOLE_SERVER_NAME: "mirror.test",
     ...extra,
   };
-  const server = await startServer(env);
-  const admin = await withAdmin(env, "admin@mirror.test");
-  await withAdmin(env, "operator@mirror.test", "operator");
+  const [server, admin] = await Promise.all([
+    startServer(env),
+    withAdmin(env, "admin@mirror.test"),
+    withAdmin(env, "operator@mirror.test", "operator"),
+  ]);
   return { server, db, env, admin };
 }
 

@@ -1,34 +1,12 @@
 // Malformed console URLs: bad percent-encoding, overlong segments and odd bytes in every path
 // segment and query parameter of every console page, signed in and signed out. None may answer
 // 5xx: a malformed address is the visitor's mistake (400 or 404 page), never a server error.
-// Read-only, and ~2,600 page renders: on a server and database of its own, so it runs beside the
-// specs that share the run's server.
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
-import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
-import { ROOT, startServer, type RunningServer } from "../support/server";
-
-const ADMIN = { email: "fuzz-admin@example.org", password: "fuzz-admin-password-1" };
-let db: TestDatabase | undefined;
-let server: RunningServer | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  db = await createTestDatabase();
-  server = await startServer({
-    DATABASE_URL: db.url,
-    FEDERATION_SCHEDULER: "off",
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-  });
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-});
+import { ROOT } from "../support/server";
+import { login } from "./helpers";
 
 /** Every console page, with the query parameters its schema reads (plus one it does not). */
 const PAGES: Record<string, string[]> = {
@@ -173,26 +151,19 @@ test("every page of app/ is in the fuzz's list", () => {
   expect(appRoutes().filter((r) => !api(r) && !known.has(r))).toEqual([]);
 });
 
-test("malformed console URLs, signed out: no 5xx", async () => {
+test("malformed console URLs, signed out: no 5xx", async ({ baseURL }) => {
   test.setTimeout(180_000);
-  const base = new URL(server!.url);
+  const base = new URL(baseURL!);
   const fivexx = await fuzz(base, "");
   expect(fivexx).toEqual([]);
   for (const p of REPORTED) expect([400, 404], p).toContain(await rawGet(base, Buffer.from(p), ""));
 });
 
-test("malformed console URLs, signed in: no 5xx", async ({ browser }) => {
+test("malformed console URLs, signed in: no 5xx", async ({ page, baseURL }) => {
   test.setTimeout(180_000);
-  const context = await browser.newContext({ baseURL: server!.url });
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("whoami")).toContainText(ADMIN.email);
-  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-  await context.close();
-  const base = new URL(server!.url);
+  await login(page, "admin");
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const base = new URL(baseURL!);
   expect(await rawGet(base, Buffer.from("/destinations"), cookie)).toBe(200); // the session works
   const fivexx = await fuzz(base, cookie);
   expect(fivexx).toEqual([]);
