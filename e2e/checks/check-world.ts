@@ -10,7 +10,7 @@ import { expect, type Page } from "@playwright/test";
 import { startFakeFleet, type FakeFleet } from "../../lib/federation/testing/fake-fleet";
 import { startTestDnsServer, type TestDnsServer } from "../../lib/federation/testing/test-dns-server";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
-import { fedctl, startServer, type RunningServer } from "../support/server";
+import { memberWithToken, startServer, type RunningServer } from "../support/server";
 
 export const FAULTS = [
   "badKeySignature",
@@ -39,11 +39,7 @@ export type World = {
   close(): Promise<void>;
 };
 
-async function account(env: Record<string, string>, email: string, role: string): Promise<string> {
-  const add = await fedctl(["users", "add", email, "--role", role, "--password", `${role}-password-1`], env);
-  if (add.code !== 0) throw new Error(add.stderr);
-  return (await fedctl(["tokens", "create", email, "--name", "e2e"], env)).stdout.trim();
-}
+const account = (env: Record<string, string>, email: string, role: string) => memberWithToken(env, { email, role });
 
 export async function startWorld(): Promise<World> {
   const fleet = await startFakeFleet(

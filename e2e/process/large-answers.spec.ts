@@ -4,7 +4,7 @@
 import { test, expect } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
 import { rssMiB, sampleRss } from "../support/proc-stats";
-import { fedctl, startServer, type RunningServer } from "../support/server";
+import { memberWithToken, startServer, type RunningServer } from "../support/server";
 
 const N = 100_000;
 const HUGE = "9223372036854775807";
@@ -33,10 +33,8 @@ test.beforeAll(async () => {
   // Pool 12: four large answers at once are within the process's bound (a third of the pool).
   const env = { DATABASE_URL: db.url, FEDERATION_SCHEDULER: "off", DATABASE_POOL_SIZE: "12" };
   // The database is migrated already: the members are made while the server starts.
-  const member = async (who: string) => {
-    await fedctl(["users", "add", `${who}@example.org`, "--role", "viewer", "--password", `${who}-password-1`], env);
-    return (await fedctl(["tokens", "create", `${who}@example.org`], env)).stdout.trim();
-  };
+  const member = (who: string) =>
+    memberWithToken(env, { email: `${who}@example.org`, role: "viewer", password: `${who}-password-1` });
   const [started, ...made] = await Promise.all([startServer(env), member("a"), member("b")]);
   server = started;
   tokens.push(...made);

@@ -4,7 +4,7 @@
 import { test, expect } from "@playwright/test";
 import { startFakeFleet, VERSION_PATH, type FakeFleet } from "../../lib/federation/testing/fake-fleet";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
-import { fedctl, startServer, type RunningServer } from "../support/server";
+import { memberWithToken, startServer, type RunningServer } from "../support/server";
 import { schedulerEnv, waitFor } from "../support/scheduler-env";
 
 const MIN = 600_000;
@@ -77,10 +77,7 @@ test.beforeAll(async () => {
   // The database is migrated already: the member is made while the server starts.
   [server, token] = await Promise.all([
     startServer(env),
-    (async () => {
-      await fedctl(["users", "add", "ops@example.org", "--role", "operator", "--password", "operator-pw-1"], env);
-      return (await fedctl(["tokens", "create", "ops@example.org"], env)).stdout.trim();
-    })(),
+    memberWithToken(env, { email: "ops@example.org", role: "operator", password: "operator-pw-1" }),
   ]);
 });
 

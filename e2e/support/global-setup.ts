@@ -5,7 +5,7 @@ import path from "node:path";
 import { buildIfNeeded } from "../../scripts/build-if-needed";
 import { loadSettings } from "../../lib/settings/settings";
 import { createTestDatabase } from "../../lib/testing/test-database";
-import { ROOT, fedctl, startServer } from "./server";
+import { ROOT, memberWithToken, startServer } from "./server";
 
 export const ROLE_USERS = {
   admin: "admin@e2e.test",
@@ -32,11 +32,7 @@ export default async function globalSetup() {
   const tokens: Record<string, string> = {};
   await Promise.all(
     Object.entries(ROLE_USERS).map(async ([role, email]) => {
-      const add = await fedctl(["users", "add", email, "--role", role, "--password", `${role}-password-1`], env);
-      if (add.code !== 0) throw new Error(`fedctl users add failed: ${add.stderr}`);
-      const tok = await fedctl(["tokens", "create", email, "--name", `e2e ${role}`], env);
-      if (tok.code !== 0) throw new Error(`fedctl tokens create failed: ${tok.stderr}`);
-      tokens[role] = tok.stdout.trim();
+      tokens[role] = await memberWithToken(env, { email, role, tokenName: `e2e ${role}` });
     }),
   );
   process.env.E2E_BASE_URL = server.url;

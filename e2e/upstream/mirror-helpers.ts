@@ -8,7 +8,7 @@ import type { Page } from "@playwright/test";
 import { expect } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
 import type { FakeFleet } from "../../lib/federation/testing/fake-fleet";
-import { fedctl, freePort, startServer, type RunningServer } from "../support/server";
+import { memberWithToken, freePort, startServer, type RunningServer } from "../support/server";
 import { schedulerEnv, waitFor } from "../support/scheduler-env";
 
 export type Instance = { server: RunningServer; db: TestDatabase; env: Record<string, string>; admin: string };
@@ -19,11 +19,7 @@ const dataDir = () => {
   return d;
 };
 
-async function withAdmin(env: Record<string, string>, email: string, role = "admin"): Promise<string> {
-  const add = await fedctl(["users", "add", email, "--role", role, "--password", `${role}-password-1`], env);
-  if (add.code !== 0) throw new Error(add.stderr);
-  return (await fedctl(["tokens", "create", email, "--name", "e2e"], env)).stdout.trim();
-}
+const withAdmin = (env: Record<string, string>, email: string, role = "admin") => memberWithToken(env, { email, role });
 
 /** The homeserver stand-in: our own API on its own database, nothing changing by itself. */
 export async function startUpstream(port?: number, db?: TestDatabase): Promise<Instance> {

@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import { test, expect, type APIRequestContext } from "@playwright/test";
 import { startFakeFleet, type FakeFleet } from "../../lib/federation/testing/fake-fleet";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
-import { fedctl, freePort, startServer, type RunningServer } from "../support/server";
+import { fedctl, memberWithToken, freePort, startServer, type RunningServer } from "../support/server";
 import { schedulerEnv, waitFor } from "../support/scheduler-env";
 import { startReceiver, type Receiver } from "./receiver";
 
@@ -83,13 +83,9 @@ test.beforeAll(async () => {
   });
   server = await startServer(env);
   // Each fedctl is a process of its own: the admin's and the viewer's run side by side.
-  const userWithToken = async (email: string, role: string, password: string) => {
-    await fedctl(["users", "add", email, "--role", role, "--password", password], env);
-    return (await fedctl(["tokens", "create", email], env)).stdout.trim();
-  };
   [token, viewerToken] = await Promise.all([
-    userWithToken(ADMIN.email, "admin", ADMIN.password),
-    userWithToken("hooks-viewer@e2e.test", "viewer", "viewer-pw-12"),
+    memberWithToken(env, { email: ADMIN.email, role: "admin", password: ADMIN.password }),
+    memberWithToken(env, { email: "hooks-viewer@e2e.test", role: "viewer", password: "viewer-pw-12" }),
   ]);
 });
 
