@@ -454,6 +454,17 @@ test.describe("bad input never yields 5xx or HTML", () => {
     expectRawInt(items[1], "last_successful_stream_ordering", 9223372036854775807n);
   });
 
+  test("counts of our own API that are not whole numbers → 400 M_INVALID_PARAM, never 500", async () => {
+    for (const bad of ["1.5", "0", "-3", "1e2", "x", ""]) {
+      const res = await raw("GET", `/_fedconsole/v1/upstream?passes=${bad}`, { role: "viewer" });
+      expect([res.status, res.json().errcode], `passes=${bad}: ${res.text}`).toEqual([400, "M_INVALID_PARAM"]);
+    }
+    for (const ok of ["1", "200", "99999999999999999999"]) {
+      const res = await raw("GET", `/_fedconsole/v1/upstream?passes=${ok}`, { role: "viewer" });
+      expect(res.status, `passes=${ok}: ${res.text}`).toBe(200);
+    }
+  });
+
   test("odd but harmless query strings are fine", async () => {
     const rows = synapseDestinations(3);
     await seed(rows);

@@ -98,7 +98,17 @@ test("checks change no retry timing, history is bounded, fedctl check prints the
   }
   const list = (await call(w, w.tokens.admin, "GET", `/_fedconsole/v1/destinations/${enc(name)}/checks`)).json();
   expect(list.checks).toHaveLength(3);
+  expect(list.total).toBe(3);
   expect(list.checks[0].summary).toMatch(/connection refused/);
+  // total counts what is stored, not the page; a count that is not a whole number is a 400.
+  const first = (
+    await call(w, w.tokens.admin, "GET", `/_fedconsole/v1/destinations/${enc(name)}/checks?limit=1`)
+  ).json();
+  expect([first.checks.length, first.total, first.checks[0].id]).toEqual([1, 3, list.checks[0].id]);
+  for (const bad of ["2.5", "0", "-1", "1e2", "ten"]) {
+    const r = await call(w, w.tokens.admin, "GET", `/_fedconsole/v1/destinations/${enc(name)}/checks?limit=${bad}`);
+    expect([r.status, r.json().errcode], bad).toEqual([400, "M_INVALID_PARAM"]);
+  }
   const rows = await w.pool.query(
     "SELECT retry_last_ts::text, retry_interval::text, failure_ts::text FROM destinations",
   );
@@ -119,6 +129,8 @@ test("checks change no retry timing, history is bounded, fedctl check prints the
 test("unknown destinations 404, viewers cannot check arbitrary names, the rate limit answers 429 with retry_after_ms", async () => {
   const unknown = await call(w, w.tokens.admin, "POST", "/_fedconsole/v1/destinations/nowhere.fed.test/check");
   expect(unknown.status).toBe(404);
+  const unknownList = await call(w, w.tokens.admin, "GET", "/_fedconsole/v1/destinations/nowhere.fed.test/checks");
+  expect([unknownList.status, unknownList.json().error]).toEqual([404, "Unknown destination"]);
   const missing = await call(w, w.tokens.admin, "GET", "/api/report");
   expect(missing.json().errcode).toBe("M_MISSING_PARAM");
   const anonymous = await fetch(`${w.server.url}/api/federation-ok?server_name=x`);

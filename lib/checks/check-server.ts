@@ -12,15 +12,16 @@ import type { CheckEnv } from "./check-options";
 import { withCheckSlot } from "./check-slots";
 import { runCheck } from "./run-check";
 import { noteCheckedCertificate } from "./note-check-certificate";
-import { abandonCheck, finishCheck, getCheck, insertRunningCheck, type StoredCheck } from "./stored-checks";
+import {
+  abandonCheck,
+  finishCheck,
+  getCheck,
+  insertRunningCheck,
+  isDestination,
+  type StoredCheck,
+} from "./stored-checks";
 
 const WINDOW_MS = 60_000;
-
-async function isDestination(pool: pg.Pool, name: string): Promise<boolean> {
-  if (name.includes("\0")) return false;
-  const r = await pool.query("SELECT 1 FROM destinations WHERE destination = $1", [name]);
-  return (r.rowCount ?? 0) > 0;
-}
 
 // One start at a time per user in this process, queued before a pooled connection is taken:
 // many checks by one user at once would otherwise each hold a connection while waiting for the

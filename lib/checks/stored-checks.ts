@@ -99,6 +99,32 @@ export async function listChecks(
   return r.rows.map(toStored);
 }
 
+/** Whether `name` is a destination (the API's per-destination check routes answer 404 otherwise). */
+export async function isDestination(pool: pg.Pool, name: string): Promise<boolean> {
+  if (name.includes("\0")) return false;
+  const r = await pool.query("SELECT 1 FROM destinations WHERE destination = $1", [name]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+/**
+ * A destination's stored checks for the API: the newest `limit`, and how many are stored in all
+ * (`total`, not the page's length). 404 for a name that is not a destination, like a new check.
+ */
+export async function listDestinationChecks(
+  pool: pg.Pool,
+  actor: Principal,
+  destination: string,
+  limit: number,
+): Promise<{ checks: StoredCheck[]; total: number }> {
+  requireRole(actor, "viewer", "read federation checks");
+  if (!(await isDestination(pool, destination))) throw new AppError("not_found", "Unknown destination");
+  const [checks, count] = await Promise.all([
+    listChecks(pool, actor, destination, { limit }),
+    pool.query<{ n: number }>("SELECT count(*)::int AS n FROM check_reports WHERE server_name = $1", [destination]),
+  ]);
+  return { checks, total: count.rows[0].n };
+}
+
 /** One report by id; `serverName` given = it must be that name's (404 otherwise). */
 export async function getCheck(pool: pg.Pool, actor: Principal, id: string, serverName?: string): Promise<StoredCheck> {
   requireRole(actor, "viewer", "read federation checks");

@@ -44,12 +44,8 @@ export function toMatrixError(e: unknown, log: (msg: string) => void = console.e
     const m = TABLE[e.code];
     return { status: m.status, body: { errcode: m.errcode, error: e.message, ...e.extra } };
   }
-  if (isBadText(e)) {
-    return {
-      status: 400,
-      body: { errcode: "M_INVALID_PARAM", error: "The request contains characters that cannot be stored or searched." },
-    };
-  }
+  const bad = badInputMessage(e);
+  if (bad !== null) return { status: 400, body: { errcode: "M_INVALID_PARAM", error: bad } };
   if (isDatabaseDown(e)) {
     return { status: 503, body: { errcode: "M_UNKNOWN", error: "The database is unavailable; try again shortly." } };
   }
@@ -57,8 +53,15 @@ export function toMatrixError(e: unknown, log: (msg: string) => void = console.e
   return { status: 500, body: { errcode: "M_UNKNOWN", error: "Internal server error" } };
 }
 
-/** PostgreSQL refusing text input (NUL bytes, invalid encodings): the caller's input, not our fault. */
-function isBadText(e: unknown): boolean {
+/**
+ * PostgreSQL refusing the caller's input (NUL bytes, invalid encodings, text that is not a number
+ * of the column's type): a value a route should have checked reached a query, but it is still
+ * the caller's mistake — 400, never 500. null for every other error.
+ */
+function badInputMessage(e: unknown): string | null {
   const code = (e as { code?: string } | null)?.code ?? "";
-  return code === "22021" || code === "22P05" || code === "54000";
+  if (code === "22021" || code === "22P05" || code === "54000")
+    return "The request contains characters that cannot be stored or searched.";
+  if (code === "22P02" || code === "22003") return "A value in the request is not a number of the expected kind.";
+  return null;
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseNonNegativeInteger, parseChoice, parseDirection } from "./params";
+import { parseChoice, parseCount, parseDirection, parseNonNegativeInteger } from "./params";
 import type { AppError } from "../errors";
 
 const q = (s: string) => new URLSearchParams(s);
@@ -30,6 +30,21 @@ test("integers: default, first of repeated, clamped, rejected", () => {
     code(() => parseNonNegativeInteger(q("from=-1"), "from", 0n)),
     "invalid_param: Query parameter from must be a positive integer.",
   );
+});
+
+test("counts of our own API: whole numbers from 1, clamped to the maximum; anything else refused", () => {
+  assert.equal(parseCount(q(""), "limit", 20, 100), 20);
+  assert.equal(parseCount(q("limit=7"), "limit", 20, 100), 7);
+  assert.equal(parseCount(q("limit=+7"), "limit", 20, 100), 7);
+  assert.equal(parseCount(q("limit=100"), "limit", 20, 100), 100);
+  assert.equal(parseCount(q("limit=99999999999999999999999"), "limit", 20, 100), 100);
+  for (const bad of ["2.5", "0", "-1", "1e2", "0x10", "ten", ""]) {
+    assert.equal(
+      code(() => parseCount(q(`limit=${bad}`), "limit", 20, 100)),
+      "invalid_param: Query parameter limit must be a whole number from 1 to 100.",
+      bad,
+    );
+  }
 });
 
 test("choices list the allowed values like Synapse", () => {

@@ -19,6 +19,21 @@ export function parseNonNegativeInteger(q: Query, name: string, fallback: bigint
   return n > MAX_INT64 ? MAX_INT64 : n;
 }
 
+/**
+ * A count for our own API (?limit, ?passes): a whole number from 1, at most `max` (larger values
+ * are clamped: they only ask for everything there is). Anything else — 2.5, 1e2, -1, "ten" — is
+ * refused with a clear 400 instead of reaching a query.
+ */
+export function parseCount(q: Query, name: string, fallback: number, max: number): number {
+  const raw = q.get(name);
+  if (raw === null) return fallback;
+  if (!/^\s*\+?\d+\s*$/.test(raw) || BigInt(raw.trim()) < 1n) {
+    throw new AppError("invalid_param", `Query parameter ${name} must be a whole number from 1 to ${max}.`);
+  }
+  const n = BigInt(raw.trim());
+  return n > BigInt(max) ? max : Number(n);
+}
+
 export function parseChoice<T extends string>(q: Query, name: string, allowed: readonly T[], fallback: T): T {
   const raw = q.get(name);
   if (raw === null) return fallback;

@@ -2,7 +2,7 @@
 import { STATUS_FILTERS, type StatusFilter } from "../../destinations/destination-status";
 import { EXPORT_FORMATS } from "../../destinations/export-format";
 import { exportAnswer } from "../export-response";
-import { parseChoice } from "../params";
+import { parseChoice, parseCount } from "../params";
 import { addDestinations } from "../../destinations/add-destinations";
 import { forgetDestination } from "../../destinations/forget-destination";
 import { readJsonObject } from "../../compat/json-body";
@@ -12,7 +12,7 @@ import { AppError } from "../../errors";
 import { processCheckEnv } from "../../checks/check-env";
 import { checkJson } from "../../checks/check-json";
 import { checkServer } from "../../checks/check-server";
-import { getCheck, listChecks } from "../../checks/stored-checks";
+import { getCheck, listDestinationChecks, MAX_CHECKS_LISTED } from "../../checks/stored-checks";
 import { mirrorContext } from "../../upstream/mirror";
 import { requestSync } from "../../upstream/request-sync";
 import { getSyncStatus, syncStatusJson } from "../../upstream/sync-status";
@@ -28,7 +28,7 @@ export const FEDCONSOLE_ROUTES: Route[] = [
     methods: {
       GET: async (ctx) => {
         await principalWith(ctx, "viewer", "read the sync state");
-        const passes = Math.min(200, Math.max(1, Number(ctx.query.get("passes") ?? "10") || 10));
+        const passes = parseCount(ctx.query, "passes", 10, 200);
         return jsonAnswer(200, syncStatusJson(await getSyncStatus(await dbPool(), mirrorContext(), { passes })));
       },
     },
@@ -108,9 +108,9 @@ export const FEDCONSOLE_ROUTES: Route[] = [
     methods: {
       GET: async (ctx) => {
         const actor = await principalWith(ctx, "viewer", "read federation checks");
-        const limit = Number(ctx.query.get("limit") ?? "20") || 20;
-        const checks = await listChecks(await dbPool(), actor, ctx.params[0], { limit });
-        return jsonAnswer(200, { checks: checks.map((c) => checkJson(c, false)), total: checks.length });
+        const limit = parseCount(ctx.query, "limit", 20, MAX_CHECKS_LISTED);
+        const { checks, total } = await listDestinationChecks(await dbPool(), actor, ctx.params[0], limit);
+        return jsonAnswer(200, { checks: checks.map((c) => checkJson(c, false)), total });
       },
     },
   },

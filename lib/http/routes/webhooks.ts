@@ -8,6 +8,7 @@ import { listDeliveries } from "../../webhooks/list-deliveries";
 import { webhookRuntime } from "../../webhooks/runtime";
 import { deliveryJson, endpointJson } from "../../webhooks/serialize";
 import { testWebhook } from "../../webhooks/test-webhook";
+import { parseCount } from "../params";
 import { jsonAnswer } from "../respond";
 import { dbPool, principalWith, type RouteContext, type Route } from "../route";
 import { FEDCONSOLE_PREFIX } from "./fedconsole";
@@ -88,9 +89,7 @@ export const WEBHOOK_ROUTES: Route[] = [
     methods: {
       GET: async (ctx) => {
         const actor = await admin(ctx);
-        const limit = Number(ctx.query.get("limit") ?? "50");
-        if (!Number.isInteger(limit) || limit < 1)
-          throw new AppError("invalid_param", "limit must be a positive integer.");
+        const limit = parseCount(ctx.query, "limit", 50, 500);
         const rows = await listDeliveries(await dbPool(), actor, ctx.params[0], limit);
         return jsonAnswer(200, { deliveries: rows.map(deliveryJson) });
       },
