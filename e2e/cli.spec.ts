@@ -54,6 +54,15 @@ test("export writes what import reads: a round trip is exact", async () => {
     '{"destination":"big.example","retry_last_ts":9223372036854775807,"retry_interval":600000,"failure_ts":9007199254740993,"last_successful_stream_ordering":42,"rooms":[{"room_id":"!a:x","stream_ordering":9007199254740993},{"room_id":"!b:x","stream_ordering":2}]}',
     '{"destination":"ok.example","retry_last_ts":0,"retry_interval":0,"failure_ts":null,"last_successful_stream_ordering":null,"rooms":[]}',
   ]);
+  expect(out.stderr).toMatch(/Exported 2 destinations and 2 rooms in [\d.]+ s\./);
+  const audit = await db().query(
+    "SELECT actor, via, detail FROM audit_events WHERE action = 'destinations.export' ORDER BY id DESC LIMIT 1",
+  );
+  expect(audit.rows[0]).toMatchObject({
+    actor: "fedctl",
+    via: "cli",
+    detail: { format: "jsonl", rows: 2, rooms: true },
+  });
   await seed([]);
   expect((await fedctl(["destinations", "import", "-"], testEnv(), out.stdout)).code).toBe(0);
   expect((await fedctl(["destinations", "export"], testEnv())).stdout).toBe(out.stdout);

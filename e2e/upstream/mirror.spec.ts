@@ -4,7 +4,7 @@
 // the upstream's own 400/404, and ride out an upstream outage without changing anything.
 import { test, expect } from "@playwright/test";
 import { startFakeFleet, type FakeFleet } from "../../lib/federation/testing/fake-fleet";
-import type { RunningServer } from "../support/server";
+import { fedctl, type RunningServer } from "../support/server";
 import { api, FED, fullPassAfter, type Instance, signIn, startMirror, startUpstream, waitFor } from "./mirror-helpers";
 
 test.describe.configure({ mode: "serial" });
@@ -195,6 +195,10 @@ test("adding and forgetting destinations is refused: the homeserver owns the lis
   );
   expect(forget.status).toBe(400);
   expect((await forget.json()).error).toMatch(/mirrors a homeserver/);
+  // fedctl's import is refused the same way, before it reads a line.
+  const imported = await fedctl(["destinations", "import", "-"], mirror.env, '{"destination":"new.mirror.test"}\n');
+  expect(imported.code).toBe(1);
+  expect(imported.stderr).toMatch(/mirrors a homeserver, which owns the list/);
   const n = await mirror.db.pool.query(
     "SELECT count(*)::int AS n FROM destinations WHERE destination = 'new.mirror.test'",
   );

@@ -49,7 +49,14 @@ export type AuditDetails = {
   /** The first admin created on the first-run setup page (from loopback, or with the start-up code). */
   "user.first_admin": { email: string; allowedBy: "loopback" | "setup_code" };
   /** A download of the destinations matching a filter (console "Export" or the export API), audited as it starts. */
-  "destinations.export": { format: string; search: string | null; status: string | null; rows: number };
+  /** `rooms`: fedctl's JSON Lines with each destination's rooms (the console's and API's have counts). */
+  "destinations.export": {
+    format: string;
+    search: string | null;
+    status: string | null;
+    rows: number;
+    rooms?: boolean;
+  };
 };
 
 /** What a forgotten destination was (int8 columns as strings, as pg returns them). */

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { exportDestinations } from "./export-destinations";
+import { CLI_PRINCIPAL } from "../auth/principal";
 import { importText, P, pool, skip } from "./import/import-test-db";
 
 test("export waits for a slow output (backpressure) and stops on an output error", { skip }, async () => {
@@ -41,4 +42,39 @@ test("export waits for a slow output (backpressure) and stops on an output error
   assert.equal(writes, 1);
   // The pool is still usable (the connection was not left inside the export's transaction).
   assert.equal((await p.query("SELECT 1 AS x")).rows[0].x, 1);
+});
+
+test("an export by someone is audited with the snapshot's count, and reports its progress page by page", {
+  skip,
+}, async () => {
+  const p = await pool();
+  await importText(Array.from({ length: 120 }, (_, i) => `{"destination":"${P}audited${i}"}`).join("\n"));
+  const total = (await p.query<{ n: number }>("SELECT count(*)::int AS n FROM destinations")).rows[0].n;
+  const seen: Array<[number, number]> = [];
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  const before = (await p.query<{ id: string }>("SELECT coalesce(max(id), 0)::text AS id FROM audit_events")).rows[0]
+    .id;
+  const r = await exportDestinations(sink, {
+    pool: p,
+    pageSize: 50,
+    withRooms: false,
+    actor: CLI_PRINCIPAL,
+    onProgress: (written, of) => seen.push([written, of]),
+  });
+  assert.equal(r.destinations, total);
+  assert.deepEqual(seen.at(-1), [total, total]);
+  assert.ok(
+    seen.every(([w, of], i) => of === total && (i === 0 || w > seen[i - 1][0])),
+    "counts grow by pages",
+  );
+  const audit = await p.query<{ action: string; detail: unknown }>(
+    "SELECT action, detail FROM audit_events WHERE id > $1",
+    [before],
+  );
+  assert.deepEqual(audit.rows, [
+    {
+      action: "destinations.export",
+      detail: { format: "jsonl", search: null, status: null, rows: total, rooms: false },
+    },
+  ]);
 });

@@ -6,6 +6,8 @@
 // consistent snapshot even while a server keeps writing. The next page is fetched while the
 // current one is written, and writing waits for 'drain' (backpressure), so memory stays
 // bounded by a page.
+import { recordAudit } from "../audit/record-audit";
+import { type Principal, requireRole } from "../auth/principal";
 import type pg from "pg";
 import { withTransaction } from "../db/transaction";
 import { formatRecord } from "./jsonl-record";
@@ -17,6 +19,13 @@ export type ExportOptions = {
   withRooms?: boolean;
   /** Destinations per page. Default 5,000. */
   pageSize?: number;
+  /**
+   * Who exports: the export is then audited (destinations.export, with the snapshot's row
+   * count) before the first line, like the console's and the API's exports.
+   */
+  actor?: Principal;
+  /** Destinations written so far of the snapshot's total, after each page. */
+  onProgress?: (written: number, total: number) => void;
 };
 
 export type ExportResult = { destinations: number; rooms: number };
@@ -78,6 +87,17 @@ export async function exportDestinations(output: NodeJS.WritableStream, opts: Ex
     return await withTransaction(
       opts.pool,
       async (client) => {
+        let total = 0;
+        if (opts.actor || opts.onProgress) {
+          total = (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM destinations")).rows[0].n;
+        }
+        if (opts.actor) {
+          requireRole(opts.actor, "viewer", "export destinations");
+          await recordAudit(opts.pool, opts.actor, {
+            action: "destinations.export",
+            detail: { format: "jsonl", search: null, status: null, rows: total, rooms: withRooms },
+          });
+        }
         const fetchPage = async (after: string | null): Promise<Page> => {
           const d = await client.query<DestRow>(PAGE_SQL, [after, pageSize]);
           if (!withRooms || d.rows.length === 0) return { dests: d.rows, rooms: [] };
@@ -98,6 +118,7 @@ export async function exportDestinations(output: NodeJS.WritableStream, opts: Ex
           await write(formatPage(page, withRooms));
           result.destinations += page.dests.length;
           result.rooms += page.rooms.length;
+          opts.onProgress?.(result.destinations, total);
         }
         return result;
       },

@@ -6,6 +6,8 @@ import { CLI_PRINCIPAL } from "@/lib/auth/principal";
 import { exportDestinations } from "@/lib/destinations/export-destinations";
 import { importDestinations } from "@/lib/destinations/import/import-destinations";
 import { AppError } from "@/lib/errors";
+import { MIRROR_OWNS_LIST } from "@/lib/destinations/add-destinations";
+import { mirrorContext } from "@/lib/upstream/mirror";
 import { defineCommand } from "../command-table";
 import { startProgress } from "../progress";
 
@@ -19,6 +21,10 @@ export const destinationCommands = [
     positionals: { file: "FILE|-" },
     options: { online: { type: "boolean", description: "commit per batch even into an empty table" } },
     async run({ args, values }, ctx) {
+      // In mirror mode the homeserver owns the list and the four Synapse columns: only the sync
+      // writes them (an import would be undone by the next full pass anyway).
+      if (mirrorContext())
+        throw new AppError("bad_request", `${MIRROR_OWNS_LIST} (fedctl upstream sync copies them from it.)`);
       const file = args.file;
       if (file !== "-" && !fs.existsSync(file)) throw new AppError("invalid_param", `No such file: ${file}`);
       const db = await ctx.db();
@@ -72,8 +78,18 @@ export const destinationCommands = [
     options: { "no-rooms": { type: "boolean", description: "leave out each destination's rooms" } },
     async run({ values }, ctx) {
       const db = await ctx.db();
-      const r = await exportDestinations(process.stdout, { pool: db.pool, withRooms: !values["no-rooms"] });
-      process.stderr.write(`Exported ${r.destinations} destinations and ${r.rooms} rooms.\n`);
+      // Progress on standard error (a bar on a terminal), so standard output is the file alone.
+      const progress = startProgress({ unit: "destinations" });
+      const started = Date.now();
+      const r = await exportDestinations(process.stdout, {
+        pool: db.pool,
+        withRooms: !values["no-rooms"],
+        actor: CLI_PRINCIPAL,
+        onProgress: (written, total) => progress.update(written, total),
+      });
+      progress.finish(
+        `Exported ${r.destinations} destinations and ${r.rooms} rooms in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      );
       return 0;
     },
   }),
