@@ -8,7 +8,7 @@ export const SYNAPSE_HEADERS = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
   // Synapse's list plus Accept, which browser admin UIs (Ketesa) send and need named explicitly.
-  "access-control-allow-headers": "X-Requested-With, Content-Type, Authorization, Date, Accept",
+  "access-control-allow-headers": "X-Requested-With, Content-Type, Authorization, Date",
 } as const;
 
 export const ERR = {

@@ -213,6 +213,10 @@ test.describe("bad input never yields 5xx or HTML", () => {
       ).toEqual(expected);
       expect(s.total, term).toBe(expected.length);
     }
+    // Written as Synapse's encoder writes them: ASCII only, \uXXXX for the rest.
+    const raw0 = await raw("GET", `${FED}/${enc("🙂.example")}`, { role: "admin" });
+    expect(raw0.text).toContain('"destination":"\\ud83d\\ude42.example"');
+    expect(raw0.text).toMatch(/^[\x20-\x7e]*$/);
     expectError(await raw("GET", `${FED}/${enc("münchen.exampl")}`, { role: "admin" }), 404, ERR.notFound);
     expect((await raw("POST", `${FED}/${enc("例え.jp")}/reset_connection`, { role: "admin" })).json()).toEqual({});
   });

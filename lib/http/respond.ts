@@ -21,7 +21,7 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
   "Cache-Control": "no-cache, no-store, must-revalidate",
   "Access-Control-Allow-Origin": "*",
   "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
-  "Access-Control-Allow-Headers": "X-Requested-With, Content-Type, Authorization, Date, Accept",
+  "Access-Control-Allow-Headers": "X-Requested-With, Content-Type, Authorization, Date",
 };
 
 export function jsonAnswer(status: number, body: JsonValue): ApiAnswer {
