@@ -52,6 +52,19 @@ test("detail and attempts: all fields, newest attempt first; unknown destination
   );
 });
 
+test("detail: the newest attempt's HTTP status; null with no attempt", async () => {
+  await insert([{ destination: "h.example", last_attempt_ts: NOW }, { destination: "n.example" }]);
+  for (const status of [200, 503]) {
+    await db.pool.query(
+      `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, http_status)
+       VALUES ('h.example', $1, 5, 'schedule', 'failure', 'http', $2)`,
+      [String(NOW), status],
+    );
+  }
+  assert.equal((await getDestinationDetail(db.pool, viewer, "h.example", NOW)).lastHttpStatus, 503);
+  assert.equal((await getDestinationDetail(db.pool, viewer, "n.example", NOW)).lastHttpStatus, null);
+});
+
 test("attempt pages: newest first, next_before until the oldest, each attempt once; unknown is not_found", async () => {
   await insert([{ destination: "p.example" }, { destination: "empty.example" }]);
   for (let i = 0; i < 7; i++) {
