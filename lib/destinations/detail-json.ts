@@ -1,8 +1,8 @@
-// The JSON of GET /_fedconsole/v1/destinations/<name> and …/<name>/attempts (README "One
-// destination and its attempts"): Synapse's details first, exactly as its details endpoint writes
-// them (serialize.ts), then what the console's destination page shows, in snake_case. Names
-// shared with the export (export-format.ts EXPORT_FIELDS: status, last_error_kind, last_error,
-// rooms_count) are the export's, so a script reads both the same way. 64-bit integers stay bigint.
+// The JSON of GET /_fedconsole/v1/destinations/<name> and …/<name>/attempts (README "Our own
+// API"): Synapse's details first, exactly as its details endpoint writes them (serialize.ts),
+// then what the console's destination page shows, in snake_case. Names shared with the export
+// (export-format.ts EXPORT_FIELDS: status, last_error_kind, last_error, rooms_count) are the
+// export's, so a script reads both the same way. 64-bit integers stay bigint.
 import type { JsonValue } from "../http/json";
 import type { DestinationDetail } from "./get-destination-detail";
 import type { AttemptRow, AttemptsPage } from "./list-attempts";

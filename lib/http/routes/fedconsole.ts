@@ -1,4 +1,6 @@
 // Our own API beside Synapse's, under /_fedconsole/v1 (README "Our own API"): the same bearer
+// tokens, the same {errcode, error} errors and CORS. Each route calls the same lib/ function as
+// the console's server action (or page) for that operation.
 import { STATUS_FILTERS, type StatusFilter } from "../../destinations/destination-status";
 import { EXPORT_FORMATS } from "../../destinations/export-format";
 import { exportAnswer } from "../export-response";
@@ -10,8 +12,6 @@ import { getDestinationDetail } from "../../destinations/get-destination-detail"
 import { listAttemptsPage, MAX_ATTEMPTS_SHOWN } from "../../destinations/list-attempts";
 import { readJsonObject } from "../../compat/json-body";
 import { AppError } from "../../errors";
-// tokens, the same {errcode, error} errors and CORS. Each route calls the same lib/ function as
-// the console's server action for that operation.
 import { processCheckEnv } from "../../checks/check-env";
 import { checkJson } from "../../checks/check-json";
 import { checkServer } from "../../checks/check-server";
