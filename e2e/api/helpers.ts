@@ -1,6 +1,7 @@
 // Shared helpers for the HTTP API specs (not a spec itself). Expectations are derived from the
 // contract (../shared/DESIGN.md "HTTP API — Synapse-compatible" and
 // ../shared/reference/synapse-responses.md), never from the server's own output.
+import { JsonNumber, type JsonValue as ExactValue, parseJsonExact } from "../../lib/destinations/exact-json";
 import { expect, tokens, type Role, type SeedDestination } from "../support/fixtures";
 
 export const SYNAPSE_HEADERS = {
@@ -206,3 +207,19 @@ export function synapseDestinations(n: number): SeedDestination[] {
 }
 
 export const enc = encodeURIComponent;
+
+/**
+ * A JSON body with every number as its digits (a string), so 64-bit values compare exactly with
+ * the database's `::text`; JSON.parse would round them above 2^53.
+ */
+export function exactJson(text: string): any {
+  const plain = (v: ExactValue): unknown =>
+    v instanceof JsonNumber
+      ? v.raw
+      : v instanceof Map
+        ? Object.fromEntries([...v].map(([k, x]) => [k, plain(x)]))
+        : Array.isArray(v)
+          ? v.map(plain)
+          : v;
+  return plain(parseJsonExact(text));
+}

@@ -1,6 +1,9 @@
 // Shared helpers for the console's browser tests (not a spec itself).
 import { expect, type Page } from "@playwright/test";
-import { db, seed, type SeedDestination } from "../support/fixtures";
+// Seeding what the scheduler records lives beside seed() (the API specs use it too).
+import { db } from "../support/fixtures";
+
+export { addAttempt, seedConsole, type ConsoleSeed } from "../support/fixtures";
 
 export type Role = "admin" | "operator" | "viewer";
 export const EMAIL: Record<Role, string> = {
@@ -21,67 +24,6 @@ export async function login(page: Page, role: Role, opts: { email?: string; pass
   await page.getByLabel("Password").fill(opts.password ?? PASSWORD[role]);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("whoami")).toContainText(opts.email ?? EMAIL[role]);
-}
-
-/** What the scheduler would have recorded, beyond Synapse's four columns. */
-export type ConsoleSeed = SeedDestination & {
-  last_attempt_ts?: number | null;
-  last_outcome?: "success" | "failure" | "neutral" | null;
-  last_error_kind?: string | null;
-  last_error_message?: string | null;
-  last_success_ts?: number | null;
-  resolved_address?: string | null;
-  server_software?: string | null;
-  server_version?: string | null;
-};
-
-export async function seedConsole(rows: ConsoleSeed[]) {
-  await seed(rows);
-  await db().query("TRUNCATE audit_events");
-  for (const r of rows) {
-    await db().query(
-      `UPDATE destinations SET last_attempt_ts = $2, last_outcome = $3, last_error_kind = $4, last_error_message = $5, last_success_ts = $6,
-         resolved_address = $7, server_software = $8, server_version = $9 WHERE destination = $1`,
-      [
-        r.destination,
-        r.last_attempt_ts ?? null,
-        r.last_outcome ?? null,
-        r.last_error_kind ?? null,
-        r.last_error_message ?? null,
-        r.last_success_ts ?? null,
-        r.resolved_address ?? null,
-        r.server_software ?? null,
-        r.server_version ?? null,
-      ],
-    );
-  }
-}
-
-export async function addAttempt(a: {
-  destination: string;
-  started_ts: number;
-  outcome: string;
-  stage: string;
-  reason?: string | null;
-  message?: string | null;
-  trigger?: string;
-  duration_ms?: number;
-  http_status?: number | null;
-}) {
-  await db().query(
-    `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-    [
-      a.destination,
-      a.started_ts,
-      a.duration_ms ?? 42,
-      a.trigger ?? "schedule",
-      a.outcome,
-      a.stage,
-      a.reason ?? null,
-      a.message ?? null,
-      a.http_status ?? null,
-    ],
-  );
 }
 
 export async function timings(destination: string) {

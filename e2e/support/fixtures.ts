@@ -54,6 +54,77 @@ export async function seed(rows: SeedDestination[]): Promise<void> {
   });
 }
 
+/** What the scheduler would have recorded, beyond Synapse's four columns. */
+export type ConsoleSeed = SeedDestination & {
+  last_attempt_ts?: bigint | number | null;
+  last_outcome?: "success" | "failure" | "neutral" | null;
+  last_error_kind?: string | null;
+  last_error_message?: string | null;
+  last_success_ts?: bigint | number | null;
+  resolved_address?: string | null;
+  server_software?: string | null;
+  server_version?: string | null;
+};
+
+/** seed() plus the scheduler's columns; the audit log is emptied too. */
+export async function seedConsole(rows: ConsoleSeed[]) {
+  await seed(rows);
+  await db().query("TRUNCATE audit_events");
+  for (const r of rows) {
+    await db().query(
+      `UPDATE destinations SET last_attempt_ts = $2, last_outcome = $3, last_error_kind = $4, last_error_message = $5, last_success_ts = $6,
+         resolved_address = $7, server_software = $8, server_version = $9 WHERE destination = $1`,
+      [
+        r.destination,
+        str(r.last_attempt_ts),
+        r.last_outcome ?? null,
+        r.last_error_kind ?? null,
+        r.last_error_message ?? null,
+        str(r.last_success_ts),
+        r.resolved_address ?? null,
+        r.server_software ?? null,
+        r.server_version ?? null,
+      ],
+    );
+  }
+}
+
+/** One recorded attempt; returns its id (decimal text, exact). */
+export async function addAttempt(a: {
+  destination: string;
+  started_ts: bigint | number;
+  outcome: string;
+  stage: string;
+  reason?: string | null;
+  message?: string | null;
+  trigger?: string;
+  duration_ms?: number;
+  http_status?: number | null;
+  resolved_address?: string | null;
+  server_software?: string | null;
+  server_version?: string | null;
+}): Promise<string> {
+  const r = await db().query<{ id: string }>(
+    `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
+       resolved_address, server_software, server_version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id::text AS id`,
+    [
+      a.destination,
+      str(a.started_ts),
+      a.duration_ms ?? 42,
+      a.trigger ?? "schedule",
+      a.outcome,
+      a.stage,
+      a.reason ?? null,
+      a.message ?? null,
+      a.http_status ?? null,
+      a.resolved_address ?? null,
+      a.server_software ?? null,
+      a.server_version ?? null,
+    ],
+  );
+  return r.rows[0].id;
+}
+
 export const FED = "/_synapse/admin/v1/federation/destinations";
 
 /** GET/POST with a role's bearer token; returns status and the raw body text (exact integers). */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { AppError } from "../errors";
 import { db, insert, NOW, viewer } from "./console-test-db";
 import { getDestinationDetail } from "./get-destination-detail";
-import { listAttempts } from "./list-attempts";
+import { listAttempts, listAttemptsPage } from "./list-attempts";
 
 test("detail and attempts: all fields, newest attempt first; unknown destination is not_found", async () => {
   await insert([
@@ -50,4 +50,62 @@ test("detail and attempts: all fields, newest attempt first; unknown destination
     getDestinationDetail(db.pool, viewer, "a\0b"),
     (e) => e instanceof AppError && e.code === "not_found",
   );
+});
+
+test("detail: the newest attempt's HTTP status; null with no attempt", async () => {
+  await insert([{ destination: "h.example", last_attempt_ts: NOW }, { destination: "n.example" }]);
+  for (const status of [200, 503]) {
+    await db.pool.query(
+      `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage, http_status)
+       VALUES ('h.example', $1, 5, 'schedule', 'failure', 'http', $2)`,
+      [String(NOW), status],
+    );
+  }
+  assert.equal((await getDestinationDetail(db.pool, viewer, "h.example", NOW)).lastHttpStatus, 503);
+  assert.equal((await getDestinationDetail(db.pool, viewer, "n.example", NOW)).lastHttpStatus, null);
+});
+
+test("attempt pages: newest first, next_before until the oldest, each attempt once; unknown is not_found", async () => {
+  await insert([{ destination: "p.example" }, { destination: "empty.example" }]);
+  for (let i = 0; i < 7; i++) {
+    await db.pool.query(
+      `INSERT INTO attempts (destination, started_ts, duration_ms, trigger, outcome, stage) VALUES ('p.example', $1, 1, 'schedule', 'success', 'done')`,
+      [String(NOW + BigInt(i))],
+    );
+  }
+  const all = await listAttempts(db.pool, viewer, "p.example");
+  assert.equal(all.length, 7);
+  const seen: bigint[] = [];
+  let before: bigint | null = null;
+  let pages = 0;
+  do {
+    const page: Awaited<ReturnType<typeof listAttemptsPage>> = await listAttemptsPage(db.pool, viewer, "p.example", {
+      limit: 3,
+      before,
+    });
+    seen.push(...page.attempts.map((a) => a.id));
+    before = page.nextBefore;
+    pages++;
+  } while (before !== null);
+  assert.equal(pages, 3);
+  assert.deepEqual(
+    seen,
+    all.map((a) => a.id),
+  );
+  // An exact fit ends without an empty page after it.
+  const exact = await listAttemptsPage(db.pool, viewer, "p.example", { limit: 7, before: null });
+  assert.equal(exact.attempts.length, 7);
+  assert.equal(exact.nextBefore, null);
+  const none = await listAttemptsPage(db.pool, viewer, "p.example", { limit: 5, before: all[6].id });
+  assert.deepEqual(none, { attempts: [], nextBefore: null });
+  assert.deepEqual(await listAttemptsPage(db.pool, viewer, "empty.example", { limit: 5, before: null }), {
+    attempts: [],
+    nextBefore: null,
+  });
+  for (const name of ["nope.example", "a\0b"]) {
+    await assert.rejects(
+      listAttemptsPage(db.pool, viewer, name, { limit: 5, before: null }),
+      (e) => e instanceof AppError && e.code === "not_found",
+    );
+  }
 });

@@ -1,7 +1,9 @@
-// A destination's connection attempts, newest first (the scheduler keeps a bounded history).
+// A destination's connection attempts, newest first (the scheduler keeps a bounded history):
+// the console's timeline (listAttempts) and the API's pages of it (listAttemptsPage) read the
+// same rows with the same query.
 import type pg from "pg";
 import { type Principal, requireRole } from "../auth/principal";
-import { assertStorableName } from "./get-destination";
+import { assertDestinationExists, assertStorableName } from "./get-destination";
 import type { AttemptResult } from "../federation/attempt-result";
 
 /** A recorded attempt: what the attempt found, plus when and why it ran (stored as text). */
@@ -23,7 +25,43 @@ export async function listAttempts(
 ): Promise<AttemptRow[]> {
   requireRole(actor, "viewer", "view destinations");
   assertStorableName(destination);
-  const limit = Math.min(Math.max(1, opts.limit ?? 50), MAX_ATTEMPTS_SHOWN);
+  return readAttempts(pool, destination, clampLimit(opts.limit ?? 50), null);
+}
+
+/** A page of the history; `nextBefore` is the `before` of the next older page, null on the oldest. */
+export type AttemptsPage = { attempts: AttemptRow[]; nextBefore: bigint | null };
+
+/**
+ * The attempts older than `before` (an attempt id; null = from the newest), at most `limit`
+ * (1…MAX_ATTEMPTS_SHOWN). Unknown destination: not_found. Ids only grow, so paging by id never
+ * repeats or skips an attempt while new ones are recorded (trimmed ones are gone, of course).
+ */
+export async function listAttemptsPage(
+  pool: pg.Pool,
+  actor: Principal,
+  destination: string,
+  q: { limit: number; before: bigint | null },
+): Promise<AttemptsPage> {
+  requireRole(actor, "viewer", "view destinations");
+  assertStorableName(destination);
+  const limit = clampLimit(q.limit);
+  const [rows] = await Promise.all([
+    readAttempts(pool, destination, limit + 1, q.before),
+    assertDestinationExists(pool, destination),
+  ]);
+  const more = rows.length > limit;
+  const attempts = more ? rows.slice(0, limit) : rows;
+  return { attempts, nextBefore: more ? attempts[attempts.length - 1].id : null };
+}
+
+const clampLimit = (n: number) => Math.min(Math.max(1, n), MAX_ATTEMPTS_SHOWN);
+
+async function readAttempts(
+  pool: pg.Pool,
+  destination: string,
+  limit: number,
+  before: bigint | null,
+): Promise<AttemptRow[]> {
   const r = await pool.query<{
     id: string;
     started_ts: string;
@@ -40,8 +78,8 @@ export async function listAttempts(
   }>(
     `SELECT id::text AS id, started_ts::text AS started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
             resolved_address, server_software, server_version
-     FROM attempts WHERE destination = $1 ORDER BY attempts.id DESC LIMIT $2`,
-    [destination, limit],
+     FROM attempts WHERE destination = $1 ${before === null ? "" : "AND id < $3"} ORDER BY attempts.id DESC LIMIT $2`,
+    before === null ? [destination, limit] : [destination, limit, before.toString()],
   );
   return r.rows.map((a) => ({
     id: BigInt(a.id),

@@ -13,7 +13,7 @@ export function listItemJson(d: DestinationTimings): JsonValue {
 }
 
 /** Details hide the timings when retry_last_ts is 0, whatever is stored (Synapse quirk). */
-export function detailsJson(d: DestinationTimings): JsonValue {
+export function detailsJson(d: DestinationTimings): { [k: string]: JsonValue } {
   const backingOff = d.retryLastTs !== 0n;
   return {
     destination: d.destination,

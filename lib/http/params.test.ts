@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseChoice, parseCount, parseDirection, parseNonNegativeInteger } from "./params";
+import { parseChoice, parseCount, parseCursor, parseDirection, parseNonNegativeInteger } from "./params";
 import type { AppError } from "../errors";
 
 const q = (s: string) => new URLSearchParams(s);
@@ -58,4 +58,18 @@ test("choices list the allowed values like Synapse", () => {
     code(() => parseChoice(q("o=z"), "o", ["a", "b"] as const, "a")),
     "invalid_param: Query parameter 'o' must be one of ['a', 'b']",
   );
+});
+
+test("cursors of our own API: absent is null, whole numbers exact, clamped to 64 bits; anything else refused", () => {
+  assert.equal(parseCursor(q(""), "before"), null);
+  assert.equal(parseCursor(q("before=0"), "before"), 0n);
+  assert.equal(parseCursor(q("before=9007199254740993"), "before"), 9007199254740993n);
+  assert.equal(parseCursor(q("before=99999999999999999999999"), "before"), 9223372036854775807n);
+  for (const bad of ["2.5", "-1", "1e2", "0x10", "ten", ""]) {
+    assert.equal(
+      code(() => parseCursor(q(`before=${bad}`), "before")),
+      "invalid_param: Query parameter before must be a whole number.",
+      bad,
+    );
+  }
 });

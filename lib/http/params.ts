@@ -34,6 +34,20 @@ export function parseCount(q: Query, name: string, fallback: number, max: number
   return n > BigInt(max) ? max : Number(n);
 }
 
+/**
+ * A paging cursor of our own API (?before=<id>): a whole number, or null when absent. Values
+ * beyond 64 bits are clamped (they only mean "from the newest"); anything else is a 400.
+ */
+export function parseCursor(q: Query, name: string): bigint | null {
+  const raw = q.get(name);
+  if (raw === null) return null;
+  if (!/^\s*\+?\d+\s*$/.test(raw)) {
+    throw new AppError("invalid_param", `Query parameter ${name} must be a whole number.`);
+  }
+  const n = BigInt(raw.trim());
+  return n > MAX_INT64 ? MAX_INT64 : n;
+}
+
 export function parseChoice<T extends string>(q: Query, name: string, allowed: readonly T[], fallback: T): T {
   const raw = q.get(name);
   if (raw === null) return fallback;

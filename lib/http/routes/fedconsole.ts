@@ -1,14 +1,17 @@
 // Our own API beside Synapse's, under /_fedconsole/v1 (README "Our own API"): the same bearer
+// tokens, the same {errcode, error} errors and CORS. Each route calls the same lib/ function as
+// the console's server action (or page) for that operation.
 import { STATUS_FILTERS, type StatusFilter } from "../../destinations/destination-status";
 import { EXPORT_FORMATS } from "../../destinations/export-format";
 import { exportAnswer } from "../export-response";
-import { parseChoice, parseCount } from "../params";
+import { parseChoice, parseCount, parseCursor } from "../params";
 import { addDestinations } from "../../destinations/add-destinations";
 import { forgetDestination } from "../../destinations/forget-destination";
+import { attemptsPageJson, destinationDetailJson } from "../../destinations/detail-json";
+import { getDestinationDetail } from "../../destinations/get-destination-detail";
+import { listAttemptsPage, MAX_ATTEMPTS_SHOWN } from "../../destinations/list-attempts";
 import { readJsonObject } from "../../compat/json-body";
 import { AppError } from "../../errors";
-// tokens, the same {errcode, error} errors and CORS. Each route calls the same lib/ function as
-// the console's server action for that operation.
 import { processCheckEnv } from "../../checks/check-env";
 import { checkJson } from "../../checks/check-json";
 import { checkServer } from "../../checks/check-server";
@@ -76,9 +79,14 @@ export const FEDCONSOLE_ROUTES: Route[] = [
     },
   },
   {
-    // Forget one destination with its rooms and attempts (admin); ?force=true also when not dead.
+    // One destination as its console page shows it (Synapse's details first), any role; forget it
+    // with its rooms and attempts (admin; ?force=true also when not dead).
     pattern: [...FEDCONSOLE_PREFIX, "destinations", null],
     methods: {
+      GET: async (ctx) => {
+        const actor = await principalWith(ctx, "viewer", "read destinations");
+        return jsonAnswer(200, destinationDetailJson(await getDestinationDetail(await dbPool(), actor, ctx.params[0])));
+      },
       DELETE: async (ctx) => {
         const actor = await principalWith(ctx, "admin", "forget destinations");
         const force = ctx.query.get("force");
@@ -86,6 +94,20 @@ export const FEDCONSOLE_ROUTES: Route[] = [
           throw new AppError("invalid_param", "force must be true or false.");
         await forgetDestination(await dbPool(), actor, ctx.params[0], { force: force === "true" });
         return jsonAnswer(200, {});
+      },
+    },
+  },
+  {
+    // Its attempt history, newest first: ?limit (1–200, default 50, as the console page shows) and
+    // ?before=<id> from the previous page's next_before.
+    pattern: [...FEDCONSOLE_PREFIX, "destinations", null, "attempts"],
+    methods: {
+      GET: async (ctx) => {
+        const actor = await principalWith(ctx, "viewer", "read destinations");
+        const limit = parseCount(ctx.query, "limit", 50, MAX_ATTEMPTS_SHOWN);
+        const before = parseCursor(ctx.query, "before");
+        const page = await listAttemptsPage(await dbPool(), actor, ctx.params[0], { limit, before });
+        return jsonAnswer(200, attemptsPageJson(page));
       },
     },
   },
