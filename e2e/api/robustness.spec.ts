@@ -148,6 +148,17 @@ test.describe("routing under /_synapse", () => {
       expect(["M_NOT_FOUND", "M_UNRECOGNIZED"]).toContain(body.errcode);
     }
   });
+
+  test('an empty destination segment is Synapse\'s details of "": auth first, then 404 Unknown destination', async () => {
+    for (const [method, p] of [
+      ["GET", `${FED}/`],
+      ["GET", `${FED}//rooms`],
+      ["POST", `${FED}//reset_connection`],
+    ] as const) {
+      expectError(await raw(method, p), 401, ERR.missingToken);
+      expectError(await raw(method, p, { role: "admin" }), 404, ERR.notFound);
+    }
+  });
 });
 
 test.describe("bad input never yields 5xx or HTML", () => {

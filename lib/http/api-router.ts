@@ -48,7 +48,8 @@ function match(route: Route, segs: string[]): string[] | undefined {
   for (let i = 0; i < segs.length; i++) {
     const p = route.pattern[i];
     if (p === null) {
-      if (segs[i] === "") return undefined;
+      // An empty segment is a parameter too: Synapse's patterns are (?P<destination>[^/]*), so
+      // `…/destinations/` is the details of "" (auth first, then 404 "Unknown destination").
       params.push(segs[i]);
     } else if (p !== segs[i]) return undefined;
   }
