@@ -8,6 +8,12 @@ import type { CheckOptions } from "./run-check";
 export type CheckEnv = {
   options: CheckOptions;
   history: number;
+  /**
+   * Reports kept of names that are not destinations (checked from the Check page or fedctl,
+   * or forgotten since), all such names together: the per-name history alone would let a table
+   * of one-off names grow without end.
+   */
+  otherNamesKept?: number;
   perUserPerMinute: number;
   /** FEDCONSOLE_ALERT_CERT_WARNING: a checked certificate expiring sooner raises `cert_expiring`. */
   certWarningMs: number;

@@ -93,6 +93,25 @@ test("history is bounded per server name; the rate limit answers 429 with retry_
   await checkServer(db.pool, await user("admin"), name, env);
 });
 
+test("reports of names that are not destinations are bounded all together; a destination's are not touched", async () => {
+  const admin = await user("admin");
+  const mine = fleet.server("ok").serverName;
+  await db.pool.query("INSERT INTO destinations (destination) VALUES ($1) ON CONFLICT DO NOTHING", [mine]);
+  await checkServer(db.pool, admin, mine, env);
+  const kept = { ...env, otherNamesKept: 4, perUserPerMinute: 100 };
+  for (let i = 0; i < 7; i++) await checkServer(db.pool, admin, `one-off ${i} not valid`, kept);
+  const others = await db.pool.query<{ server_name: string }>(
+    `SELECT server_name FROM check_reports c
+     WHERE NOT EXISTS (SELECT 1 FROM destinations d WHERE d.destination = c.server_name) ORDER BY id`,
+  );
+  assert.deepEqual(
+    others.rows.map((r) => r.server_name),
+    [3, 4, 5, 6].map((i) => `one-off ${i} not valid`),
+    "the newest four",
+  );
+  assert.ok((await listChecks(db.pool, admin, mine)).length >= 1, "the destination's report is kept");
+});
+
 test("a destination's certificate expiring within the warning queues one cert_expiring alert; a far one none", async () => {
   const soon = fleet.server("soon").serverName;
   const ok = fleet.server("ok").serverName;

@@ -18,6 +18,7 @@ import {
   getCheck,
   insertRunningCheck,
   isDestination,
+  pruneOtherNames,
   type StoredCheck,
 } from "./stored-checks";
 
@@ -94,6 +95,7 @@ export async function checkServer(
     const report = await withCheckSlot(() => runCheck(serverName, env.options));
     await finishCheck(pool, id, report, env.history);
     if (known) await noteCheckedCertificate(pool, serverName, report, env.certWarningMs);
+    else await pruneOtherNames(pool, env.otherNamesKept);
   } catch (error) {
     await abandonCheck(pool, id).catch(() => {});
     throw error;

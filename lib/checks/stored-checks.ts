@@ -72,6 +72,21 @@ export async function finishCheck(pool: pg.Pool, id: bigint, report: CheckReport
   );
 }
 
+/** Reports of names that are not destinations beyond the newest `keep` of them all: dropped. */
+export const OTHER_NAMES_KEPT = 1_000;
+
+export async function pruneOtherNames(pool: pg.Pool, keep = OTHER_NAMES_KEPT): Promise<number> {
+  const r = await pool.query(
+    `WITH others AS (
+       SELECT c.id FROM check_reports c
+       WHERE NOT EXISTS (SELECT 1 FROM destinations d WHERE d.destination = c.server_name)
+       ORDER BY c.id DESC OFFSET $1)
+     DELETE FROM check_reports WHERE id IN (SELECT id FROM others)`,
+    [keep],
+  );
+  return r.rowCount ?? 0;
+}
+
 export async function abandonCheck(pool: pg.Pool, id: bigint): Promise<void> {
   await pool.query(
     "UPDATE check_reports SET finished_at = now(), headline = 'The check stopped unexpectedly' WHERE id = $1",
