@@ -89,7 +89,7 @@ test("API: a success clears the backoff and answers the recorded manual attempt"
       outcome: "success",
       stage: "done",
       error_kind: null,
-      error_message: null,
+      error: null,
       http_status: 200,
       resolved_address: name,
       server_software: "FakeSynapse",
@@ -123,7 +123,7 @@ test("API: a failure is recorded with its error and leaves the exact timings as 
   const body = JSON.parse(text);
   expect(body.timings_changed).toBe(false);
   expect(body.attempt).toMatchObject({ trigger: "manual", outcome: "failure", error_kind: "CONNECT_REFUSED" });
-  expect(body.attempt.error_message).toMatch(/refused/);
+  expect(body.attempt.error).toMatch(/refused/);
   const stored = (
     await pool.query(
       "SELECT retry_last_ts::text, retry_interval::text, failure_ts::text, last_error_kind FROM destinations WHERE destination = $1",

@@ -36,9 +36,9 @@ test("a manual attempt answers the destination's timings exactly and the recorde
   assert.equal(
     json,
     `{"destination":"matrix.example.org","retry_last_ts":${big},"retry_interval":600000,"failure_ts":${big - 5n},` +
-      `"last_successful_stream_ordering":null,"timings_changed":false,"attempt":{"id":7,"trigger":"manual",` +
-      `"started_ts":1800000000123,"duration_ms":42,"outcome":"failure","stage":"connect","error_kind":"CONNECT_REFUSED",` +
-      `"error_message":"127.0.0.1:8448: connection refused","http_status":null,"resolved_address":"127.0.0.1:8448",` +
+      `"last_successful_stream_ordering":null,"timings_changed":false,"attempt":{"id":7,"started_ts":1800000000123,` +
+      `"duration_ms":42,"trigger":"manual","outcome":"failure","stage":"connect","error_kind":"CONNECT_REFUSED",` +
+      `"error":"127.0.0.1:8448: connection refused","http_status":null,"resolved_address":"127.0.0.1:8448",` +
       `"server_software":null,"server_version":null}}`,
   );
 });
