@@ -18,6 +18,7 @@ const OWN_SERVERS = [
   "accounts/*.spec.ts",
   "operations/*.spec.ts",
   "console/reset-attempt.spec.ts",
+  "console/attempt-now.spec.ts",
 ];
 
 export default defineConfig({

@@ -29,6 +29,19 @@ export type AuditDetails = {
   "upstream.sync": { source: string };
   /** `fedctl destinations import`: the file ("-" for standard input) and the report's counts. */
   "destinations.import": { file: string; lines: number; imported: number; rooms: number; errors: number };
+  /**
+   * "Attempt now": one manual attempt (trigger "manual"), audited with what it found and whether
+   * the destination was backing off before it (a standalone success then cleared the backoff;
+   * a failure never changes the timings). Mirror mode: findings only.
+   */
+  "destination.attempt": {
+    outcome: string;
+    reason: string | null;
+    http_status: number | null;
+    duration_ms: number;
+    was_backing_off: boolean;
+    mirror?: true;
+  };
   /** "Flush cached discovery": every scheduler drops its cached well-known answer for the destination. */
   "destination.flush_discovery": Record<string, never>;
   /** Alert webhooks: the URL's origin only (the rest of a URL may hold a token), never the secret. */

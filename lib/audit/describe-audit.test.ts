@@ -12,7 +12,27 @@ test("every written action has a label; an unknown one shows as stored", () => {
   assert.equal(auditLabel("upstream.sync"), "Asked for a sync");
   assert.equal(auditLabel("destination.flush_discovery"), "Flushed cached discovery");
   assert.equal(auditLabel("webhook.test"), "Sent test webhook");
-  assert.equal(Object.keys(AUDIT_LABELS).length, 21);
+  assert.equal(auditLabel("destination.attempt"), "Attempted now");
+  assert.equal(Object.keys(AUDIT_LABELS).length, 22);
+});
+
+test("manual attempt summaries say what was found and what happened to the retry timings", () => {
+  const d = (detail: unknown) => describeAudit({ action: "destination.attempt", detail });
+  const base = { reason: null, http_status: 200, duration_ms: 12, was_backing_off: false };
+  assert.equal(d({ ...base, outcome: "success" }), "succeeded in 12 ms");
+  assert.equal(d({ ...base, outcome: "success", was_backing_off: true }), "succeeded in 12 ms; backoff cleared");
+  assert.equal(
+    d({ ...base, outcome: "failure", reason: "CONNECT_REFUSED", http_status: null, was_backing_off: true }),
+    "failed (CONNECT_REFUSED) in 12 ms; retry timings unchanged",
+  );
+  assert.equal(
+    d({ ...base, outcome: "neutral", reason: "HTTP_404", http_status: 404 }),
+    "answered (HTTP_404), HTTP 404 in 12 ms; retry timings unchanged",
+  );
+  assert.equal(
+    d({ ...base, outcome: "success", was_backing_off: true, mirror: true }),
+    "succeeded in 12 ms; findings only (mirror mode)",
+  );
 });
 
 test("webhook summaries name the URL's origin, never more of it", () => {

@@ -15,6 +15,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   "token.revoke": "Revoked token",
   "destinations.import": "Imported destinations",
   "destination.flush_discovery": "Flushed cached discovery",
+  "destination.attempt": "Attempted now",
   "webhook.create": "Added webhook",
   "webhook.change": "Changed webhook",
   "webhook.delete": "Deleted webhook",
@@ -63,6 +64,22 @@ const DESCRIBE: { [A in AuditAction]: (d: Partial<AuditDetails[A]>) => string } 
     `${plural(d.imported, "destination")} and ${plural(d.rooms, "room")} from ${d.file === "-" ? "standard input" : d.file}` +
     (d.errors ? ` (${plural(d.errors, "bad line")})` : ""),
   "destination.flush_discovery": () => "cached well-known answers dropped by every scheduler",
+  "destination.attempt": (d) => {
+    const found =
+      d.outcome === "success"
+        ? "succeeded"
+        : `${d.outcome === "failure" ? "failed" : "answered"}${d.reason ? ` (${d.reason})` : ""}${d.http_status ? `, HTTP ${d.http_status}` : ""}`;
+    const timings = d.mirror
+      ? "findings only (mirror mode)"
+      : d.outcome === "success" && d.was_backing_off
+        ? "backoff cleared"
+        : d.outcome === "success"
+          ? ""
+          : "retry timings unchanged";
+    return [`${found}${d.duration_ms !== undefined ? ` in ${d.duration_ms} ms` : ""}`, timings]
+      .filter(Boolean)
+      .join("; ");
+  },
   "webhook.create": (d) => `${d.origin} for ${(d.events ?? []).join(", ")}${d.enabled === false ? " (disabled)" : ""}`,
   "webhook.change": (d) => `${d.origin}: ${(d.changed ?? []).join(", ")}`,
   "webhook.delete": (d) => String(d.origin ?? ""),

@@ -62,26 +62,35 @@ async function readAttempts(
   limit: number,
   before: bigint | null,
 ): Promise<AttemptRow[]> {
-  const r = await pool.query<{
-    id: string;
-    started_ts: string;
-    duration_ms: number;
-    trigger: string;
-    outcome: string;
-    stage: string;
-    reason: string | null;
-    message: string | null;
-    http_status: number | null;
-    resolved_address: string | null;
-    server_software: string | null;
-    server_version: string | null;
-  }>(
-    `SELECT id::text AS id, started_ts::text AS started_ts, duration_ms, trigger, outcome, stage, reason, message, http_status,
-            resolved_address, server_software, server_version
+  const r = await pool.query<AttemptSqlRow>(
+    `SELECT ${ATTEMPT_COLUMNS}
      FROM attempts WHERE destination = $1 ${before === null ? "" : "AND id < $3"} ORDER BY attempts.id DESC LIMIT $2`,
     before === null ? [destination, limit] : [destination, limit, before.toString()],
   );
-  return r.rows.map((a) => ({
+  return r.rows.map(toAttemptRow);
+}
+
+/** The columns of an AttemptRow, as toAttemptRow reads them (also "Attempt now"'s read-back). */
+export const ATTEMPT_COLUMNS = `id::text AS id, started_ts::text AS started_ts, duration_ms, trigger, outcome, stage, reason,
+  message, http_status, resolved_address, server_software, server_version`;
+
+export type AttemptSqlRow = {
+  id: string;
+  started_ts: string;
+  duration_ms: number;
+  trigger: string;
+  outcome: string;
+  stage: string;
+  reason: string | null;
+  message: string | null;
+  http_status: number | null;
+  resolved_address: string | null;
+  server_software: string | null;
+  server_version: string | null;
+};
+
+export function toAttemptRow(a: AttemptSqlRow): AttemptRow {
+  return {
     id: BigInt(a.id),
     startedTs: BigInt(a.started_ts),
     durationMs: a.duration_ms,
@@ -94,5 +103,5 @@ async function readAttempts(
     resolvedAddress: a.resolved_address,
     serverSoftware: a.server_software,
     serverVersion: a.server_version,
-  }));
+  };
 }

@@ -1,7 +1,7 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
-import { claimDue, releaseStrayClaims } from "./claim-due";
+import { claimDestination, claimDue, releaseStrayClaims } from "./claim-due";
 
 let db: TestDatabase;
 before(async () => {
@@ -122,4 +122,35 @@ test("stray claims: an owner releases its claims except those it works on, and n
     (await claimDue(db.pool, { ...opts, owner: "c" })).map((c) => c.destination),
     ["mine-lost.example"],
   );
+});
+
+test("claimDestination takes one named destination with the scheduler's claim, never beside a scheduler's", async () => {
+  const names = Array.from({ length: 30 }, (_, i) => `d${String(i).padStart(2, "0")}.example`);
+  for (const n of names) await insert(n, { retry_last_ts: NOW - 600_000, retry_interval: 600_000, failure_ts: 5 });
+  const one = { nowMs: NOW, leaseMs: 60_000, trigger: "manual" as const };
+  const [scheduled, ...manual] = await Promise.all([
+    claimDue(db.pool, { ...opts, owner: "sched" }),
+    ...names.map((n) => claimDestination(db.pool, n, { ...one, owner: `manual-${n}` })),
+  ]);
+  const byScheduler = new Set(scheduled.map((c) => c.destination));
+  names.forEach((n, i) => {
+    const m = manual[i];
+    assert.equal(typeof m === "object" && m !== null, !byScheduler.has(n), `${n}: exactly one claim`);
+  });
+  const owners = await db.pool.query<{ destination: string; claimed_by: string }>(
+    "SELECT destination, claimed_by FROM destinations ORDER BY destination",
+  );
+  for (const r of owners.rows)
+    assert.equal(r.claimed_by, byScheduler.has(r.destination) ? "sched" : `manual-${r.destination}`);
+  const taken = manual.find((m) => typeof m === "object" && m !== null);
+  if (taken && typeof taken === "object") {
+    assert.equal(taken.trigger, "manual");
+    assert.deepEqual(taken.timings, { retryLastTs: BigInt(NOW - 600_000), retryInterval: 600_000n, failureTs: 5n });
+    assert.equal(taken.wakeRequestedAt, null);
+  }
+  // Held (lease not expired): "claimed"; unknown: null; after the lease: taken over.
+  assert.equal(await claimDestination(db.pool, names[0], { ...one, owner: "x" }), "claimed");
+  assert.equal(await claimDestination(db.pool, "nowhere.example", { ...one, owner: "x" }), null);
+  const later = await claimDestination(db.pool, names[0], { ...one, nowMs: NOW + 60_001, owner: "x" });
+  assert.equal(typeof later === "object" && later?.destination, names[0]);
 });

@@ -5,6 +5,7 @@
 import type pg from "pg";
 import type { Timings } from "./backoff";
 import { prepared } from "../db/prepared";
+import type { Queryable } from "../db/transaction";
 import { IN_NAMES } from "../destinations/name-list";
 import { announceChanged } from "../live/announce";
 
@@ -99,6 +100,44 @@ export async function claimDue(pool: pg.Pool, o: ClaimOptions): Promise<Claim[]>
       claims.map((c) => c.destination),
     );
   return claims;
+}
+
+export type ClaimOneOptions = { nowMs: number; leaseMs: number; owner: string; trigger: AttemptTrigger };
+
+/**
+ * Claims one named destination now, whether due or not (an operator's "Attempt now"), with the
+ * very claim the scheduler takes: the same columns, the same lease, the same "not claimed"
+ * test. A row a scheduler is claiming at this moment is locked; this UPDATE waits for it and
+ * then sees the scheduler's claim, so the two never both hold it. A pending reset's wake is
+ * left alone (wakeRequestedAt null): the scheduler still makes the attempt the reset asked for.
+ * Returns the claim, "claimed" when someone holds it, or null for an unknown destination.
+ */
+export async function claimDestination(
+  db: Queryable,
+  destination: string,
+  o: ClaimOneOptions,
+): Promise<Claim | "claimed" | null> {
+  const r = await db.query<Pick<Row, "retry_last_ts" | "retry_interval" | "failure_ts"> & { taken: boolean | null }>(
+    `WITH taken AS (UPDATE destinations SET claimed_until = $3, claimed_by = $4
+                    WHERE destination = $1 AND (claimed_until IS NULL OR claimed_until < $2)
+                    RETURNING retry_last_ts, retry_interval, failure_ts, true AS taken)
+     SELECT k.retry_last_ts, k.retry_interval, k.failure_ts, k.taken
+     FROM destinations d LEFT JOIN taken k ON true WHERE d.destination = $1`,
+    [destination, o.nowMs, o.nowMs + o.leaseMs, o.owner],
+  );
+  if (r.rowCount === 0) return null;
+  const row = r.rows[0];
+  if (row.taken !== true) return "claimed";
+  return {
+    destination,
+    trigger: o.trigger,
+    timings: {
+      retryLastTs: BigInt(row.retry_last_ts),
+      retryInterval: BigInt(row.retry_interval),
+      failureTs: row.failure_ts === null ? null : BigInt(row.failure_ts),
+    },
+    wakeRequestedAt: null,
+  };
 }
 
 /** Gives claims back (shutdown): the destinations become claimable at once by anyone. */

@@ -32,6 +32,8 @@ export type SchedulerSettings = {
   healthIntervalMs: number;
   /** Attempts kept per destination. */
   attemptHistory: number;
+  /** FEDERATION_MANUAL_ATTEMPT_RATE_LIMIT: manual attempts ("Attempt now") one user may start per minute. */
+  manualAttemptsPerUserPerMinute: number;
   /** How often the scheduler looks for due destinations when nothing wakes it. */
   pollIntervalMs: number;
   /** How long a claim holds; undefined = twice the attempt timeout + 30 s. Must outlast an attempt. */
@@ -262,6 +264,7 @@ export function loadSettings(env: Env): Settings {
       concurrency: v.FEDERATION_CONCURRENCY,
       healthIntervalMs: v.FEDERATION_HEALTH_INTERVAL,
       attemptHistory: v.FEDERATION_ATTEMPT_HISTORY,
+      manualAttemptsPerUserPerMinute: v.FEDERATION_MANUAL_ATTEMPT_RATE_LIMIT,
       // A tighter poll would only burn the database.
       pollIntervalMs: Math.max(50, v.FEDERATION_POLL_INTERVAL),
       claimLeaseMs: v.FEDERATION_CLAIM_LEASE,

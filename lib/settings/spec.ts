@@ -343,6 +343,12 @@ export const SETTINGS = {
     form: f.integer(1),
     invalid: ["0", "many"],
   }),
+  FEDERATION_MANUAL_ATTEMPT_RATE_LIMIT: setting({
+    default: "10",
+    meaning: 'manual attempts ("Attempt now": console and API together) one user may start per minute; more answer 429',
+    form: f.integer(1),
+    invalid: ["0", "many"],
+  }),
   // Alert webhooks (lib/webhooks/).
   FEDCONSOLE_ALERT_DOWN_AFTER: setting({
     default: "2",

@@ -5,7 +5,10 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db";
 import { resetConnection } from "@/lib/destinations/reset-connection";
 import { bulkResetConnections, countBulkReset } from "@/lib/destinations/bulk-reset";
-import { bulkResetInput, resetInput } from "@/lib/destinations/reset-input";
+import { attemptNowInput, bulkResetInput, resetInput } from "@/lib/destinations/reset-input";
+import { attemptNow } from "@/lib/destinations/attempt-now";
+import { processAttemptNowEnv } from "@/lib/destinations/attempt-now-env";
+import { manualAttemptWords } from "@/lib/destinations/manual-attempt-words";
 import { parseInput } from "@/lib/http/action-input";
 import { formatInteger } from "@/lib/destinations/humanize";
 import { actionPrincipal } from "@/app/_auth/session";
@@ -21,6 +24,20 @@ export async function resetDestinationAction(_prev: ResetState, form: FormData):
     await resetConnection(pool, actor, destination);
     revalidatePath("/destinations", "layout");
     return { message: `Reset ${destination}: backoff cleared, attempting now.` };
+  });
+}
+
+export type AttemptNowState = ActionResult<{ message: string; attemptId: string }> | null;
+
+/** "Attempt now" on a destination's page: the same attemptNow as POST …/attempt; answers when it is recorded. */
+export async function attemptNowAction(_prev: AttemptNowState, form: FormData): Promise<AttemptNowState> {
+  return runAction(async () => {
+    const actor = await actionPrincipal("operator", "attempt destinations now");
+    const { destination } = parseInput(attemptNowInput, form);
+    const { pool } = await getDb();
+    const done = await attemptNow(pool, actor, destination, processAttemptNowEnv());
+    revalidatePath("/destinations", "layout");
+    return { message: manualAttemptWords(done), attemptId: done.attempt.id.toString() };
   });
 }
 

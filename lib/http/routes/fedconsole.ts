@@ -17,6 +17,9 @@ import { checkJson } from "../../checks/check-json";
 import { checkServer } from "../../checks/check-server";
 import { getCheck, listDestinationChecks, MAX_CHECKS_LISTED } from "../../checks/stored-checks";
 import { mirrorContext } from "../../upstream/mirror";
+import { attemptNow } from "../../destinations/attempt-now";
+import { processAttemptNowEnv } from "../../destinations/attempt-now-env";
+import { manualAttemptJson } from "../../destinations/attempt-json";
 import { requestSync } from "../../upstream/request-sync";
 import { getSyncStatus, syncStatusJson } from "../../upstream/sync-status";
 import { jsonAnswer } from "../respond";
@@ -121,6 +124,18 @@ export const FEDCONSOLE_ROUTES: Route[] = [
           destinationOnly: true,
         });
         return jsonAnswer(200, checkJson(stored));
+      },
+    },
+  },
+  {
+    // "Attempt now": one attempt through the scheduler's path (trigger "manual"), answered when it
+    // is recorded; operators. A failure changes no retry timing (lib/destinations/attempt-now.ts).
+    pattern: [...FEDCONSOLE_PREFIX, "destinations", null, "attempt"],
+    methods: {
+      POST: async (ctx) => {
+        const actor = await principalWith(ctx, "operator", "attempt destinations now");
+        const done = await attemptNow(await dbPool(), actor, ctx.params[0], processAttemptNowEnv());
+        return jsonAnswer(200, manualAttemptJson(done));
       },
     },
   },

@@ -1,4 +1,4 @@
-// One destination: status and reset, the latest error in plain words, Synapse's fields raw and
+// One destination: status, reset and "Attempt now", the latest error in plain words, Synapse's fields raw and
 // human, what we know of the remote server, the attempt history and the shared rooms. Each
 // concern is a component in _parts/; this page loads the data and lays them out.
 import { notFound } from "next/navigation";
@@ -88,6 +88,7 @@ export default async function DestinationPage({ params, searchParams }: Props) {
         d={d}
         serverNow={serverNow}
         canReset={hasRole(me, "operator") && (!mirror || mirror.admin !== undefined)}
+        canAttempt={hasRole(me, "operator")}
       />
       {hasRole(me, "admin") && !mirror ? (
         <ForgetDestination

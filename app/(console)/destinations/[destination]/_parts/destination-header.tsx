@@ -1,4 +1,5 @@
-// The page's head: the way back to the list, the name, its status in words, and the reset.
+// The page's head: the way back to the list, the name, its status in words, the reset and
+// "Attempt now".
 import Link from "next/link";
 import type { ConsoleDestination } from "@/lib/destinations/console-rows";
 import { resetUnavailableReason } from "@/lib/destinations/destination-status";
@@ -6,15 +7,19 @@ import { RelativeTime } from "@/app/_components/relative-time";
 import { StatusBadge } from "@/app/_components/ui";
 import { ServerName } from "@/app/_components/server-name";
 import { ResetButton } from "@/app/(console)/destinations/reset-button";
+import { AttemptNowButton } from "./attempt-now-button";
 
 export function DestinationHeader({
   d,
   serverNow,
   canReset,
+  canAttempt,
 }: {
   d: ConsoleDestination;
   serverNow: string;
   canReset: boolean;
+  /** Operators and admins (viewers do not see the button; the action refuses them too). */
+  canAttempt: boolean;
 }) {
   const { status } = d;
   return (
@@ -45,7 +50,14 @@ export function DestinationHeader({
             {status.kind === "retrying" ? <span>An attempt is in progress…</span> : null}
           </div>
         </div>
-        {canReset ? <ResetButton destination={d.destination} disabledReason={resetUnavailableReason(status)} /> : null}
+        {canReset || canAttempt ? (
+          <div className="flex flex-wrap items-start gap-2">
+            {canAttempt ? <AttemptNowButton destination={d.destination} /> : null}
+            {canReset ? (
+              <ResetButton destination={d.destination} disabledReason={resetUnavailableReason(status)} />
+            ) : null}
+          </div>
+        ) : null}
       </div>
     </>
   );
