@@ -10,7 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import { test, expect } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
-import { memberWithToken, startServer, type RunningServer } from "../support/server";
+import { fedctl, memberWithToken, startServer, type RunningServer } from "../support/server";
 import { startFakeFleet, type FakeFleet } from "../../lib/federation/testing/fake-fleet";
 import { login } from "./helpers";
 
@@ -19,6 +19,7 @@ let database: TestDatabase;
 let server: RunningServer;
 let pool: pg.Pool;
 let dir: string;
+let env: Record<string, string>;
 const tokens: Record<"operator" | "viewer", string> = { operator: "", viewer: "" };
 const HUGE_INTERVAL = "4611686018427387905"; // 2^62 + 1: survives only as exact digits
 
@@ -34,7 +35,7 @@ test.beforeAll(async () => {
   const caFile = path.join(dir, "fleet-ca.pem");
   fs.writeFileSync(caFile, fleet.caPem);
   database = await createTestDatabase();
-  const env = {
+  env = {
     DATABASE_URL: database.url,
     FEDCONSOLE_DATA_DIR: dir,
     FEDERATION_SCHEDULER: "on",
@@ -202,4 +203,30 @@ test("console: an operator's Attempt now shows the result and the manual attempt
   await expect(viewerPage.getByTestId("attempts").locator("li").first()).toHaveAttribute("data-trigger", "manual");
   await expect(viewerPage.getByRole("button", { name: "Attempt now" })).toHaveCount(0);
   await viewerContext.close();
+});
+
+test("fedctl destinations attempt: the same attempt from the command line, audited as fedctl; exit 1 on a failure", async () => {
+  const name = fleet.server("bad").serverName;
+  const before = await pool.query(
+    "SELECT retry_last_ts::text, retry_interval::text, failure_ts::text FROM destinations WHERE destination = $1",
+    [name],
+  );
+  const r = await fedctl(["destinations", "attempt", name], env);
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stdout).toMatch(
+    /^Attempt failed in [\d,]+ ms: .+\. Retry timings unchanged \(the next retry stays as scheduled\)\.\n$/,
+  );
+  const after = await pool.query(
+    "SELECT retry_last_ts::text, retry_interval::text, failure_ts::text FROM destinations WHERE destination = $1",
+    [name],
+  );
+  expect(after.rows).toEqual(before.rows);
+  const audit = await pool.query(
+    "SELECT actor, via, detail->>'outcome' AS outcome FROM audit_events WHERE action = 'destination.attempt' AND destination = $1 ORDER BY id DESC LIMIT 1",
+    [name],
+  );
+  expect(audit.rows[0]).toEqual({ actor: "fedctl", via: "cli", outcome: "failure" });
+  const json = await fedctl(["destinations", "attempt", fleet.server("page").serverName, "--json"], env);
+  expect(json.code, json.stderr).toBe(0);
+  expect(JSON.parse(json.stdout).attempt).toMatchObject({ trigger: "manual", outcome: "success" });
 });

@@ -6,6 +6,11 @@ import { CLI_PRINCIPAL } from "@/lib/auth/principal";
 import { exportDestinations } from "@/lib/destinations/export-destinations";
 import { importDestinations } from "@/lib/destinations/import/import-destinations";
 import { AppError } from "@/lib/errors";
+import { attemptNow } from "@/lib/destinations/attempt-now";
+import { processAttemptNowEnv } from "@/lib/destinations/attempt-now-env";
+import { manualAttemptWords } from "@/lib/destinations/manual-attempt-words";
+import { manualAttemptJson } from "@/lib/destinations/attempt-json";
+import { toJson } from "@/lib/http/json";
 import { MIRROR_OWNS_LIST } from "@/lib/destinations/add-destinations";
 import { mirrorContext } from "@/lib/upstream/mirror";
 import { defineCommand } from "../command-table";
@@ -69,6 +74,23 @@ export const destinationCommands = [
           `${report.errorCount} bad lines skipped.`,
       );
       return report.errorCount > 0 ? 1 : 0;
+    },
+  }),
+  defineCommand({
+    name: "destinations attempt",
+    summary: "one attempt of NAME now, as the console's Attempt now (a failure never moves the backoff)",
+    details:
+      "Through the scheduler's own claim and attempt path, recorded with trigger manual and audited.\n" +
+      "Exit 0 when the remote answered (success), 1 otherwise.",
+    positionals: { name: "NAME" },
+    options: {
+      json: { type: "boolean", description: "print POST /_fedconsole/v1/destinations/<name>/attempt's JSON" },
+    },
+    async run({ args, values }, ctx) {
+      const db = await ctx.db();
+      const done = await attemptNow(db.pool, CLI_PRINCIPAL, args.name, processAttemptNowEnv());
+      ctx.out(values.json ? toJson(manualAttemptJson(done)) : manualAttemptWords(done));
+      return done.attempt.outcome === "success" ? 0 : 1;
     },
   }),
   defineCommand({
