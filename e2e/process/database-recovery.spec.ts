@@ -10,7 +10,7 @@ import { test, expect } from "@playwright/test";
 import { readPidFile } from "../../lib/db/embedded/postmaster";
 import { applyMigrations } from "../../lib/db/migrate";
 import { type OwnPostgres, startOwnPostgres } from "../support/own-postgres";
-import { fedctl, startServer, type RunningServer } from "../support/server";
+import { memberWithToken, startServer, type RunningServer } from "../support/server";
 
 const FED = "/_synapse/admin/v1/federation/destinations";
 const UNAVAILABLE = { errcode: "M_UNKNOWN", error: "The database is unavailable; try again shortly." };
@@ -122,8 +122,7 @@ test("embedded: the postmaster killed with SIGKILL under load is started again; 
   };
   const server = await startServer(env);
   cleanup.push(() => server.stop());
-  await fedctl(["users", "add", "ops@example.org", "--role", "operator", "--password", "ops-password-1"], env);
-  const token = (await fedctl(["tokens", "create", "ops@example.org"], env)).stdout.trim();
+  const token = await memberWithToken(env, { email: "ops@example.org", role: "operator", password: "ops-password-1" });
   const pgDir = path.join(dataDir, "pg");
   const { password } = JSON.parse(fs.readFileSync(path.join(dataDir, "pg-credentials.json"), "utf8"));
   const url = () => `postgresql://postgres:${password}@127.0.0.1:${readPidFile(pgDir)!.port}/fedconsole`;
@@ -176,8 +175,7 @@ test("external: a restart of the PostgreSQL server under load is recovered: pool
   };
   const server = await startServer(env);
   cleanup.push(() => server.stop());
-  await fedctl(["users", "add", "ops@example.org", "--role", "operator", "--password", "ops-password-1"], env);
-  const token = (await fedctl(["tokens", "create", "ops@example.org"], env)).stdout.trim();
+  const token = await memberWithToken(env, { email: "ops@example.org", role: "operator", password: "ops-password-1" });
   const listening = async () =>
     (await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN fedconsole_wake%'"))
       .rows[0].n;

@@ -86,22 +86,32 @@ async function startOnce(env: Record<string, string>, port: number, timeoutMs: n
 }
 
 /**
- * A member made by fedctl (`users add`, then `tokens create`); resolves with the API token.
- * Throws with fedctl's message when either command fails. The password defaults to
- * `<role>-password-1`; the token is named "e2e" unless `tokenName` says otherwise.
+ * A member made by fedctl (`users add … --token NAME`: the member and an API token in one
+ * process); resolves with the token. Throws with fedctl's message when the command fails. The
+ * password defaults to `<role>-password-1`; the token is named "e2e" unless `tokenName` says
+ * otherwise.
  */
 export async function memberWithToken(
   env: Record<string, string>,
   m: { email: string; role: string; password?: string; tokenName?: string },
 ): Promise<string> {
   const add = await fedctl(
-    ["users", "add", m.email, "--role", m.role, "--password", m.password ?? `${m.role}-password-1`],
+    [
+      "users",
+      "add",
+      m.email,
+      "--role",
+      m.role,
+      "--password",
+      m.password ?? `${m.role}-password-1`,
+      "--token",
+      m.tokenName ?? "e2e",
+    ],
     env,
   );
-  if (add.code !== 0) throw new Error(`fedctl users add ${m.email} failed: ${add.stderr}`);
-  const tok = await fedctl(["tokens", "create", m.email, "--name", m.tokenName ?? "e2e"], env);
-  if (tok.code !== 0) throw new Error(`fedctl tokens create ${m.email} failed: ${tok.stderr}`);
-  return tok.stdout.trim();
+  const token = /^Token: (\S+)$/m.exec(add.stdout)?.[1];
+  if (add.code !== 0 || !token) throw new Error(`fedctl users add ${m.email} --token failed: ${add.stderr}`);
+  return token;
 }
 
 /** Runs fedctl against the given environment; resolves with stdout, rejects on non-zero exit. */

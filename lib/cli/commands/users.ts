@@ -1,6 +1,7 @@
 // fedctl users add / list / set-role / remove: the team members who sign in to the console.
 import { CLI_PRINCIPAL, parseRole } from "@/lib/auth/principal";
 import { addUser, listUsers, removeUser, setUserRole } from "@/lib/auth/users";
+import { createToken } from "@/lib/auth/tokens";
 import { defineCommand } from "../command-table";
 
 export const userCommands = [
@@ -11,16 +12,22 @@ export const userCommands = [
     options: {
       role: { type: "string", value: "viewer|operator|admin", description: "the member's role", required: true },
       password: { type: "string", value: "P", description: "their password (default: a generated one, printed)" },
+      token: {
+        type: "string",
+        value: "NAME",
+        description: "also create an API token of theirs with this name, printed once (a script's account in one step)",
+      },
     },
     async run({ args, values }, ctx) {
       const role = parseRole(values.role);
-      const r = await addUser((await ctx.db()).prisma, CLI_PRINCIPAL, {
-        email: args.email,
-        role,
-        password: values.password,
-      });
+      const { prisma } = await ctx.db();
+      const r = await addUser(prisma, CLI_PRINCIPAL, { email: args.email, role, password: values.password });
       ctx.out(`Added ${r.user.email} (${r.user.role}).`);
       if (r.generatedPassword) ctx.out(`Password: ${r.generatedPassword}`);
+      if (values.token !== undefined) {
+        const t = await createToken(prisma, CLI_PRINCIPAL, { ownerEmail: r.user.email, name: values.token });
+        ctx.out(`Token: ${t.token}`);
+      }
       return 0;
     },
   }),
