@@ -5,13 +5,12 @@
 // shows the result and the new attempt in the history, and a viewer has no button.
 import AxeBuilder from "@axe-core/playwright";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { test, expect } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
 import { fedctl, memberWithToken, startServer, type RunningServer } from "../support/server";
 import { startFakeFleet, type FakeFleet } from "../../lib/federation/testing/fake-fleet";
+import { schedulerEnv } from "../support/scheduler-env";
 import { login } from "./helpers";
 
 let fleet: FakeFleet;
@@ -30,19 +29,10 @@ test.beforeAll(async () => {
     { name: "bad", behaviour: "down" },
     { name: "page", behaviour: "healthy" },
   ]);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-attempt-now-"));
-  fs.chmodSync(dir, 0o755);
-  const caFile = path.join(dir, "fleet-ca.pem");
-  fs.writeFileSync(caFile, fleet.caPem);
   database = await createTestDatabase();
-  env = {
-    DATABASE_URL: database.url,
-    FEDCONSOLE_DATA_DIR: dir,
-    FEDERATION_SCHEDULER: "on",
-    FEDERATION_IP_RANGE_ALLOWLIST: "127.0.0.0/8,::1/128",
-    FEDERATION_CA_FILE: caFile,
-    FEDERATION_HEALTH_INTERVAL: "0", // the scheduler attempts nothing here on its own
-  };
+  // The scheduler on, health checks off: the scheduler attempts nothing here on its own.
+  env = schedulerEnv(fleet, database.url);
+  dir = env.FEDCONSOLE_DATA_DIR;
   server = await startServer(env);
   [tokens.operator, tokens.viewer] = await Promise.all([
     memberWithToken(env, { email: "operator@attempt.test", role: "operator" }),

@@ -10,25 +10,7 @@ import {
   type CheckState,
   type FlushState,
 } from "../check/actions";
-
-const BUTTON =
-  "rounded border px-3 py-1 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:cursor-not-allowed disabled:opacity-60";
-
-function Result({ state }: { state: CheckState | FlushState }) {
-  if (state === null) return null;
-  if (!state.ok) {
-    return (
-      <span role="alert" className="text-xs text-rose-700">
-        {state.error}
-      </span>
-    );
-  }
-  return (
-    <span role="status" className="text-xs text-slate-700">
-      {state.message}
-    </span>
-  );
-}
+import { ACTION_BUTTON, ActionResultLine } from "@/app/_components/action-result-line";
 
 export function CheckNowButton({ destination }: { destination: string }) {
   const [state, action, pending] = useActionState<CheckState, FormData>(checkDestinationAction, null);
@@ -38,11 +20,11 @@ export function CheckNowButton({ destination }: { destination: string }) {
       <button
         type="submit"
         disabled={pending}
-        className={`${BUTTON} border-sky-700 bg-sky-700 text-white hover:bg-sky-800`}
+        className={`${ACTION_BUTTON} border-sky-700 bg-sky-700 text-white hover:bg-sky-800`}
       >
         {pending ? "Checking…" : "Check now"}
       </button>
-      {state && !state.ok ? <Result state={state} /> : null}
+      {state && !state.ok ? <ActionResultLine state={state} /> : null}
     </form>
   );
 }
@@ -55,11 +37,11 @@ export function FlushDiscoveryButton({ destination }: { destination: string }) {
       <button
         type="submit"
         disabled={pending}
-        className={`${BUTTON} border-slate-400 bg-white text-slate-800 hover:bg-slate-50`}
+        className={`${ACTION_BUTTON} border-slate-400 bg-white text-slate-800 hover:bg-slate-50`}
       >
         {pending ? "Flushing…" : "Flush cached discovery"}
       </button>
-      <Result state={state} />
+      <ActionResultLine state={state} />
     </form>
   );
 }
@@ -85,11 +67,11 @@ export function CheckAnyServerForm({ initial }: { initial: string }) {
       <button
         type="submit"
         disabled={pending}
-        className={`${BUTTON} border-sky-700 bg-sky-700 text-white hover:bg-sky-800`}
+        className={`${ACTION_BUTTON} border-sky-700 bg-sky-700 text-white hover:bg-sky-800`}
       >
         {pending ? "Checking…" : "Check"}
       </button>
-      {state && !state.ok ? <Result state={state} /> : null}
+      {state && !state.ok ? <ActionResultLine state={state} /> : null}
     </form>
   );
 }

@@ -3,6 +3,7 @@
 // result in a short line; the page then shows it in the history (trigger Manual). A plain form
 // posting to the server action (works before hydration too).
 import { useActionState } from "react";
+import { ACTION_BUTTON, ActionResultLine } from "@/app/_components/action-result-line";
 import { attemptNowAction, type AttemptNowState } from "../../actions";
 
 export function AttemptNowButton({ destination }: { destination: string }) {
@@ -14,20 +15,11 @@ export function AttemptNowButton({ destination }: { destination: string }) {
         type="submit"
         disabled={pending}
         title={`Contact ${destination} now, without waiting for the schedule. A success clears a backoff; a failure changes no retry timing.`}
-        className="rounded border border-slate-400 bg-white px-3 py-1 text-sm font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:cursor-not-allowed disabled:opacity-60"
+        className={`${ACTION_BUTTON} border-slate-400 bg-white text-slate-800 hover:bg-slate-50`}
       >
         {pending ? "Attempting…" : "Attempt now"}
       </button>
-      {state && !state.ok ? (
-        <span role="alert" className="text-xs text-rose-700" data-testid="attempt-now-result">
-          {state.error}
-        </span>
-      ) : null}
-      {state?.ok ? (
-        <span role="status" className="text-xs text-slate-700" data-testid="attempt-now-result">
-          {state.message}
-        </span>
-      ) : null}
+      <ActionResultLine state={state} testId="attempt-now-result" />
     </form>
   );
 }
