@@ -19,7 +19,7 @@ import { applyMigrations } from "../lib/db/migrate";
 import { ensureEmbeddedPostgres } from "../lib/db/embedded";
 import { buildIfNeeded } from "../scripts/build-if-needed";
 import { loadSettings } from "../lib/settings/settings";
-import { startServer, type RunningServer } from "../e2e/support/server";
+import { programArgs, startServer, type RunningServer } from "../e2e/support/server";
 import { listDestinations, type ListDestinationsQuery } from "../lib/destinations/list-destinations";
 import { CLI_PRINCIPAL } from "../lib/auth/principal";
 import { refreshOrderMarks } from "../lib/destinations/order-marks";
@@ -170,7 +170,7 @@ async function generate(file: string): Promise<void> {
 
 function fedctl(args: string[], env: Record<string, string>, onLine?: (l: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib", "cli", "fedctl.ts"), ...args], {
+    const p = spawn(process.execPath, programArgs("fedctl", ...args), {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -182,7 +182,7 @@ function fedctl(args: string[], env: Record<string, string>, onLine?: (l: string
       stderr += d;
       if (onLine) for (const l of d.toString().split("\n")) if (l.trim()) onLine(l.trim());
     });
-    p.on("exit", (code) =>
+    p.on("close", (code) =>
       code === 0 ? resolve(stdout + stderr) : reject(new Error(`fedctl ${args.join(" ")} failed (${code}): ${stderr}`)),
     );
   });
@@ -217,7 +217,8 @@ function peakRssMb(pid: number): number {
 }
 
 async function startBare(url: string): Promise<{ port: number; stop: () => Promise<void>; pid: number }> {
-  const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "bare-server.ts")], {
+  // Bundled as the server is (scripts/launch.mjs): the floor and ours run the same kind of code.
+  const p = spawn(process.execPath, programArgs("bench-floor"), {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url },
     stdio: ["ignore", "pipe", "inherit"],

@@ -28,9 +28,16 @@ const SPECS: FakeServerSpec[] = [
   { name: "ipv6-blocked", behaviour: "healthy", host: "::1" },
 ];
 
+/** `node scripts/launch.mjs <program> …`, as `npm start` and `npm run fedctl` run them. */
+const launch = (program: "start" | "fedctl", ...args: string[]) => [
+  path.join(root, "scripts", "launch.mjs"),
+  program,
+  ...args,
+];
+
 function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<number> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", ...args], {
+    const p = spawn(process.execPath, args, {
       cwd: root,
       env,
       stdio: [input ? "pipe" : "ignore", "inherit", "inherit"],
@@ -76,13 +83,13 @@ async function main() {
       })),
     }),
   );
-  const imported = await run(["lib/cli/fedctl.ts", "destinations", "import", "-"], env, lines.join("\n") + "\n");
+  const imported = await run(launch("fedctl", "destinations", "import", "-"), env, lines.join("\n") + "\n");
   if (imported !== 0) throw new Error("importing the demo destinations failed");
   console.log("\nDemo fleet (destination → behaviour):");
   for (const s of fleet.servers)
     console.log(`  ${s.serverName.padEnd(24)} ${typeof s.behaviour === "string" ? s.behaviour : s.behaviour.kind}`);
   console.log(`\nConsole: http://127.0.0.1:${port}  — log in as ${email} / ${password}\n`);
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env, stdio: "inherit" });
+  const server = spawn(process.execPath, launch("start"), { cwd: root, env, stdio: "inherit" });
   const stop = () => server.kill("SIGTERM");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

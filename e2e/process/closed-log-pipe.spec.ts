@@ -8,7 +8,7 @@ import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
 import { cpuOver } from "../support/proc-stats";
-import { ROOT, freePort } from "../support/server";
+import { ROOT, freePort, programArgs } from "../support/server";
 
 let db: TestDatabase;
 let dir: string;
@@ -34,9 +34,9 @@ function pipeReader(name: string): ChildProcess {
   return cat;
 }
 
-/** Runs `script` with stdout and stderr both going into the reader's pipe. */
-function runInto(reader: ChildProcess, script: string, env: Record<string, string>): ChildProcess {
-  const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", script)], {
+/** Runs `program` (as npm does) with stdout and stderr both going into the reader's pipe. */
+function runInto(reader: ChildProcess, program: "start" | "scheduler", env: Record<string, string>): ChildProcess {
+  const p = spawn(process.execPath, programArgs(program), {
     cwd: ROOT,
     env: { ...process.env, FEDCONSOLE_BUILD: "never", DATABASE_URL: db.url, FEDCONSOLE_DATA_DIR: dir, ...env },
     stdio: ["ignore", reader.stdin!, reader.stdin!],
@@ -75,7 +75,7 @@ test("server: a closed log pipe leaves it idle and serving, and SIGTERM stops it
   const reader = pipeReader("server");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = runInto(reader, "start.ts", {
+  const server = runInto(reader, "start", {
     PORT: String(port),
     HOSTNAME: "127.0.0.1",
     FEDERATION_SCHEDULER: "off",
@@ -122,7 +122,7 @@ test("server: a closed log pipe leaves it idle and serving, and SIGTERM stops it
 test("scheduler: a closed log pipe does not crash or spin it, and SIGTERM stops it cleanly", async () => {
   test.setTimeout(60_000);
   const reader = pipeReader("scheduler");
-  const scheduler = runInto(reader, "scheduler.ts", { FEDERATION_POLL_INTERVAL: "200" });
+  const scheduler = runInto(reader, "scheduler", { FEDERATION_POLL_INTERVAL: "200" });
   await waitUntil("the scheduler to start", () =>
     fs.readFileSync(path.join(dir, "scheduler.log"), "utf8").includes("retry scheduler started"),
   );

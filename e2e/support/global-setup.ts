@@ -1,4 +1,5 @@
 // One server for the whole run, on a fresh database, with a user and token per role.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +16,11 @@ export const ROLE_USERS = {
 
 export default async function globalSetup() {
   buildIfNeeded(ROOT, loadSettings(process.env).build, (m) => console.log(m));
+  // The programs' bundles (scripts/launch.mjs), once, before specs start them side by side.
+  const bundled = spawnSync(process.execPath, [path.join(ROOT, "scripts", "launch.mjs"), "--all"], {
+    stdio: "inherit",
+  });
+  if (bundled.status !== 0) throw new Error("bundling the programs (node scripts/launch.mjs --all) failed");
   // The machine's PostgreSQL only when asked (E2E_PG_SERVER_URL): by default the run uses the
   // embedded one, as `npm start` does.
   const db = await createTestDatabase({ serverUrl: process.env.E2E_PG_SERVER_URL ?? "", probeLocal: false });

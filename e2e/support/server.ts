@@ -1,9 +1,18 @@
-// Starts the real server (scripts/start.ts) as a child process and waits for /health.
+// Starts the real server (`npm start`: scripts/launch.mjs start) as a child process and waits for
+// /health; fedctl and the scheduler are run the same way (the bundles of scripts/launch.mjs, made
+// once by the run's global set-up).
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+/** `node` arguments that run one of the programs as npm does (scripts/launch.mjs). */
+export const programArgs = (program: "start" | "scheduler" | "fedctl" | "bench-floor", ...args: string[]) => [
+  path.join(ROOT, "scripts", "launch.mjs"),
+  program,
+  ...args,
+];
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,7 +63,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
 
 async function startOnce(env: Record<string, string>, port: number, timeoutMs: number): Promise<RunningServer> {
   let out = "";
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
+  const proc = spawn(process.execPath, programArgs("start"), {
     cwd: ROOT,
     // The run's global set-up built once; servers started by tests use that build as it is.
     env: { ...process.env, PORT: String(port), HOSTNAME: "127.0.0.1", FEDCONSOLE_BUILD: "never", ...env },
@@ -121,7 +130,7 @@ export function fedctl(
   stdin?: string,
 ): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib", "cli", "fedctl.ts"), ...args], {
+    const p = spawn(process.execPath, programArgs("fedctl", ...args), {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["pipe", "pipe", "pipe"],
@@ -131,7 +140,8 @@ export function fedctl(
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
     p.stdin.end(stdin ?? "");
-    p.on("exit", (code) => resolve({ stdout, stderr, code: code ?? -1 }));
+    // "close", not "exit": the output may still be in the pipes when the process has exited.
+    p.on("close", (code) => resolve({ stdout, stderr, code: code ?? -1 }));
   });
 }
 
@@ -140,7 +150,7 @@ export type RunningProcess = { proc: ChildProcess; output: () => string; stop: (
 /** Starts `npm run scheduler` (scripts/scheduler.ts) and waits until it says it started. */
 export async function startSchedulerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningProcess> {
   let out = "";
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "scheduler.ts")], {
+  const proc = spawn(process.execPath, programArgs("scheduler"), {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
