@@ -7,6 +7,7 @@ import { type Principal, type Role, type Via, hasRole, requireRole } from "./pri
 import { normaliseEmail } from "./users";
 import { recordAudit } from "../audit/record-audit";
 import { prepared } from "../db/prepared";
+import { forgetCachedTokens, tokenCacheFor } from "./token-cache";
 
 const TOKEN_PREFIX = "fct_";
 const PREFIX_LEN = TOKEN_PREFIX.length + 8;
@@ -64,7 +65,7 @@ export async function listTokens(
 /** Revoke by id or by the token's visible prefix. Owners revoke their own; admins any. */
 export async function revokeToken(prisma: PrismaClient, actor: Principal, idOrPrefix: string): Promise<TokenRow> {
   const isUuid = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
-  return prisma.$transaction(async (tx) => {
+  const row = await prisma.$transaction(async (tx) => {
     const matches = await tx.apiToken.findMany({
       where: isUuid ? { id: idOrPrefix } : { prefix: idOrPrefix },
       include: { user: true },
@@ -82,6 +83,8 @@ export async function revokeToken(prisma: PrismaClient, actor: Principal, idOrPr
     });
     return toRow(updated);
   });
+  forgetCachedTokens(); // committed: this process stops accepting it now, the others at the NOTIFY
+  return row;
 }
 
 export type ResolvedToken = { principal: Principal; token: { id: string; prefix: string; name: string } };
@@ -101,21 +104,31 @@ type TokenSqlRow = {
  * it runs on every API request, and through Prisma it cost about a third of the request.
  */
 export async function resolveTokenDetails(pool: pg.Pool, secret: string, via: Via = "api"): Promise<ResolvedToken> {
-  // Prepared once per connection (lib/db/prepared.ts): it runs once per API request, and its
-  // parse and plan were most of its database CPU (0.15 -> 0.05 ms a request, bench/run.ts).
-  const r = await pool.query<TokenSqlRow>(
-    prepared(
-      "fc_token_resolve",
-      `SELECT t.id, t.prefix, t.name, (extract(epoch FROM t.last_used_at) * 1000)::bigint AS last_used_ms, u.id AS user_id, u.email, u.role
-       FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
-      [hashToken(secret)],
-    ),
-  );
-  const t = r.rows[0];
-  if (!t) throw new AppError("unknown_token", "Invalid access token passed.", { soft_logout: false });
+  const hash = hashToken(secret);
+  // The web process answers a token it checked before from memory (token-cache.ts says when).
+  const cache = tokenCacheFor<TokenSqlRow>(pool);
+  let t = cache?.get(hash);
+  if (t === undefined) {
+    const ticket = cache?.ticket() ?? -1;
+    // Prepared once per connection (lib/db/prepared.ts): it runs once per API request, and its
+    // parse and plan were most of its database CPU (0.15 -> 0.05 ms a request, bench/run.ts).
+    const r = await pool.query<TokenSqlRow>(
+      prepared(
+        "fc_token_resolve",
+        `SELECT t.id, t.prefix, t.name, (extract(epoch FROM t.last_used_at) * 1000)::bigint AS last_used_ms, u.id AS user_id, u.email, u.role
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+        [hash],
+      ),
+    );
+    t = r.rows[0];
+    if (!t) throw new AppError("unknown_token", "Invalid access token passed.", { soft_logout: false });
+    cache?.store(hash, ticket, t);
+  }
   const now = Date.now();
   if (t.last_used_ms === null || now - Number(t.last_used_ms) > LAST_USED_RESOLUTION_MS) {
-    // Best effort and off the request's path: a failed write must not fail the request.
+    // Best effort and off the request's path: a failed write must not fail the request. The
+    // cached row remembers it, so a token in memory is still written once a minute.
+    t.last_used_ms = String(now);
     pool.query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", [t.id, new Date(now)]).catch(() => {});
   }
   return {

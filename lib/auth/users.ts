@@ -5,6 +5,7 @@ import { AppError } from "../errors";
 import { type Principal, type Role, requireRole } from "./principal";
 import { checkPasswordStrength, hashPassword } from "./passwords";
 import { recordAudit } from "../audit/record-audit";
+import { forgetCachedTokens } from "./token-cache";
 
 export type UserRow = { id: string; email: string; role: Role; createdAt: Date };
 
@@ -53,7 +54,7 @@ export async function setUserRole(
 ): Promise<UserRow> {
   requireRole(actor, "admin", "change roles");
   const email = normaliseEmail(emailRaw);
-  return prisma.$transaction(async (tx) => {
+  const row = await prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(724311978)`; // serialise last-admin checks
     const u = await tx.user.findUnique({ where: { email } });
     if (!u) throw new AppError("not_found", `No user ${email}.`);
@@ -64,6 +65,8 @@ export async function setUserRole(
     await recordAudit(tx, actor, { action: "user.set_role", detail: { email, from: u.role, to: role } });
     return toRow(updated);
   });
+  forgetCachedTokens(); // their tokens' cached checks carry the old role (token-cache.ts)
+  return row;
 }
 
 export async function removeUser(prisma: PrismaClient, actor: Principal, emailRaw: string): Promise<void> {
@@ -79,6 +82,7 @@ export async function removeUser(prisma: PrismaClient, actor: Principal, emailRa
     await tx.user.delete({ where: { email } }); // tokens go with it (cascade)
     await recordAudit(tx, actor, { action: "user.remove", detail: { email } });
   });
+  forgetCachedTokens(); // their tokens are gone (token-cache.ts)
 }
 
 export async function countUsers(prisma: PrismaClient): Promise<number> {

@@ -104,6 +104,8 @@ export type Settings = {
   /** FEDCONSOLE_PUBLIC_URL without a trailing slash; undefined = each request's own origin. */
   publicUrl?: string;
   trustProxy: boolean;
+  /** FEDCONSOLE_TOKEN_CACHE: the web process keeps API token checks in memory (lib/auth/token-cache.ts). */
+  tokenCache: boolean;
   database: { url?: string; poolSize: number; connectTimeoutMs: number; dataDir: string };
   build: { mode: "auto" | "never" | "always"; distDir: string };
   firstAdmin?: { email: string; password: string };
@@ -237,6 +239,7 @@ export function loadSettings(env: Env): Settings {
     serverName: v.FEDCONSOLE_SERVER_NAME,
     publicUrl: v.FEDCONSOLE_PUBLIC_URL,
     trustProxy: v.FEDCONSOLE_TRUST_PROXY,
+    tokenCache: v.FEDCONSOLE_TOKEN_CACHE,
     database: {
       url: v.DATABASE_URL,
       poolSize: v.DATABASE_POOL_SIZE,

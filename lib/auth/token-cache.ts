@@ -1,0 +1,157 @@
+// The API's token checks kept in memory by the web process (scripts/start.ts turns this on with
+// enableTokenCache), as Synapse caches get_user_by_access_token: a script or an admin UI sends
+// the same token with every request, and its check was a database round trip each time
+// (~0.14 ms of server and PostgreSQL CPU of a list call's ~0.8, bench/run.ts throughput).
+//
+// Correctness rests on forgetting in time, not on expiry:
+// - every change that can make a token stand for something else (revoked, deleted, its owner
+//   removed, renamed or given another role), by our code or by hand in SQL, NOTIFYs
+//   fc_token_changes at its COMMIT (a trigger, migration 20261207000000_token_change_notify); the
+//   cache empties when its LISTEN connection hears it, and this process's own revocations and
+//   role changes empty it at once (forgetCachedTokens);
+// - only while that connection is listening is anything kept or served from memory: when it
+//   drops, the cache empties and every check reads the database until it listens again;
+// - a read is kept only if no change was heard while it ran (an epoch taken before the read), so
+//   a check that read a token just before its revocation committed never outlives the NOTIFY.
+// Entries also expire after MAX_AGE_MS and the whole cache empties at MAX_ENTRIES, so a
+// forgotten path can never keep a token alive long nor memory grow without bound. Keys are the
+// tokens' SHA-256 hashes, never the secrets.
+import pg from "pg";
+
+export const TOKEN_CHANGES_CHANNEL = "fc_token_changes";
+const MAX_AGE_MS = 60_000;
+const MAX_ENTRIES = 10_000;
+const RECONNECT_MS = 500;
+
+type Entry<T> = { value: T; at: number };
+
+export class TokenCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private epoch = 0;
+  private listening = false;
+  private stopped = false;
+  private client: pg.Client | undefined;
+  /** Resolves once the first LISTEN is in place (tests wait for it). */
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+
+  constructor(
+    /** The pool whose token checks this cache may answer (any other pool reads the database). */
+    readonly pool: pg.Pool,
+    private readonly o: { databaseUrl: string; log?: (m: string) => void },
+  ) {
+    this.ready = new Promise((r) => (this.markReady = r));
+    void this.listen();
+  }
+
+  /** Whether a change heard now would be seen as one since `ticket` (for store). */
+  ticket(): number {
+    return this.listening ? this.epoch : -1;
+  }
+
+  get(hash: string, now = Date.now()): T | undefined {
+    if (!this.listening) return undefined;
+    const e = this.entries.get(hash);
+    if (e === undefined) return undefined;
+    if (now - e.at > MAX_AGE_MS) {
+      this.entries.delete(hash);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  /** Keeps a database read taken after `ticket()`, unless a change was heard since (or we stopped listening). */
+  store(hash: string, ticket: number, value: T, now = Date.now()): void {
+    if (ticket < 0 || ticket !== this.epoch || !this.listening) return;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(hash, { value, at: now });
+  }
+
+  /** Forgets everything (a change was heard or made here); reads in flight are not kept either. */
+  forget(): void {
+    this.epoch++;
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** LISTEN on a dedicated connection, reconnecting when it drops; nothing is cached meanwhile. */
+  private async listen(): Promise<void> {
+    let warned = false; // one line per outage, not one per reconnect try
+    while (!this.stopped) {
+      const client = new pg.Client({ connectionString: this.o.databaseUrl, keepAlive: true });
+      client.on("error", () => {}); // a dropped connection ends `closed` below
+      try {
+        await client.connect();
+        client.on("notification", (n) => {
+          if (n.channel === TOKEN_CHANGES_CHANNEL) this.forget();
+        });
+        const closed = new Promise<void>((resolve) => {
+          client.on("error", () => resolve());
+          client.on("end", () => resolve());
+        });
+        await client.query(`LISTEN ${TOKEN_CHANGES_CHANNEL}`);
+        this.client = client;
+        this.forget(); // anything may have changed while nobody listened
+        this.listening = true;
+        if (warned) this.o.log?.("token cache: listening again");
+        warned = false;
+        this.markReady();
+        await closed;
+        if (!this.stopped) {
+          this.o.log?.("token cache: LISTEN connection lost; token checks read the database until it is back");
+          warned = true;
+        }
+      } catch (e) {
+        if (!this.stopped && !warned) {
+          this.o.log?.(
+            `token cache: LISTEN connection failed (${(e as Error).message}); token checks read the database`,
+          );
+          warned = true;
+        }
+      }
+      this.listening = false;
+      this.forget();
+      this.client = undefined;
+      await client.end().catch(() => {});
+      if (!this.stopped) await new Promise((r) => setTimeout(r, RECONNECT_MS));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.listening = false;
+    this.forget();
+    await this.client?.end().catch(() => {});
+  }
+}
+
+// One per process, on globalThis: the Next server bundles lib/ apart from scripts/start.ts, and a
+// revocation made through a console action must empty the cache the API router reads.
+const g = globalThis as { __fedconsoleTokenCache?: TokenCache<unknown> };
+
+/** scripts/start.ts: keep this process's API token checks on `pool` in memory (see above). */
+export function enableTokenCache(pool: pg.Pool, databaseUrl: string, log?: (m: string) => void): TokenCache<unknown> {
+  g.__fedconsoleTokenCache ??= new TokenCache(pool, { databaseUrl, log });
+  return g.__fedconsoleTokenCache;
+}
+
+/** The process's cache when it is on and answers for `pool`. */
+export function tokenCacheFor<T>(pool: pg.Pool): TokenCache<T> | undefined {
+  const c = g.__fedconsoleTokenCache;
+  return c !== undefined && c.pool === pool ? (c as TokenCache<T>) : undefined;
+}
+
+/** After this process changed tokens or roles: forget at once rather than at the NOTIFY. */
+export function forgetCachedTokens(): void {
+  g.__fedconsoleTokenCache?.forget();
+}
+
+/** For tests and shutdown: stops listening and forgets everything. */
+export async function disableTokenCache(): Promise<void> {
+  const c = g.__fedconsoleTokenCache;
+  g.__fedconsoleTokenCache = undefined;
+  await c?.stop();
+}
