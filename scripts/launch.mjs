@@ -10,6 +10,7 @@
 // Packages stay external (imported from node_modules as they are). import.meta.url and
 // import.meta.dirname are replaced by each source file's own, so code that finds files beside
 // itself (the project root, a schema file, Prisma's engine) finds them from the bundle too.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -99,7 +100,10 @@ export async function bundle(name, entry, root = ROOT) {
   const { build } = await import("esbuild");
   fs.mkdirSync(path.join(root, "dist"), { recursive: true });
   const out = bundleFile(root, name);
-  const tmp = `${out}.${process.pid}.tmp`;
+  const unique = `${process.pid}.${crypto.randomUUID()}`; // processes of other hosts may share the folder
+  const tmp = `${out}.${unique}.tmp`;
+  // The bundle is dated when its sources were read: one saved while esbuild ran is newer, so stale.
+  const started = new Date();
   const result = await build({
     ...BUNDLE_OPTIONS,
     absWorkingDir: root,
@@ -108,15 +112,17 @@ export async function bundle(name, entry, root = ROOT) {
     metafile: true,
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/"));
-  const list = `${inputsFile(root, name)}.${process.pid}.tmp`;
+  const list = `${inputsFile(root, name)}.${unique}.tmp`;
   fs.writeFileSync(list, JSON.stringify(inputs));
   fs.renameSync(list, inputsFile(root, name));
+  fs.utimesSync(tmp, started, started);
   fs.renameSync(tmp, out);
 }
 
 /** The path of <root>/dist/<name>.mjs, bundled first from `entry` when missing or stale. */
-export async function bundled(name, entry = PROGRAMS[name], root = ROOT) {
-  if (!entry) throw new Error(`unknown program "${name}" (one of: ${Object.keys(PROGRAMS).join(", ")})`);
+export async function bundled(name, entry = Object.hasOwn(PROGRAMS, name) ? PROGRAMS[name] : undefined, root = ROOT) {
+  if (typeof entry !== "string")
+    throw new Error(`unknown program "${name}" (one of: ${Object.keys(PROGRAMS).join(", ")})`);
   if (!isFresh(root, name)) await bundle(name, entry, root);
   return bundleFile(root, name);
 }
@@ -127,7 +133,7 @@ async function main() {
     for (const n of Object.keys(PROGRAMS)) if (!n.startsWith("bench-")) await bundled(n);
     return;
   }
-  if (!name || !(name in PROGRAMS)) {
+  if (!name || !Object.hasOwn(PROGRAMS, name)) {
     process.stderr.write(`usage: node scripts/launch.mjs <${Object.keys(PROGRAMS).join("|")}> [args…] | --all\n`);
     process.exit(2);
   }
@@ -148,4 +154,13 @@ async function main() {
   await import(pathToFileURL(file).href);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
+/** Whether this file is the one node was asked to run (through a symbolic link too). */
+function isMain() {
+  try {
+    return fs.realpathSync(process.argv[1] ?? "") === fs.realpathSync(import.meta.filename);
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) await main();

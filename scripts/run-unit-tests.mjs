@@ -2,7 +2,7 @@
 // files at a time (UNIT_CONCURRENCY, default 2): each file has a database of its own. On two
 // cores two at a time took the run from 294 to 197 s; four were no faster (the CPU is full).
 //
-// The files are bundled first by esbuild (~1.5 s for all, into .unit-build/, as
+// The files are bundled first by esbuild (~1.5 s for all, into .unit-build/run-*/, as
 // scripts/launch.mjs bundles the programs) and run as plain JavaScript: under tsx each file's
 // process spent ~0.5 s resolving and transforming its modules through the loader hooks.
 // Arguments narrow the run to the files whose path contains one of them
@@ -33,13 +33,21 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-fs.rmSync(OUT, { recursive: true, force: true });
-await build({ ...BUNDLE_OPTIONS, entryPoints: files, outdir: OUT, outbase: ".", outExtension: { ".js": ".mjs" } });
-const bundles = files.map((f) => path.join(OUT, f.replace(/\.ts$/, ".mjs")));
-
-const r = spawnSync(
-  process.execPath,
-  ["--enable-source-maps", "--test", `--test-concurrency=${process.env.UNIT_CONCURRENCY ?? 2}`, ...bundles],
-  { stdio: "inherit" },
-);
-process.exit(r.status ?? 1);
+// A folder per run, so that a run started beside another (a few files while the suite runs)
+// never deletes the other's bundles.
+fs.mkdirSync(OUT, { recursive: true });
+const out = fs.mkdtempSync(path.join(OUT, "run-"));
+let status = 1;
+try {
+  await build({ ...BUNDLE_OPTIONS, entryPoints: files, outdir: out, outbase: ".", outExtension: { ".js": ".mjs" } });
+  const bundles = files.map((f) => path.join(out, f.replace(/\.ts$/, ".mjs")));
+  const r = spawnSync(
+    process.execPath,
+    ["--enable-source-maps", "--test", `--test-concurrency=${process.env.UNIT_CONCURRENCY ?? 2}`, ...bundles],
+    { stdio: "inherit" },
+  );
+  status = r.status ?? 1;
+} finally {
+  fs.rmSync(out, { recursive: true, force: true });
+}
+process.exit(status);

@@ -16,7 +16,7 @@ import { hasMalformedPath, malformedUrlAnswer } from "../lib/http/malformed-url"
 import { forwardedForFromSocket } from "../lib/http/client-address";
 import { markLocalRequest } from "../lib/http/local-request";
 import { resolveAuthSecret } from "../lib/auth/auth-secret";
-import { enableTokenCache } from "../lib/auth/token-cache";
+import { disableTokenCache, enableTokenCache } from "../lib/auth/token-cache";
 import { runScheduler } from "../lib/federation/run-scheduler";
 import type { SchedulerHandle } from "../lib/federation/scheduler";
 import { exitAfter } from "../lib/process/exit-deadline";
@@ -34,7 +34,7 @@ async function main() {
   const cfg = settings(); // every setting parsed now: a bad value stops start-up here, named
   buildIfNeeded(root, cfg.build, log);
   const db = await getDb({ log });
-  if (cfg.tokenCache) enableTokenCache(db.pool, db.url, log); // FEDCONSOLE_TOKEN_CACHE
+  if (cfg.tokenCache) enableTokenCache(db.pool, { databaseUrl: db.url, log }); // FEDCONSOLE_TOKEN_CACHE
   await ensureFirstAdmin(db, cfg.firstAdmin, log, `${cfg.publicUrl ?? `http://${cfg.hostname}:${cfg.port}`}/setup`);
   // Console sessions: one signing secret shared by every instance on this database (unless
   // AUTH_SECRET is given), and the public URL (AUTH_URL, else FEDCONSOLE_PUBLIC_URL) or else
@@ -94,6 +94,7 @@ async function main() {
     await Promise.all([drained, scheduler?.stop()]);
     clearInterval(idle);
     clearTimeout(cut);
+    await disableTokenCache(); // its LISTEN connection first: the database is about to go
     await closeDb();
     log("stopped");
     process.exit(0);

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "../testing/test-database"
 import { CLI_PRINCIPAL } from "./principal";
 import { createToken, resolveToken, revokeToken } from "./tokens";
 import { addUser, removeUser, setUserRole } from "./users";
-import { type TokenCache, disableTokenCache, enableTokenCache, tokenCacheFor } from "./token-cache";
+import { TOKEN_CHANGES_CHANNEL, TokenCache, disableTokenCache, enableTokenCache, tokenCacheFor } from "./token-cache";
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -29,7 +29,7 @@ beforeEach(async () => {
   await addUser(prisma, CLI_PRINCIPAL, { email: "admin@x.test", role: "admin", password: "admin-password-1" });
   await addUser(prisma, CLI_PRINCIPAL, { email: "ann@x.test", role: "operator", password: "ann-password-1" });
   secret = (await createToken(prisma, CLI_PRINCIPAL, { ownerEmail: "ann@x.test", name: "script" })).token;
-  cache = enableTokenCache(db.pool, db.url);
+  cache = enableTokenCache(db.pool, { databaseUrl: db.url });
   await cache.ready;
 });
 afterEach(async () => {
@@ -141,4 +141,45 @@ test("a read that overlapped a change is not kept; other pools never use the cac
   } finally {
     await other.close();
   }
+});
+
+test("a LISTEN connection that goes silent is taken for dead; a heartbeat heard again revives the cache, emptied", async () => {
+  await disableTokenCache();
+  // A heartbeat far apart: nothing is heard once the LISTEN is in place, as on a connection a
+  // firewall dropped without a word.
+  cache = enableTokenCache(db.pool, { databaseUrl: db.url, heartbeatMs: 60_000, silentMs: 300 });
+  await cache.ready;
+  await resolveToken(db.pool, secret);
+  assert.equal(cache.size, 1);
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(cache.ticket(), -1, "silent for longer than silentMs");
+  await deleteSilently();
+  assert.equal(await refused(resolveToken(db.pool, secret)), true, "read from the database, not from memory");
+  await db.pool.query("SELECT pg_notify($1, 'ping')", [TOKEN_CHANGES_CHANNEL]);
+  await until("the heartbeat is heard", async () => cache.ticket() !== -1);
+  assert.equal(cache.size, 0, "what was kept before the silence is forgotten");
+});
+
+test("the heartbeat itself keeps the cache live and does not empty it", async () => {
+  await disableTokenCache();
+  cache = enableTokenCache(db.pool, { databaseUrl: db.url, heartbeatMs: 50, silentMs: 300 });
+  await cache.ready;
+  await resolveToken(db.pool, secret);
+  await new Promise((r) => setTimeout(r, 700));
+  assert.notEqual(cache.ticket(), -1);
+  assert.equal(cache.size, 1);
+  await deleteSilently();
+  assert.equal((await resolveToken(db.pool, secret)).email, "ann@x.test", "still answered from memory");
+});
+
+test("stopped while it connects, the cache stays stopped", async () => {
+  await disableTokenCache();
+  const c = new TokenCache(db.pool, { databaseUrl: db.url });
+  await c.stop(); // before its LISTEN is in place
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(c.ticket(), -1);
+  const r = await db.pool.query(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN fc_token_changes%'",
+  );
+  assert.equal(r.rows[0].n, 0, "no LISTEN connection left behind");
 });

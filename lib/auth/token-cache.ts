@@ -10,7 +10,9 @@
 //   cache empties when its LISTEN connection hears it, and this process's own revocations and
 //   role changes empty it at once (forgetCachedTokens);
 // - only while that connection is listening is anything kept or served from memory: when it
-//   drops, the cache empties and every check reads the database until it listens again;
+//   drops, the cache empties and every check reads the database until it listens again; a
+//   heartbeat NOTIFY sent through the pool every 2 s must come back on it, so one that dies
+//   without a word (a firewall, a pooler that drops NOTIFYs) counts as down after 5 s of silence;
 // - a read is kept only if no change was heard while it ran (an epoch taken before the read), so
 //   a check that read a token just before its revocation committed never outlives the NOTIFY.
 // Entries also expire after MAX_AGE_MS and the whole cache empties at MAX_ENTRIES, so a
@@ -19,9 +21,20 @@
 import pg from "pg";
 
 export const TOKEN_CHANGES_CHANNEL = "fc_token_changes";
+/** The heartbeat's payload; a change's is empty (the trigger's). */
+const PING = "ping";
 const MAX_AGE_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 const RECONNECT_MS = 500;
+
+export type TokenCacheOptions = {
+  databaseUrl: string;
+  log?: (m: string) => void;
+  /** How often a heartbeat NOTIFY goes out through the pool (default 2 s). */
+  heartbeatMs?: number;
+  /** No NOTIFY heard for this long (default 5 s): the connection is taken for dead, nothing is served. */
+  silentMs?: number;
+};
 
 type Entry<T> = { value: T; at: number };
 
@@ -29,8 +42,12 @@ export class TokenCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private epoch = 0;
   private listening = false;
+  /** When the LISTEN connection last proved it delivers: LISTEN in place, or any NOTIFY heard. */
+  private heardAt = 0;
   private stopped = false;
   private client: pg.Client | undefined;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly silentMs: number;
   /** Resolves once the first LISTEN is in place (tests wait for it). */
   readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -38,19 +55,32 @@ export class TokenCache<T> {
   constructor(
     /** The pool whose token checks this cache may answer (any other pool reads the database). */
     readonly pool: pg.Pool,
-    private readonly o: { databaseUrl: string; log?: (m: string) => void },
+    private readonly o: TokenCacheOptions,
   ) {
+    this.silentMs = o.silentMs ?? 5_000;
     this.ready = new Promise((r) => (this.markReady = r));
+    // A connection can die without a word (a firewall dropping it, a pooler that never delivers
+    // NOTIFYs): a NOTIFY sent through the pool must come back on the LISTEN connection in time,
+    // else nothing is served from memory — so a missed revocation outlives it by silentMs at most.
+    this.heartbeat = setInterval(() => {
+      if (this.listening) pool.query("SELECT pg_notify($1, $2)", [TOKEN_CHANGES_CHANNEL, PING]).catch(() => {});
+    }, o.heartbeatMs ?? 2_000);
+    this.heartbeat.unref();
     void this.listen();
   }
 
-  /** Whether a change heard now would be seen as one since `ticket` (for store). */
-  ticket(): number {
-    return this.listening ? this.epoch : -1;
+  /** Listening, and heard from within silentMs. */
+  private live(now: number): boolean {
+    return this.listening && now - this.heardAt <= this.silentMs;
+  }
+
+  /** Whether a change heard now would be seen as one since `ticket` (for store); -1 when not live. */
+  ticket(now = Date.now()): number {
+    return this.live(now) ? this.epoch : -1;
   }
 
   get(hash: string, now = Date.now()): T | undefined {
-    if (!this.listening) return undefined;
+    if (!this.live(now)) return undefined;
     const e = this.entries.get(hash);
     if (e === undefined) return undefined;
     if (now - e.at > MAX_AGE_MS) {
@@ -62,7 +92,7 @@ export class TokenCache<T> {
 
   /** Keeps a database read taken after `ticket()`, unless a change was heard since (or we stopped listening). */
   store(hash: string, ticket: number, value: T, now = Date.now()): void {
-    if (ticket < 0 || ticket !== this.epoch || !this.listening) return;
+    if (ticket < 0 || ticket !== this.epoch || !this.live(now)) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(hash, { value, at: now });
   }
@@ -77,24 +107,32 @@ export class TokenCache<T> {
     return this.entries.size;
   }
 
+  /** A NOTIFY on the channel: a heartbeat proves the connection (after a silence, forget first). */
+  private heard(payload: string | undefined, now = Date.now()): void {
+    if (payload !== PING || !this.live(now)) this.forget();
+    this.heardAt = now;
+  }
+
   /** LISTEN on a dedicated connection, reconnecting when it drops; nothing is cached meanwhile. */
   private async listen(): Promise<void> {
     let warned = false; // one line per outage, not one per reconnect try
     while (!this.stopped) {
       const client = new pg.Client({ connectionString: this.o.databaseUrl, keepAlive: true });
+      this.client = client; // stop() ends it, even while it connects
       client.on("error", () => {}); // a dropped connection ends `closed` below
       try {
         await client.connect();
         client.on("notification", (n) => {
-          if (n.channel === TOKEN_CHANGES_CHANNEL) this.forget();
+          if (n.channel === TOKEN_CHANGES_CHANNEL) this.heard(n.payload);
         });
         const closed = new Promise<void>((resolve) => {
           client.on("error", () => resolve());
           client.on("end", () => resolve());
         });
         await client.query(`LISTEN ${TOKEN_CHANGES_CHANNEL}`);
-        this.client = client;
+        if (this.stopped) break;
         this.forget(); // anything may have changed while nobody listened
+        this.heardAt = Date.now();
         this.listening = true;
         if (warned) this.o.log?.("token cache: listening again");
         warned = false;
@@ -114,15 +152,17 @@ export class TokenCache<T> {
       }
       this.listening = false;
       this.forget();
-      this.client = undefined;
       await client.end().catch(() => {});
       if (!this.stopped) await new Promise((r) => setTimeout(r, RECONNECT_MS));
     }
+    this.listening = false;
+    await this.client?.end().catch(() => {});
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.listening = false;
+    clearInterval(this.heartbeat);
     this.forget();
     await this.client?.end().catch(() => {});
   }
@@ -133,8 +173,8 @@ export class TokenCache<T> {
 const g = globalThis as { __fedconsoleTokenCache?: TokenCache<unknown> };
 
 /** scripts/start.ts: keep this process's API token checks on `pool` in memory (see above). */
-export function enableTokenCache(pool: pg.Pool, databaseUrl: string, log?: (m: string) => void): TokenCache<unknown> {
-  g.__fedconsoleTokenCache ??= new TokenCache(pool, { databaseUrl, log });
+export function enableTokenCache(pool: pg.Pool, o: TokenCacheOptions): TokenCache<unknown> {
+  g.__fedconsoleTokenCache ??= new TokenCache(pool, o);
   return g.__fedconsoleTokenCache;
 }
 

@@ -232,7 +232,7 @@ export const SETTINGS = {
   FEDCONSOLE_TOKEN_CACHE: setting({
     default: "on",
     meaning:
-      "`on`: the web process keeps API token checks in memory, forgotten at once when a token is revoked or its owner removed or given another role (by any process: a PostgreSQL NOTIFY), and not kept at all while it cannot listen for those changes; `off`: every API request reads its token from the database",
+      "`on`: the web process keeps API token checks in memory, forgotten at once when a token is revoked or its owner removed or given another role (by any process: a PostgreSQL NOTIFY), and not kept at all while it cannot listen for those changes (a heartbeat NOTIFY every 2 s must come back within 5 s); `off`: every API request reads its token from the database",
     form: f.onOff(),
     invalid: ["yes please"],
   }),
