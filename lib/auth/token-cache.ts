@@ -18,7 +18,8 @@
 // Entries also expire after MAX_AGE_MS and the whole cache empties at MAX_ENTRIES, so a
 // forgotten path can never keep a token alive long nor memory grow without bound. Keys are the
 // tokens' SHA-256 hashes, never the secrets.
-import pg from "pg";
+import type pg from "pg";
+import { type Listener, keepListening } from "../db/listener";
 
 export const TOKEN_CHANGES_CHANNEL = "fc_token_changes";
 /** The heartbeat's payload; a change's is empty (the trigger's). */
@@ -44,8 +45,7 @@ export class TokenCache<T> {
   private listening = false;
   /** When the LISTEN connection last proved it delivers: LISTEN in place, or any NOTIFY heard. */
   private heardAt = 0;
-  private stopped = false;
-  private client: pg.Client | undefined;
+  private readonly listener: Listener;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly silentMs: number;
   /** Resolves once the first LISTEN is in place (tests wait for it). */
@@ -66,7 +66,7 @@ export class TokenCache<T> {
       if (this.listening) pool.query("SELECT pg_notify($1, $2)", [TOKEN_CHANGES_CHANNEL, PING]).catch(() => {});
     }, o.heartbeatMs ?? 2_000);
     this.heartbeat.unref();
-    void this.listen();
+    this.listener = this.listen();
   }
 
   /** Listening, and heard from within silentMs. */
@@ -113,58 +113,41 @@ export class TokenCache<T> {
     this.heardAt = now;
   }
 
-  /** LISTEN on a dedicated connection, reconnecting when it drops; nothing is cached meanwhile. */
-  private async listen(): Promise<void> {
+  /** LISTEN (lib/db/listener.ts); nothing is cached while it is not in place. */
+  private listen(): Listener {
     let warned = false; // one line per outage, not one per reconnect try
-    while (!this.stopped) {
-      const client = new pg.Client({ connectionString: this.o.databaseUrl, keepAlive: true });
-      this.client = client; // stop() ends it, even while it connects
-      client.on("error", () => {}); // a dropped connection ends `closed` below
-      try {
-        await client.connect();
-        client.on("notification", (n) => {
-          if (n.channel === TOKEN_CHANGES_CHANNEL) this.heard(n.payload);
-        });
-        const closed = new Promise<void>((resolve) => {
-          client.on("error", () => resolve());
-          client.on("end", () => resolve());
-        });
-        await client.query(`LISTEN ${TOKEN_CHANGES_CHANNEL}`);
-        if (this.stopped) break;
+    return keepListening({
+      databaseUrl: this.o.databaseUrl,
+      channels: [TOKEN_CHANGES_CHANNEL],
+      reconnectMs: RECONNECT_MS,
+      onNotification: (_channel, payload) => this.heard(payload),
+      onListening: () => {
         this.forget(); // anything may have changed while nobody listened
         this.heardAt = Date.now();
         this.listening = true;
         if (warned) this.o.log?.("token cache: listening again");
         warned = false;
         this.markReady();
-        await closed;
-        if (!this.stopped) {
-          this.o.log?.("token cache: LISTEN connection lost; token checks read the database until it is back");
-          warned = true;
-        }
-      } catch (e) {
-        if (!this.stopped && !warned) {
-          this.o.log?.(
-            `token cache: LISTEN connection failed (${(e as Error).message}); token checks read the database`,
-          );
-          warned = true;
-        }
-      }
-      this.listening = false;
-      this.forget();
-      await client.end().catch(() => {});
-      if (!this.stopped) await new Promise((r) => setTimeout(r, RECONNECT_MS));
-    }
-    this.listening = false;
-    await this.client?.end().catch(() => {});
+      },
+      onLost: ({ wasListening, error }) => {
+        this.listening = false;
+        this.forget();
+        if (warned) return;
+        warned = true;
+        this.o.log?.(
+          wasListening && !error
+            ? "token cache: LISTEN connection lost; token checks read the database until it is back"
+            : `token cache: LISTEN connection failed (${error?.message}); token checks read the database`,
+        );
+      },
+    });
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.listening = false;
     clearInterval(this.heartbeat);
     this.forget();
-    await this.client?.end().catch(() => {});
+    await this.listener.stop();
   }
 }
 

@@ -3,7 +3,7 @@
 // once on a reset (PostgreSQL LISTEN on WAKE_CHANNEL, from any process), otherwise polls.
 import crypto from "node:crypto";
 import os from "node:os";
-import pg from "pg";
+import type pg from "pg";
 import { claimDue, releaseClaims, releaseStrayClaims, type Claim } from "./claim-due";
 import { recordAttempt, type RecordOptions } from "./record-attempt";
 import type { AttemptResult } from "./attempt-result";
@@ -11,6 +11,7 @@ import type { SchedulerSettings } from "../settings/settings";
 import { forgetDiscovery } from "./attempt-connection";
 import { FLUSH_DISCOVERY_CHANNEL, WAKE_CHANNEL } from "./wake";
 import { isDatabaseDown } from "../db/errors";
+import { keepListening } from "../db/listener";
 import { observeAttempt, observeTick, reportClaimsInFlight } from "../metrics/observe";
 
 /** `trigger` says why: after a reset, the attempt looks past this process's caches. */
@@ -155,38 +156,21 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
     }
   }
 
-  // LISTEN on a dedicated connection, reconnecting when it drops.
-  let listener: pg.Client | undefined;
-  async function listen(): Promise<void> {
-    while (!stopped) {
-      const client = new pg.Client({ connectionString: deps.databaseUrl });
-      client.on("error", () => {}); // a dropped connection ends `closed` below (via "end")
-      try {
-        await client.connect();
-        client.on("notification", (n) => {
-          if (n.channel === FLUSH_DISCOVERY_CHANNEL) forgetDiscovery(n.payload ?? "");
-          else poke();
-        });
-        const closed = new Promise<void>((resolve) => {
-          client.on("error", () => resolve());
-          client.on("end", () => resolve());
-        });
-        await client.query(`LISTEN ${WAKE_CHANNEL}; LISTEN ${FLUSH_DISCOVERY_CHANNEL}`);
-        listener = client;
-        poke(); // anything requested while we were not listening
-        await closed;
-      } catch {
-        /* retry below */
-      }
-      listener = undefined;
-      await client.end().catch(() => {});
-      if (!stopped) await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  // Resets and flushes from any process (lib/db/listener.ts); a poke each time LISTEN is in
+  // place catches up on whatever was requested while nobody listened.
+  const listener = keepListening({
+    databaseUrl: deps.databaseUrl,
+    channels: [WAKE_CHANNEL, FLUSH_DISCOVERY_CHANNEL],
+    reconnectMs: 250,
+    onNotification: (channel, payload) => {
+      if (channel === FLUSH_DISCOVERY_CHANNEL) forgetDiscovery(payload ?? "");
+      else poke();
+    },
+    onListening: () => poke(),
+  });
 
   const unreport = reportClaimsInFlight(() => inflight.size);
   const loopDone = loop();
-  void listen();
   log(`retry scheduler started (${owner}, concurrency ${deps.config.concurrency})`);
 
   return {
@@ -198,7 +182,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHandle {
       stopped = true;
       unreport();
       wakeUp?.();
-      await listener?.end().catch(() => {});
+      await listener.stop();
       await loopDone;
       const deadline = Date.now() + graceMs;
       while (inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

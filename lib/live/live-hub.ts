@@ -7,7 +7,8 @@
 // A page says since when it needs changes (the time it read its data, or the Last-Event-ID of
 // a reconnecting stream): changes heard in the last RECENT_MS are replayed to it; if it asks
 // for an older time, or the hub was not listening then, it is told to reload.
-import pg from "pg";
+import type pg from "pg";
+import { type Listener, keepListening } from "../db/listener";
 import { CONSOLE_COLUMNS, type ConsoleSqlRow } from "../destinations/console-rows";
 import { LIVE_CHANNEL, parseLivePayload } from "./channel";
 import { Coalescer } from "./coalescer";
@@ -44,8 +45,7 @@ export class LiveHub {
   private changed = new Set<string>();
   private all = false;
   private listeningSince: number | null = null;
-  private client: pg.Client | undefined;
-  private stopped = false;
+  private readonly listener: Listener;
   private readonly coalescer: Coalescer;
   readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -57,7 +57,7 @@ export class LiveHub {
     this.ready = new Promise((r) => {
       this.markReady = r;
     });
-    void this.listen();
+    this.listener = this.listen();
   }
 
   /** Adds a page; `since` (ms) = the time its rows were read, or null for "from now on". */
@@ -172,41 +172,26 @@ export class LiveHub {
     return new Map(r.rows.map((row) => [row.destination, { ...row, rooms_count: Number(row.rooms_count) }]));
   }
 
-  /** LISTEN on a dedicated connection, reconnecting when it drops; pages are told to reload then. */
-  private async listen(): Promise<void> {
-    let first = true;
-    while (!this.stopped) {
-      const client = new pg.Client({ connectionString: this.o.databaseUrl, keepAlive: true });
-      client.on("error", () => {}); // a dropped connection ends `closed` below
-      try {
-        await client.connect();
-        client.on("notification", (n) => {
-          if (n.channel === LIVE_CHANNEL) this.hear(n.payload);
-        });
-        const closed = new Promise<void>((resolve) => {
-          client.on("error", () => resolve());
-          client.on("end", () => resolve());
-        });
-        await client.query(`LISTEN ${LIVE_CHANNEL}`);
-        this.client = client;
+  /** LISTEN (lib/db/listener.ts); pages are told to reload after a reconnect. */
+  private listen(): Listener {
+    return keepListening({
+      databaseUrl: this.o.databaseUrl,
+      channels: [LIVE_CHANNEL],
+      onNotification: (_channel, payload) => this.hear(payload),
+      onListening: (again) => {
         this.listeningSince = Date.now();
-        if (!first) this.hear("*"); // anything may have changed while we were not listening
-        first = false;
+        if (again) this.hear("*"); // anything may have changed while we were not listening
         this.markReady();
-        await closed;
-      } catch (e) {
-        this.o.log?.(`live updates: LISTEN connection failed: ${(e as Error).message}`);
-      }
-      this.client = undefined;
-      this.listeningSince = null;
-      await client.end().catch(() => {});
-      if (!this.stopped) await new Promise((r) => setTimeout(r, 500));
-    }
+      },
+      onLost: ({ error }) => {
+        this.listeningSince = null;
+        if (error) this.o.log?.(`live updates: LISTEN connection failed: ${error.message}`);
+      },
+    });
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.coalescer.stop();
-    await this.client?.end().catch(() => {});
+    await this.listener.stop();
   }
 }
