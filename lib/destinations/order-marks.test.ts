@@ -24,8 +24,18 @@ after(async () => {
   await db.close();
 });
 beforeEach(async () => {
+  await refreshInBackground();
   await db.pool.query("TRUNCATE destinations CASCADE");
 });
+
+/**
+ * A refresh once the one a read asked for in the background (if any) is done: a reader of a page without
+ * marks starts one (requestRefresh), and the two would race for the lock.
+ */
+async function refreshNow(): Promise<boolean> {
+  await refreshInBackground();
+  return refreshOrderMarks(db.pool);
+}
 
 const SORTS = ["retry_last_ts", "retry_interval", "failure_ts", "last_successful_stream_ordering"] as const;
 
@@ -99,7 +109,7 @@ async function samePages(label: string, opts: { mustMark: boolean }) {
 test("pages from the marks equal Synapse's OFFSET after moves, inserts, deletes and a rename", async () => {
   await fill();
   assert.equal(await markedPage(db.pool, "failure_ts", "f", 10_000n, 10n), null, "no marks yet: walk");
-  assert.equal(await refreshOrderMarks(db.pool), true);
+  assert.equal(await refreshNow(), true);
   const marks = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM destination_order_marks");
   assert.equal(Number(marks.rows[0].n), 8 * 5, "every 4,096th row of 20,000 in eight orders");
   assert.equal(await samePages("right after the refresh", { mustMark: true }), 8 * 10 * 3, "every deep page marked");
@@ -134,7 +144,7 @@ test("pages from the marks equal Synapse's OFFSET after moves, inserts, deletes 
     page.items.map((d) => d.destination),
     await want("retry_interval", "b", 10_000, 5),
   );
-  await refreshOrderMarks(db.pool);
+  await refreshNow();
   const after = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM destination_order_log");
   assert.equal(after.rows[0].n, "0", "the refresh empties the log it took in");
   await samePages("after the second refresh", { mustMark: true });
@@ -142,7 +152,7 @@ test("pages from the marks equal Synapse's OFFSET after moves, inserts, deletes 
 
 test("a writer whose transaction spans a refresh is counted once: its log outlives the refresh", async () => {
   await fill();
-  await refreshOrderMarks(db.pool);
+  await refreshNow();
   const c = await db.pool.connect();
   try {
     await c.query("BEGIN");
@@ -151,7 +161,7 @@ test("a writer whose transaction spans a refresh is counted once: its log outliv
     );
     await c.query("DELETE FROM destinations WHERE destination LIKE 'h01%7.example'");
     // The refresh's snapshot sees neither the changes nor their log rows.
-    assert.equal(await refreshOrderMarks(db.pool), true);
+    assert.equal(await refreshNow(), true);
     await c.query("COMMIT");
   } finally {
     c.release();
@@ -163,7 +173,7 @@ test("a writer whose transaction spans a refresh is counted once: its log outliv
 
 test("marks that cannot vouch for a page give way to the walk; the trim drops a long log", async () => {
   await fill();
-  await refreshOrderMarks(db.pool);
+  await refreshNow();
   // A page shallower than the log is long: no mark is sure to be before it.
   await db.pool.query("UPDATE destinations SET retry_interval = retry_interval + 1 WHERE destination < 'h002000'");
   assert.equal(await markedPage(db.pool, "retry_interval", "f", 3000n, 10n), null, "from within the log's length");
@@ -180,7 +190,7 @@ test("marks that cannot vouch for a page give way to the walk; the trim drops a 
     walked.items.map((d) => d.destination),
     await want("retry_interval", "f", 15_000, 4),
   );
-  await refreshOrderMarks(db.pool);
+  await refreshNow();
   // Past MAX_LOGGED logged rows the marks are not used.
   await db.pool.query("UPDATE destinations SET retry_last_ts = retry_last_ts + 1");
   assert.ok(20_000 * 2 > MAX_LOGGED);
@@ -197,7 +207,7 @@ test("marks that cannot vouch for a page give way to the walk; the trim drops a 
 
 test("a truncate drops marks and log", async () => {
   await fill(5000);
-  await refreshOrderMarks(db.pool);
+  await refreshNow();
   await db.pool.query("UPDATE destinations SET retry_interval = 1 WHERE destination < 'h000100'");
   await db.pool.query("TRUNCATE destinations CASCADE");
   assert.deepEqual(await leftOver(), { marks: "0", logged: "0" });
