@@ -81,7 +81,9 @@ class ShadowingPg extends PrismaPg {
   }
 
   override async connectToShadowDb() {
-    const name = `fc_shadow_${crypto.randomBytes(6).toString("hex")}`;
+    // The process id in the name: a leftover can be traced to its process, and a check for
+    // leftovers (the unit test) need not count other processes' shadows made meanwhile.
+    const name = `fc_shadow_${process.pid}_${crypto.randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: this.serverUrl });
     await admin.connect();
     try {
