@@ -2,28 +2,24 @@
 // interactive transaction, and nothing left behind when the transaction rolls back.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/prisma/client";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import type { PrismaClient } from "../generated/prisma/client";
+import { createTestPrismaDatabase, type TestPrismaDatabase } from "../testing/test-prisma";
 import { withTransaction } from "../db/transaction";
 import type { Principal } from "../auth/principal";
 import { recordAudit } from "./record-audit";
 
-let db: TestDatabase;
+let db: TestPrismaDatabase;
 let prisma: PrismaClient;
 let ann: Principal;
 before(async () => {
-  db = await createTestDatabase();
-  prisma = new PrismaClient({ adapter: new PrismaPg(db.pool) });
+  db = await createTestPrismaDatabase();
+  prisma = db.prisma;
   const u = await db.pool.query<{ id: string }>(
     "INSERT INTO users (id, email, role, password_hash) VALUES (gen_random_uuid(), 'ann@x.test', 'operator', 'x') RETURNING id",
   );
   ann = { userId: u.rows[0].id, email: "ann@x.test", role: "operator", via: "console" };
 });
-after(async () => {
-  await prisma.$disconnect();
-  await db.close();
-});
+after(() => db.close());
 beforeEach(async () => {
   await db.pool.query("TRUNCATE audit_events");
 });

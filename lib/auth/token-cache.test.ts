@@ -3,27 +3,24 @@
 // and by any other session at its NOTIFY, and never used while nobody listens.
 import { test, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/prisma/client";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import type { PrismaClient } from "../generated/prisma/client";
+import { createTestDatabase } from "../testing/test-database";
+import { createTestPrismaDatabase, type TestPrismaDatabase } from "../testing/test-prisma";
 import { CLI_PRINCIPAL } from "./principal";
 import { createToken, resolveToken, revokeToken } from "./tokens";
 import { addUser, removeUser, setUserRole } from "./users";
 import { TOKEN_CHANGES_CHANNEL, TokenCache, disableTokenCache, enableTokenCache, tokenCacheFor } from "./token-cache";
 
-let db: TestDatabase;
+let db: TestPrismaDatabase;
 let prisma: PrismaClient;
 let cache: TokenCache<unknown>;
 let secret: string;
 
 before(async () => {
-  db = await createTestDatabase();
-  prisma = new PrismaClient({ adapter: new PrismaPg(db.pool) });
+  db = await createTestPrismaDatabase();
+  prisma = db.prisma;
 });
-after(async () => {
-  await prisma.$disconnect();
-  await db.close();
-});
+after(() => db.close());
 beforeEach(async () => {
   await db.pool.query("TRUNCATE users CASCADE");
   await addUser(prisma, CLI_PRINCIPAL, { email: "admin@x.test", role: "admin", password: "admin-password-1" });

@@ -8,22 +8,18 @@ import { INVALID_CREDENTIALS, passwordLogin } from "./password-login";
 import { hashPassword } from "../auth/passwords";
 import { attemptLogin } from "../auth/login";
 import type { ConsoleSettings } from "../settings/settings";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/prisma/client";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import type { PrismaClient } from "../generated/prisma/client";
+import { createTestPrismaDatabase, type TestPrismaDatabase } from "../testing/test-prisma";
 
 const HS = "e2e.test";
 
-let db: TestDatabase;
+let db: TestPrismaDatabase;
 let prisma: PrismaClient;
 before(async () => {
-  db = await createTestDatabase();
-  prisma = new PrismaClient({ adapter: new PrismaPg(db.pool) });
+  db = await createTestPrismaDatabase();
+  prisma = db.prisma;
 });
-after(async () => {
-  await prisma.$disconnect();
-  await db.close();
-});
+after(() => db.close());
 beforeEach(async () => {
   await db.pool.query("TRUNCATE users, login_throttle CASCADE");
   await db.pool.query(

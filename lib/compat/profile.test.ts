@@ -2,28 +2,24 @@
 // member's id answers exactly as an unknown one does.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/prisma/client";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import type { PrismaClient } from "../generated/prisma/client";
+import { createTestPrismaDatabase, type TestPrismaDatabase } from "../testing/test-prisma";
 import { toMatrixError } from "../http/matrix-errors";
 import type { Principal } from "../auth/principal";
 import { getProfile } from "./profile";
 import { toMatrixUserId } from "./matrix-user-id";
 
 const HS = "e2e.test";
-let db: TestDatabase;
+let db: TestPrismaDatabase;
 let prisma: PrismaClient;
 before(async () => {
-  db = await createTestDatabase();
-  prisma = new PrismaClient({ adapter: new PrismaPg(db.pool) });
+  db = await createTestPrismaDatabase();
+  prisma = db.prisma;
   await db.pool.query(
     "INSERT INTO users (id, email, role) VALUES (gen_random_uuid(), 'boss@x.test', 'admin'), (gen_random_uuid(), 'op@x.test', 'operator'), (gen_random_uuid(), 'v@x.test', 'viewer')",
   );
 });
-after(async () => {
-  await prisma.$disconnect();
-  await db.close();
-});
+after(() => db.close());
 
 const as = (email: string, role: Principal["role"]): Principal => ({ userId: null, email, role, via: "api" });
 const id = (email: string) => toMatrixUserId(email, HS);
